@@ -1,0 +1,48 @@
+using Amazon;
+using Amazon.Runtime;
+using Amazon.S3;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ReactiveCache.Core.Objects;
+
+public static class ObjectStoreRegistration
+{
+    /// <summary>
+    /// Registers <see cref="IObjectStore"/> from the <c>ObjectStore</c> section: a folder or S3.
+    /// S3 credentials come from the default AWS credential chain, never from this configuration.
+    /// </summary>
+    public static TBuilder AddObjectStore<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddOptions<ObjectStoreOptions>()
+            .BindConfiguration(ObjectStoreOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton<IAmazonS3>(sp => CreateS3Client(sp.GetRequiredService<IOptions<ObjectStoreOptions>>().Value));
+        builder.Services.AddSingleton<IObjectStore>(sp =>
+            sp.GetRequiredService<IOptions<ObjectStoreOptions>>().Value.Kind switch
+            {
+                ObjectStoreKind.S3 => ActivatorUtilities.CreateInstance<S3ObjectStore>(sp),
+                _ => ActivatorUtilities.CreateInstance<FolderObjectStore>(sp),
+            });
+        return builder;
+    }
+
+    public static AmazonS3Client CreateS3Client(ObjectStoreOptions options, AWSCredentials? credentials = null)
+    {
+        var config = new AmazonS3Config { ForcePathStyle = options.ForcePathStyle };
+        if (!string.IsNullOrWhiteSpace(options.ServiceUrl))
+        {
+            config.ServiceURL = options.ServiceUrl;
+            config.AuthenticationRegion = string.IsNullOrWhiteSpace(options.Region) ? "us-east-1" : options.Region;
+        }
+        else if (!string.IsNullOrWhiteSpace(options.Region))
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
+        }
+
+        return credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
+    }
+}

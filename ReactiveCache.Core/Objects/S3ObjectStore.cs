@@ -1,0 +1,64 @@
+using System.Net;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Microsoft.Extensions.Options;
+
+namespace ReactiveCache.Core.Objects;
+
+/// <summary>Amazon S3 (or an S3-compatible server) as the store of record. Bodies are streamed.</summary>
+public sealed class S3ObjectStore(IAmazonS3 s3, IOptions<ObjectStoreOptions> options) : IObjectStore
+{
+    private readonly string _bucket = options.Value.Bucket ?? throw new InvalidOperationException("ObjectStore:Bucket is not set.");
+
+    public async Task<ObjectMetadata?> GetMetadataAsync(string key, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var response = await s3.GetObjectMetadataAsync(_bucket, key, cancellationToken);
+            return ToMetadata(key, response.ContentLength, response.ETag, response.Headers.ContentType, response.LastModified);
+        }
+        catch (AmazonS3Exception e) when (IsMissing(e))
+        {
+            return null;
+        }
+    }
+
+    public async Task<StoredObject?> GetAsync(string key, ByteRange? range = null, CancellationToken cancellationToken = default)
+    {
+        var request = new GetObjectRequest { BucketName = _bucket, Key = key };
+        if (range is { } r)
+        {
+            request.ByteRange = new Amazon.S3.Model.ByteRange(r.From, r.To);
+        }
+
+        try
+        {
+            var response = await s3.GetObjectAsync(request, cancellationToken);
+            var total = range is null ? response.ContentLength : TotalLength(response) ?? response.ContentLength;
+            var metadata = ToMetadata(key, total, response.ETag, response.Headers.ContentType, response.LastModified);
+            return new StoredObject(metadata, response.ResponseStream, range);
+        }
+        catch (AmazonS3Exception e) when (IsMissing(e))
+        {
+            return null;
+        }
+    }
+
+    private static bool IsMissing(AmazonS3Exception e) =>
+        e.StatusCode == HttpStatusCode.NotFound || e.ErrorCode is "NoSuchKey" or "NotFound";
+
+    /// <summary>The object's full length from <c>Content-Range: bytes a-b/total</c>.</summary>
+    private static long? TotalLength(GetObjectResponse response)
+    {
+        var contentRange = response.ContentRange;
+        var slash = contentRange?.LastIndexOf('/') ?? -1;
+        return slash >= 0 && long.TryParse(contentRange.AsSpan(slash + 1), out var total) ? total : null;
+    }
+
+    private static ObjectMetadata ToMetadata(string key, long length, string? etag, string? contentType, DateTime? lastModified) =>
+        new(key,
+            length,
+            string.IsNullOrEmpty(etag) ? "\"\"" : etag.StartsWith('"') ? etag : $"\"{etag}\"",
+            string.IsNullOrEmpty(contentType) ? ContentTypes.ForKey(key) : contentType,
+            lastModified is { } m ? new DateTimeOffset(DateTime.SpecifyKind(m, DateTimeKind.Utc)) : DateTimeOffset.UnixEpoch);
+}
