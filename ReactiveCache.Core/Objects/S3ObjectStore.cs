@@ -44,8 +44,10 @@ public sealed class S3ObjectStore(IAmazonS3 s3, IOptions<ObjectStoreOptions> opt
         }
     }
 
+    /// <summary>The key does not exist (a missing bucket, <c>NoSuchBucket</c>, is a configuration error and stays one).</summary>
     private static bool IsMissing(AmazonS3Exception e) =>
-        e.StatusCode == HttpStatusCode.NotFound || e.ErrorCode is "NoSuchKey" or "NotFound";
+        e.ErrorCode == "NoSuchKey"
+        || (e.StatusCode == HttpStatusCode.NotFound && string.IsNullOrEmpty(e.ErrorCode) | e.ErrorCode == "NotFound");
 
     /// <summary>The object's full length from <c>Content-Range: bytes a-b/total</c>.</summary>
     private static long? TotalLength(GetObjectResponse response)

@@ -1,0 +1,18 @@
+namespace ReactiveCache.Gateway.Layers;
+
+/// <summary>
+/// The Lambda layer as the gateway's fallback chain sees it: a function holding the key answers
+/// the request through its tunnel (the Function issue implements it with YARP over tunnelled streams).
+/// </summary>
+public interface ILambdaLayer
+{
+    /// <summary>Whether a live tunnel of a function holding <paramref name="key"/> is connected now.</summary>
+    bool CanServe(string key);
+
+    /// <summary>
+    /// Forwards the request to a function holding <paramref name="key"/>. Returns <c>false</c> when no
+    /// function could answer before the first response byte was written (the caller falls back to S3);
+    /// <c>true</c> when the response was produced by the function (whatever its status).
+    /// </summary>
+    Task<bool> TryServeAsync(HttpContext context, string key, CancellationToken cancellationToken);
+}

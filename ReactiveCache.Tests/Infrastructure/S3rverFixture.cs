@@ -1,0 +1,80 @@
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using ReactiveCache.Core.Objects;
+
+namespace ReactiveCache.Tests.Infrastructure;
+
+/// <summary>
+/// A real S3 API server (npm <c>s3rver</c>, installed into .tools by the test command) on a free
+/// loopback port, with a bucket seeded with the sample objects.
+/// </summary>
+public sealed class S3rverFixture : IAsyncLifetime
+{
+    public const string Bucket = "reactive-cache-test";
+
+    /// <summary>The only key pair s3rver accepts (it does not check signatures).</summary>
+    public static readonly BasicAWSCredentials Credentials = new("S3RVER", "S3RVER");
+
+    private ServerProcess? _server;
+    private string? _directory;
+
+    public int Port { get; private set; }
+
+    public string ServiceUrl => $"http://127.0.0.1:{Port}";
+
+    public ObjectStoreOptions Options => new()
+    {
+        Kind = ObjectStoreKind.S3,
+        Bucket = Bucket,
+        ServiceUrl = ServiceUrl,
+        ForcePathStyle = true,
+        Region = "us-east-1",
+    };
+
+    public AmazonS3Client CreateClient() => ObjectStoreRegistration.CreateS3Client(Options, Credentials);
+
+    public async Task InitializeAsync()
+    {
+        var bin = Path.Combine(RepoPaths.Tools, "node_modules", "s3rver", "bin", "s3rver.js");
+        if (!File.Exists(bin))
+        {
+            throw new InvalidOperationException($"s3rver is not installed at {bin}: run the test command (./test.sh), which installs it.");
+        }
+
+        _directory = Directory.CreateTempSubdirectory("s3rver-").FullName;
+        Port = FreePort.Next();
+        _server = await ServerProcess.StartAsync("node", [bin, "-d", _directory, "-a", "127.0.0.1", "-p", Port.ToString(), "--silent"], Port);
+
+        using var client = CreateClient();
+        await client.PutBucketAsync(Bucket);
+        foreach (var (key, content) in SampleObjects.All)
+        {
+            await PutAsync(client, key, content);
+        }
+    }
+
+    /// <summary>Uploads an object. Chunked encoding off: s3rver would store the chunk framing (PLATFORM.md).</summary>
+    public static Task PutAsync(IAmazonS3 client, string key, byte[] content, string? contentType = null) =>
+        client.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = Bucket,
+            Key = key,
+            InputStream = new MemoryStream(content),
+            ContentType = contentType ?? ContentTypes.ForKey(key),
+            UseChunkEncoding = false,
+        });
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        if (_directory is not null)
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The README's test command: installs what the tests need, builds, runs every test and prints
+# "N passed, N failed". .ci/run calls exactly this.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+log() { printf '\n== %s\n' "$*"; }
+
+log "installing test dependencies"
+if ! command -v redis-server >/dev/null 2>&1; then
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq redis-server >/dev/null \
+    || { echo "could not install redis-server (apt)"; exit 1; }
+fi
+if [ ! -f .tools/node_modules/s3rver/bin/s3rver.js ]; then
+  mkdir -p .tools
+  npm install --prefix .tools --no-audit --no-fund --loglevel=error s3rver@3.7.1 >/dev/null \
+    || { echo "could not install s3rver (npm)"; exit 1; }
+fi
+
+log "building"
+dotnet build ReactiveCache.sln -c Debug -nologo -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
+
+log "testing"
+results=TestResults
+rm -rf "$results"
+dotnet test ReactiveCache.sln --no-build -nologo --logger "console;verbosity=normal" \
+  --logger "trx" --results-directory "$results" "$@"
+status=$?
+
+# Count from the TRX reports (one per test assembly): <Counters total=".." passed=".." failed=".." ...>
+counters=$(cat "$results"/*.trx 2>/dev/null | grep -oE '<Counters [^>]*>' || true)
+passed=$(printf '%s\n' "$counters" | grep -oE ' passed="[0-9]+"' | grep -oE '[0-9]+' | awk '{n+=$1} END {print n+0}')
+failed=$(printf '%s\n' "$counters" | grep -oE ' failed="[0-9]+"' | grep -oE '[0-9]+' | awk '{n+=$1} END {print n+0}')
+passed=${passed:-0}; failed=${failed:-0}
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo
+echo "$passed passed, $failed failed"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
