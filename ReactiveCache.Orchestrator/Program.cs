@@ -1,4 +1,5 @@
 using ReactiveCache.Core.Objects;
+using ReactiveCache.Orchestrator.CacheNode;
 using ReactiveCache.Orchestrator.Control;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -6,6 +7,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddApiDocs();
 builder.AddObjectStore();
+builder.AddCacheNode();
 builder.AddControlApi();
 
 var app = builder.Build();

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using ReactiveCache.Orchestrator.CacheNode;
 
 namespace ReactiveCache.Orchestrator.Control;
 
@@ -9,6 +10,7 @@ public static class ControlApi
     {
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<ObjectStates>();
+        builder.Services.AddSingleton<CacheNodeController>();
         return builder;
     }
 
@@ -25,6 +27,11 @@ public static class ControlApi
                         detail: $"The orchestrator has seen no request for '{key}'."))
             .WithName("GetObjectState")
             .WithSummary("One object's policy state.");
+
+        var node = app.MapGroup("/node").WithTags("Cache node");
+        node.MapGet("/", (CacheNodeController controller) => TypedResults.Ok(controller.Status))
+            .WithName("GetCacheNode")
+            .WithSummary("The cache node's state (Stopped, Booting, Running, Draining, Stopping), endpoint and runs.");
         return app;
     }
 }

@@ -22,6 +22,17 @@ public sealed class AppHostTests(AppHostFixture fixture)
     }
 
     [Fact]
+    public async Task The_cache_node_is_on_the_dashboard_and_stopped_until_demand_lasts()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var node = await fixture.App.ResourceNotifications.WaitForResourceAsync("cache-node",
+            e => e.Snapshot.State?.Text == "Stopped", cts.Token);
+
+        Assert.Equal("CacheNode", node.Snapshot.ResourceType);
+    }
+
+    [Fact]
     public async Task Index_html_comes_from_s3_with_its_144_bytes()
     {
         using var client = fixture.CreateGatewayClient();
