@@ -4,7 +4,8 @@ namespace ReactiveCache.Core.Policy.Default;
 /// Our policy. Differences from the thesis, each from its cost figures (THESIS.md §3):
 /// <list type="bullet">
 /// <item>Memory on the node costs ~4.5× less per second than a function holding the object, so a hot key goes
-/// straight to the node; a function only bridges the node's boot when latency is weighted highest.</item>
+/// straight to the node; a function bridges the node's boot only when the key's measured rate promises enough
+/// requests during the boot (how many: by sensitivity).</item>
 /// <item>The request rate is measured per key (mean of its last gaps) instead of configured.</item>
 /// <item>A key leaves the node when it has been idle for a few of its own mean gaps (at least the node's
 /// 60 s billing minimum), checked at that exact moment rather than by a one-minute ticker; the node stops
@@ -164,7 +165,7 @@ public sealed class DefaultPolicy : ICachePolicy
         {
             case ObjectState.S3 when IsHot(o):
                 o.State = ObjectState.RedisBootup;
-                if (Settings.BridgeWithFunction && Node != NodeState.Running)
+                if (Node != NodeState.Running && WorthBridging(o))
                 {
                     o.FunctionsRunning++;
                     commands.Add(PolicyCommand.InvokeFunction(o.Key, Settings.BridgeTick));
@@ -192,6 +193,10 @@ public sealed class DefaultPolicy : ICachePolicy
                 break;
         }
     }
+
+    private bool WorthBridging(DefaultObject o) =>
+        Settings.BridgeMinExpectedRequests > 0 && o.MeanGap is { } gap
+        && DefaultPolicySettings.ExpectedBoot / (gap > TimeSpan.FromMilliseconds(1) ? gap : TimeSpan.FromMilliseconds(1)) >= Settings.BridgeMinExpectedRequests;
 
     private bool IsHot(DefaultObject o) => o.Timestamps.Count >= 2 && o.Timestamps.Newest - o.Timestamps[o.Timestamps.Count - 2] < Settings.StartGap;
 
