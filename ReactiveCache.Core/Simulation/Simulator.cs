@@ -12,7 +12,7 @@ public static class Simulator
         ArgumentNullException.ThrowIfNull(options);
         return options.System switch
         {
-            SystemKind.Reactive => new ReactiveSimulator(trace, options, time => PolicyFactory.Create(PolicyOptionsFor(options), time)).Run(),
+            SystemKind.Reactive => new ReactiveSimulator(trace, options, time => PolicyFactory.Create(PolicyOptionsFor(options), time, options.Prices)).Run(),
             SystemKind.Optimal => OptimalPlanner.Run(trace, options),
             _ => BaselineSimulator.Run(trace, options),
         };

@@ -1,15 +1,18 @@
 namespace ReactiveCache.Core.Policy.Default;
 
 /// <summary>
-/// Our policy. Differences from the thesis, each from its cost figures (THESIS.md §3):
+/// Our policy: break-even decisions from the price table and the key's measured rate, with one latency weight
+/// (<see cref="DefaultPolicySettings.ValuePerHitUsd"/>, from the sensitivity) instead of the thesis's
+/// configured rate and fixed thresholds.
 /// <list type="bullet">
-/// <item>Memory on the node costs ~4.5× less per second than a function holding the object, so a hot key goes
-/// straight to the node; a function bridges the node's boot only when the key's measured rate promises enough
-/// requests during the boot (how many: by sensitivity).</item>
-/// <item>The request rate is measured per key (mean of its last gaps) instead of configured.</item>
-/// <item>A key leaves the node when it has been idle for a few of its own mean gaps (at least the node's
-/// 60 s billing minimum), checked at that exact moment rather than by a one-minute ticker; the node stops
-/// when its last key leaves.</item>
+/// <item>Start: memory on the node costs ~4.5× less per second than a function holding the object, so a hot key
+/// goes straight to the node. It is hot when the hits its last gap promises for the node's first (billed) minute
+/// are worth that minute: 60 s / gap × value ≥ 60 s × node price.</item>
+/// <item>Bridge: a function serves the key while the node boots only when the hits expected during the boot
+/// (boot / short-run gap) are worth more than the function's boot-long life.</item>
+/// <item>Stop (ski rental): a key stays idle on the node as long as the idle time costs less than what a stop
+/// would lose (the re-trigger plus the hits of a stop and a boot at its measured rate), checked at that exact moment rather
+/// than by a one-minute ticker. The node stops when its last key leaves.</item>
 /// <item>Many keys share the one node; a key that turns hot while the node runs is loaded at once.</item>
 /// </list>
 /// </summary>
@@ -139,12 +142,20 @@ public sealed class DefaultPolicy : ICachePolicy
         }
     }
 
-    /// <summary>How long a key may stay idle on the node: a few of its measured gaps, within the bounds.</summary>
+    /// <summary>
+    /// How long a key may stay idle on the node: idle seconds × node price ≤ hits a stop would lose × value,
+    /// where a stop loses the re-trigger request plus the requests of one boot (and part of a stop) at the
+    /// key's rate (the slower of its long-run and short-run gaps).
+    /// </summary>
     public TimeSpan IdleAllowance(DefaultObject o)
     {
-        var gap = o.MeanGap ?? Settings.MinIdle;
-        var allowance = gap * Settings.IdleGapFactor;
-        return allowance < Settings.MinIdle ? Settings.MinIdle : allowance > Settings.MaxIdle ? Settings.MaxIdle : allowance;
+        // the slower of the long-run and the short-run rate: a key that slows down leaves sooner
+        double longRun = (o.LongRunGap ?? Settings.ExpectedBoot).TotalSeconds;
+        double shortRun = (o.ShortRunGap ?? Settings.ExpectedBoot).TotalSeconds;
+        double gap = Math.Max(1.0, Math.Max(longRun, shortRun));
+        double lostHits = 1.0 + ((Settings.ExpectedBoot.TotalSeconds + (Settings.StopWaitShare * Settings.ExpectedStop.TotalSeconds)) / gap);
+        double seconds = lostHits * Settings.ValuePerHitUsd / Settings.NodePerSecond;
+        return TimeSpan.FromSeconds(Math.Min(seconds, Settings.MaxIdle.TotalSeconds));
     }
 
     private DefaultObject GetOrCreate(string key)
@@ -160,7 +171,7 @@ public sealed class DefaultPolicy : ICachePolicy
 
     private void OnRequest(DefaultObject o, DateTimeOffset time, List<PolicyCommand> commands)
     {
-        o.Timestamps.Add(time);
+        o.Record(time, DefaultPolicySettings.GapSmoothing);
         switch (o.State)
         {
             case ObjectState.S3 when IsHot(o):
@@ -194,11 +205,33 @@ public sealed class DefaultPolicy : ICachePolicy
         }
     }
 
-    private bool WorthBridging(DefaultObject o) =>
-        Settings.BridgeMinExpectedRequests > 0 && o.MeanGap is { } gap
-        && DefaultPolicySettings.ExpectedBoot / (gap > TimeSpan.FromMilliseconds(1) ? gap : TimeSpan.FromMilliseconds(1)) >= Settings.BridgeMinExpectedRequests;
+    // hits expected during the boot × value > a function living through the boot
+    private bool WorthBridging(DefaultObject o)
+    {
+        if (o.ShortRunGap is not { } gap)
+        {
+            return false;
+        }
 
-    private bool IsHot(DefaultObject o) => o.Timestamps.Count >= 2 && o.Timestamps.Newest - o.Timestamps[o.Timestamps.Count - 2] < Settings.StartGap;
+        // while the node is stopping the wait is longer: the rest of the stop, then the boot
+        double boot = (Node == NodeState.Stopping ? Settings.ExpectedBoot + Settings.ExpectedStop : Settings.ExpectedBoot).TotalSeconds;
+        double hits = boot / Math.Max(0.001, gap.TotalSeconds);
+        double functionCost = (boot * 1000.0 * (double)Settings.Prices.LambdaPerMs) + (double)Settings.Prices.LambdaPerRequest;
+        return hits * Settings.ValuePerHitUsd > functionCost;
+    }
+
+    // the node's first, billed minute is worth it: (60 s / last gap) hits × value ≥ 60 s × node price
+    private bool IsHot(DefaultObject o)
+    {
+        if (o.Timestamps.Count < 2)
+        {
+            return false;
+        }
+
+        double gap = Math.Max(0.001, (o.Timestamps.Newest - o.Timestamps[o.Timestamps.Count - 2]).TotalSeconds);
+        double minimum = Settings.Prices.NodeMinimumSeconds;
+        return minimum / gap * Settings.ValuePerHitUsd >= minimum * Settings.NodePerSecond;
+    }
 
     private void OnLoaded(DefaultObject o, List<PolicyCommand> commands)
     {
@@ -221,8 +254,8 @@ public sealed class DefaultPolicy : ICachePolicy
 
     private void Reschedule(DefaultObject o)
     {
-        var last = o.Timestamps.Count > 0 ? o.Timestamps.Newest : _time.GetUtcNow();
         var now = _time.GetUtcNow();
+        var last = o.Timestamps.Count > 0 ? o.Timestamps.Newest : now;
         var leave = (last > now ? last : now) + IdleAllowance(o);
         o.LeaveAt = leave;
         _leaves.Enqueue(o, leave);
