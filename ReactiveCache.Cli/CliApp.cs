@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ReactiveCache.Cli.Commands.Bench;
 using ReactiveCache.Cli.Commands.Configure;
+using ReactiveCache.Cli.Commands.Replay;
 using ReactiveCache.Cli.Commands.Report;
 using ReactiveCache.Cli.Commands.Simulate;
 using ReactiveCache.Cli.Commands.Trace;
@@ -16,6 +17,7 @@ public static class CliApp
         root.Subcommands.Add(ConfigureCommand.Create());
         root.Subcommands.Add(TraceCommand.Create());
         root.Subcommands.Add(SimulateCommand.Create());
+        root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root;
