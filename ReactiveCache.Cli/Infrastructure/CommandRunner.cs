@@ -14,7 +14,7 @@ public static class CommandRunner
         {
             return await body(output);
         }
-        catch (Exception ex) when (ex is CliError or TraceFormatException or FileNotFoundException or DirectoryNotFoundException
+        catch (Exception ex) when (ex is CliError or TraceFormatException or IOException
             or ArgumentException or InvalidDataException or System.Text.Json.JsonException or HttpRequestException or UnauthorizedAccessException)
         {
             await error.WriteLineAsync($"error: {ex.Message}");

@@ -54,7 +54,7 @@ public sealed class ThesisReproductionTests(ITestOutputHelper output)
     }
 
     public static string RowName(string file, double rate, int sensitivity) =>
-        FormattableString.Invariant($"{Path.GetFileNameWithoutExtension(file).Replace("-1-ec2log", "-1-ec2log", StringComparison.Ordinal)} r{rate} s{sensitivity}");
+        FormattableString.Invariant($"{Path.GetFileNameWithoutExtension(file)} r{rate} s{sensitivity}");
 
     [Theory]
     [MemberData(nameof(Rows))]
