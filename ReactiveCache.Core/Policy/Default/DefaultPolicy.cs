@@ -58,6 +58,9 @@ public sealed class DefaultPolicy : ICachePolicy
         }
     }
 
+    /// <summary>The full state of one key, or null when it was never seen.</summary>
+    public DefaultObject? Find(string key) => _objects.GetValueOrDefault(key);
+
     public ObjectState StateOf(string key) => _objects.TryGetValue(key, out var o) ? o.State : ObjectState.S3;
 
     public void Handle(in PolicyEvent e, List<PolicyCommand> commands)
