@@ -19,9 +19,9 @@ public sealed class ReactiveSimulator
     private readonly SimulationClock _clock = new(Epoch);
     private readonly ICachePolicy _policy;
     private readonly Random _random;
-    private readonly PriorityQueue<SimEvent, (long Ticks, long Seq)> _events = new();
+    private readonly PriorityQueue<SimulationEvent, (long Ticks, long Seq)> _events = new();
     private readonly List<PolicyCommand> _commands = [];
-    private readonly Dictionary<string, KeyRuntime> _keys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SimulatedKey> _keys = new(StringComparer.Ordinal);
     private readonly List<FunctionEnvironment> _idleEnvironments = [];
     private readonly List<RequestOutcome> _outcomes = [];
     private readonly List<Interval> _nodeRuns = [];
@@ -42,17 +42,6 @@ public sealed class ReactiveSimulator
         _options = options;
         _policy = policyFactory(_clock);
         _random = new Random(options.Seed);
-    }
-
-    private enum EventKind
-    {
-        FunctionReady,
-        FunctionDeadline,
-        FunctionEnded,
-        NodeReady,
-        ObjectLoaded,
-        NodeStopped,
-        PolicyDue,
     }
 
     public SimulationResult Run()
@@ -136,11 +125,11 @@ public sealed class ReactiveSimulator
 
     private double Seconds(long ticks) => (ticks - Epoch.UtcTicks) / (double)TimeSpan.TicksPerSecond;
 
-    private KeyRuntime Key(string key)
+    private SimulatedKey Key(string key)
     {
         if (!_keys.TryGetValue(key, out var k))
         {
-            k = new KeyRuntime(key);
+            k = new SimulatedKey(key);
             _keys.Add(key, k);
         }
 
@@ -172,38 +161,38 @@ public sealed class ReactiveSimulator
         }
     }
 
-    private void Schedule(long ticks, SimEvent e) => _events.Enqueue(e, (ticks, _seq++));
+    private void Schedule(long ticks, SimulationEvent e) => _events.Enqueue(e, (ticks, _seq++));
 
-    private void Process(SimEvent e)
+    private void Process(SimulationEvent e)
     {
         switch (e.Kind)
         {
-            case EventKind.FunctionReady:
+            case SimulationEventKind.FunctionReady:
                 OnFunctionReady(e.Function!);
                 break;
-            case EventKind.FunctionDeadline:
+            case SimulationEventKind.FunctionDeadline:
                 OnFunctionDeadline(e.Function!);
                 break;
-            case EventKind.FunctionEnded:
+            case SimulationEventKind.FunctionEnded:
                 _policy.Handle(PolicyEvent.FunctionEnded(e.Function!.Key.Name, _clock.GetUtcNow()), _commands);
                 Execute();
                 break;
-            case EventKind.NodeReady:
+            case SimulationEventKind.NodeReady:
                 _node = NodeState.Running;
                 _nodeReadyAt = _clock.NowTicks;
                 _policy.Handle(PolicyEvent.NodeReady(_clock.GetUtcNow()), _commands);
                 Execute();
                 break;
-            case EventKind.ObjectLoaded:
+            case SimulationEventKind.ObjectLoaded:
                 if (_node == NodeState.Running)
                 {
-                    e.KeyRuntime!.OnNode = true;
-                    _policy.Handle(PolicyEvent.ObjectLoaded(e.KeyRuntime.Name, _clock.GetUtcNow()), _commands);
+                    e.Key!.OnNode = true;
+                    _policy.Handle(PolicyEvent.ObjectLoaded(e.Key.Name, _clock.GetUtcNow()), _commands);
                     Execute();
                 }
 
                 break;
-            case EventKind.NodeStopped:
+            case SimulationEventKind.NodeStopped:
                 _node = NodeState.Stopped;
                 foreach (var k in _keys.Values)
                 {
@@ -213,7 +202,7 @@ public sealed class ReactiveSimulator
                 _policy.Handle(PolicyEvent.NodeStopped(_clock.GetUtcNow()), _commands);
                 Execute();
                 break;
-            case EventKind.PolicyDue:
+            case SimulationEventKind.PolicyDue:
                 _scheduledDue = long.MaxValue;
                 _policy.OnDue(_commands);
                 Execute();
@@ -267,13 +256,13 @@ public sealed class ReactiveSimulator
                     {
                         _node = NodeState.Booting;
                         double boot = _options.Startup.DrawNodeBootSeconds(_random);
-                        Schedule(_clock.NowTicks + SecondsToTicks(boot), new SimEvent(EventKind.NodeReady, null, null));
+                        Schedule(_clock.NowTicks + SecondsToTicks(boot), new SimulationEvent(SimulationEventKind.NodeReady, null, null));
                     }
 
                     break;
                 case PolicyCommandKind.LoadObject:
                     _usage.NodeLoadS3Gets++;
-                    Schedule(_clock.NowTicks + SecondsToTicks(_options.Startup.ObjectLoadSeconds), new SimEvent(EventKind.ObjectLoaded, null, Key(c.Key)));
+                    Schedule(_clock.NowTicks + SecondsToTicks(_options.Startup.ObjectLoadSeconds), new SimulationEvent(SimulationEventKind.ObjectLoaded, null, Key(c.Key)));
                     break;
                 case PolicyCommandKind.SetRoute:
                     Key(c.Key).Route = c.Layer;
@@ -296,7 +285,7 @@ public sealed class ReactiveSimulator
                         }
 
                         _node = NodeState.Stopping;
-                        Schedule(_clock.NowTicks + SecondsToTicks(_options.Startup.NodeStopSeconds), new SimEvent(EventKind.NodeStopped, null, null));
+                        Schedule(_clock.NowTicks + SecondsToTicks(_options.Startup.NodeStopSeconds), new SimulationEvent(SimulationEventKind.NodeStopped, null, null));
                     }
 
                     break;
@@ -310,12 +299,12 @@ public sealed class ReactiveSimulator
             if (dueTicks < _scheduledDue)
             {
                 _scheduledDue = dueTicks;
-                Schedule(dueTicks, new SimEvent(EventKind.PolicyDue, null, null));
+                Schedule(dueTicks, new SimulationEvent(SimulationEventKind.PolicyDue, null, null));
             }
         }
     }
 
-    private void Invoke(KeyRuntime key, TimeSpan tick)
+    private void Invoke(SimulatedKey key, TimeSpan tick)
     {
         _usage.FunctionInvocations++;
         FunctionEnvironment? environment = null;
@@ -343,13 +332,13 @@ public sealed class ReactiveSimulator
             _usage.ColdStartS3Gets++;
         }
 
-        var f = new SimFunction(key, tick, now, environment);
+        var f = new SimulatedFunction(key, tick, now, environment);
         key.Functions.Add(f);
         double startupMs = cold ? _options.Startup.FunctionColdMs : _options.Startup.FunctionWarmMs;
-        Schedule(now + SecondsToTicks(startupMs / 1000.0), new SimEvent(EventKind.FunctionReady, f, null));
+        Schedule(now + SecondsToTicks(startupMs / 1000.0), new SimulationEvent(SimulationEventKind.FunctionReady, f, null));
     }
 
-    private void OnFunctionReady(SimFunction f)
+    private void OnFunctionReady(SimulatedFunction f)
     {
         if (f.Ended)
         {
@@ -373,10 +362,10 @@ public sealed class ReactiveSimulator
 
         _policy.Handle(PolicyEvent.FunctionReady(f.Key.Name, now), _commands);
         Execute();
-        Schedule(f.Life.EndsAt.UtcTicks, new SimEvent(EventKind.FunctionDeadline, f, null));
+        Schedule(f.Life.EndsAt.UtcTicks, new SimulationEvent(SimulationEventKind.FunctionDeadline, f, null));
     }
 
-    private void OnFunctionDeadline(SimFunction f)
+    private void OnFunctionDeadline(SimulatedFunction f)
     {
         if (f.Ended || f.Life is null)
         {
@@ -389,11 +378,11 @@ public sealed class ReactiveSimulator
         }
         else
         {
-            Schedule(f.Life.EndsAt.UtcTicks, new SimEvent(EventKind.FunctionDeadline, f, null));
+            Schedule(f.Life.EndsAt.UtcTicks, new SimulationEvent(SimulationEventKind.FunctionDeadline, f, null));
         }
     }
 
-    private void End(SimFunction f)
+    private void End(SimulatedFunction f)
     {
         if (f.Ended)
         {
@@ -412,7 +401,7 @@ public sealed class ReactiveSimulator
         f.Key.Functions.Remove(f);
         f.Environment.IdleSince = now;
         _idleEnvironments.Add(f.Environment);
-        Schedule(now, new SimEvent(EventKind.FunctionEnded, f, null));
+        Schedule(now, new SimulationEvent(SimulationEventKind.FunctionEnded, f, null));
     }
 
     private void CloseNodeRun(long now)
@@ -451,46 +440,5 @@ public sealed class ReactiveSimulator
 
             k.Functions.Clear();
         }
-    }
-
-    private readonly record struct SimEvent(EventKind Kind, SimFunction? Function, KeyRuntime? KeyRuntime);
-
-    private sealed class KeyRuntime(string name)
-    {
-        public string Name { get; } = name;
-
-        public CacheLayer Route { get; set; } = CacheLayer.S3;
-
-        public bool OnNode { get; set; }
-
-        public List<SimFunction> Functions { get; } = [];
-    }
-
-    private sealed class FunctionEnvironment
-    {
-        public HashSet<string> Loaded { get; } = new(StringComparer.Ordinal);
-
-        public long IdleSince { get; set; }
-    }
-
-    private sealed class SimFunction(KeyRuntime key, TimeSpan tick, long invokedAt, FunctionEnvironment environment)
-    {
-        public KeyRuntime Key { get; } = key;
-
-        public TimeSpan Tick { get; } = tick;
-
-        public long InvokedAt { get; } = invokedAt;
-
-        public FunctionEnvironment Environment { get; } = environment;
-
-        public long? ReadyAt { get; set; }
-
-        public FunctionLifetime? Life { get; set; }
-
-        public bool KeepRunningPending { get; set; }
-
-        public bool ShutdownPending { get; set; }
-
-        public bool Ended { get; set; }
     }
 }
