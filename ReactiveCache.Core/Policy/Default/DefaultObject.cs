@@ -20,6 +20,9 @@ public sealed class DefaultObject(string key)
     /// <summary>When the key leaves the node unless another request comes (RedisRunning only).</summary>
     public DateTimeOffset? LeaveAt { get; internal set; }
 
+    /// <summary>The time of this key's entry in the policy's due queue (at or before <see cref="LeaveAt"/>).</summary>
+    internal DateTimeOffset? QueuedAt { get; set; }
+
     /// <summary>Mean gap between the kept timestamps, or null with fewer than two.</summary>
     public TimeSpan? ShortRunGap => Timestamps.Count < 2
         ? null

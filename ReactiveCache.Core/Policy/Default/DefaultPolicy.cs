@@ -46,7 +46,7 @@ public sealed class DefaultPolicy : ICachePolicy
         {
             while (_leaves.TryPeek(out var o, out var due))
             {
-                if (o.State == ObjectState.RedisRunning && o.LeaveAt == due)
+                if (o.State == ObjectState.RedisRunning && o.QueuedAt == due)
                 {
                     return due;
                 }
@@ -122,8 +122,21 @@ public sealed class DefaultPolicy : ICachePolicy
         while (_leaves.TryPeek(out var o, out var due) && due <= now)
         {
             _leaves.Dequeue();
-            if (o.State != ObjectState.RedisRunning || o.LeaveAt != due)
+            if (o.QueuedAt != due)
             {
+                continue;
+            }
+
+            o.QueuedAt = null;
+            if (o.State != ObjectState.RedisRunning || o.LeaveAt is not { } leaveAt)
+            {
+                continue;
+            }
+
+            if (leaveAt > now)
+            {
+                // requests pushed the leave time back since this entry was queued
+                Enqueue(o, leaveAt);
                 continue;
             }
 
@@ -261,6 +274,17 @@ public sealed class DefaultPolicy : ICachePolicy
         var last = o.Timestamps.Count > 0 ? o.Timestamps.Newest : now;
         var leave = (last > now ? last : now) + IdleAllowance(o);
         o.LeaveAt = leave;
-        _leaves.Enqueue(o, leave);
+
+        // one queue entry per key, at or before its leave time: a later leave time is picked up when it pops
+        if (o.QueuedAt is not { } queued || leave < queued)
+        {
+            Enqueue(o, leave);
+        }
+    }
+
+    private void Enqueue(DefaultObject o, DateTimeOffset due)
+    {
+        o.QueuedAt = due;
+        _leaves.Enqueue(o, due);
     }
 }
