@@ -5,6 +5,9 @@ namespace ReactiveCache.Core.Policy;
 /// construction) in, commands out. It never sleeps, starts timers or does I/O: whoever drives it (the
 /// orchestrator live, the simulator in virtual time) calls <see cref="OnDue"/> once the clock reaches
 /// <see cref="NextDueAt"/> and executes the commands in the order they were added.
+/// <para>Not thread-safe: the driver feeds one event at a time (the orchestrator from one loop or under a lock).
+/// <see cref="NextDueAt"/> may be earlier than the work actually due (then <see cref="OnDue"/> does nothing
+/// but look again); it is never later.</para>
 /// </summary>
 public interface ICachePolicy
 {
