@@ -1,5 +1,3 @@
-using System.CommandLine;
+using ReactiveCache.Cli;
 
-var root = new RootCommand("reactive-cache: configure, trace, simulate, replay, report and bench ReactiveCache.");
-
-return await root.Parse(args).InvokeAsync();
+return await CliApp.Build().Parse(args).InvokeAsync();
