@@ -12,7 +12,7 @@ public static class ThesisTraces
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null)
         {
-            foreach (var candidate in new[] { System.IO.Path.Combine(dir.FullName, "shared", "traces", "thesis"), System.IO.Path.Combine(dir.FullName, "traces", "thesis") })
+            foreach (var candidate in new[] { System.IO.Path.Combine(dir.FullName, "shared", "traces", "thesis") })
             {
                 if (System.IO.Directory.Exists(candidate))
                 {
