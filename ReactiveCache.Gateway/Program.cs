@@ -1,12 +1,16 @@
 using ReactiveCache.Core.Objects;
+using ReactiveCache.Gateway.CacheNode;
 using ReactiveCache.Gateway.Objects;
+using ReactiveCache.Gateway.Routing;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddApiDocs();
-builder.AddObjectStore();
-builder.AddObjectServing();
+builder.AddObjectStore();         // S3 (or a folder locally): the store of record
+builder.AddOrchestratorLink();    // route table, fed over the gRPC stream; request events back
+builder.AddCacheNode();           // the Redis layer's connection, to the node the orchestrator names
+builder.AddObjectServing();       // layers, fallback chain redis → lambda → s3, stampede protection
 
 var app = builder.Build();
 
