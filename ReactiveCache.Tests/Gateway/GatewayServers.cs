@@ -14,6 +14,25 @@ public sealed class GatewayServers : IAsyncLifetime
 
     public string RedisEndpoint => $"127.0.0.1:{Redis.Port}";
 
+    public bool RedisRunning { get; private set; } = true;
+
+    /// <summary>Kills redis-server, as when the cache node disappears.</summary>
+    public async Task StopRedisAsync()
+    {
+        RedisRunning = false;
+        await Redis.StopAsync();
+    }
+
+    /// <summary>Starts redis-server again (empty) if a test stopped it.</summary>
+    public async Task EnsureRedisAsync()
+    {
+        if (!RedisRunning)
+        {
+            await Redis.StartAsync();
+            RedisRunning = true;
+        }
+    }
+
     public async Task InitializeAsync()
     {
         await Task.WhenAll(S3.InitializeAsync(), Redis.InitializeAsync());
