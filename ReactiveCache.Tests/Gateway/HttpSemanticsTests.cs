@@ -211,6 +211,29 @@ public sealed class HttpSemanticsTests : IClassFixture<GatewayServers>, IAsyncLi
         Assert.True(_lambda.Calls > 0);
     }
 
+    [Fact]
+    public async Task A_redis_miss_goes_down_the_chain_to_the_function_then_to_s3()
+    {
+        const string key = "100B.txt"; // not on the cache node
+        _lambda.Hold(await _servers.MetadataAsync(key), SampleObjects.All[key]);
+        _gateway.Route(key, CacheLayer.Redis);
+        await RouteAsync(CacheLayer.Redis);
+
+        using (var response = await _client.GetAsync($"/objects/{key}"))
+        {
+            Assert.Equal("lambda", Origin(response));
+            Assert.Equal(SampleObjects.All[key], await response.Content.ReadAsByteArrayAsync());
+        }
+
+        _lambda.FailBeforeFirstByte = true;
+        using (var response = await _client.GetAsync($"/objects/{key}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("s3", Origin(response));
+            Assert.Equal(SampleObjects.All[key], await response.Content.ReadAsByteArrayAsync());
+        }
+    }
+
     private async Task RouteAsync(CacheLayer layer)
     {
         _gateway.Route(Key, layer);

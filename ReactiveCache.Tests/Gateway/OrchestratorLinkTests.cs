@@ -85,7 +85,7 @@ public sealed class OrchestratorLinkTests : IClassFixture<GatewayServers>, IAsyn
     [Fact]
     public async Task Redis_killed_mid_load_falls_back_to_s3_with_zero_client_errors()
     {
-        const string key = "1KB.txt";
+        const string key = "100B.txt";
         await SwitchAsync(key, CacheLayer.Redis);
         var expected = SampleObjects.All[key];
         var origins = new System.Collections.Concurrent.ConcurrentBag<string>();
@@ -134,29 +134,29 @@ public sealed class OrchestratorLinkTests : IClassFixture<GatewayServers>, IAsyn
     [Fact]
     public async Task A_dropped_stream_keeps_serving_and_the_gateway_reconnects_with_a_fresh_snapshot()
     {
-        await SwitchAsync("1KB.txt", CacheLayer.Redis);
+        await SwitchAsync("100B.txt", CacheLayer.Redis);
         Assert.Equal(1, _gateway.Link.Sessions);
 
         Orchestrator.DropStreams();
         // Serving goes on while the link is down, with the routes the gateway had.
         for (var i = 0; i < 10; i++)
         {
-            Assert.Equal("redis", await OriginOfGetAsync("1KB.txt"));
+            Assert.Equal("redis", await OriginOfGetAsync("100B.txt"));
         }
 
         await Eventually.HoldsAsync(() => _gateway.Link.Sessions >= 2 && _gateway.Link.IsConnected, Wait, "the gateway reconnects");
         Assert.True(Orchestrator.Hellos.Count >= 2);
 
         // The new session works: a route change made now reaches the gateway.
-        await SwitchAsync("1KB.txt", CacheLayer.S3);
-        Assert.Equal("s3", await OriginOfGetAsync("1KB.txt"));
+        await SwitchAsync("100B.txt", CacheLayer.S3);
+        Assert.Equal("s3", await OriginOfGetAsync("100B.txt"));
     }
 
     [Fact]
     public async Task A_drain_stops_redis_reads_and_is_acknowledged()
     {
-        await SwitchAsync("1KB.txt", CacheLayer.Redis);
-        Assert.Equal("redis", await OriginOfGetAsync("1KB.txt"));
+        await SwitchAsync("100B.txt", CacheLayer.Redis);
+        Assert.Equal("redis", await OriginOfGetAsync("100B.txt"));
 
         Orchestrator.RequestDrain("drain-1", "node-1");
         using var timeout = new CancellationTokenSource(Wait);
@@ -164,12 +164,12 @@ public sealed class OrchestratorLinkTests : IClassFixture<GatewayServers>, IAsyn
 
         Assert.Equal("drain-1", ack.DrainId);
         Assert.Equal("node-1", ack.NodeId);
-        Assert.Equal("s3", await OriginOfGetAsync("1KB.txt"));
+        Assert.Equal("s3", await OriginOfGetAsync("100B.txt"));
 
         // Naming the node again puts it back in use.
         Orchestrator.SetNode("node-1", _servers.RedisEndpoint);
         await Eventually.HoldsAsync(() => NodeConnected(), Wait, "the node is in use again");
-        Assert.Equal("redis", await OriginOfGetAsync("1KB.txt"));
+        Assert.Equal("redis", await OriginOfGetAsync("100B.txt"));
     }
 
     private bool NodeConnected() =>
