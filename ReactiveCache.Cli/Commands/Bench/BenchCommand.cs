@@ -60,6 +60,7 @@ public static class BenchCommand
             return 0;
         }));
         command.Subcommands.Add(simulate);
+        command.Subcommands.Add(GatewayBenchCommand.Create());
         return command;
     }
 }

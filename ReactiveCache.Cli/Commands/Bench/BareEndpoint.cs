@@ -1,0 +1,40 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace ReactiveCache.Cli.Commands.Bench;
+
+/// <summary>The baseline: bare Kestrel answering <c>GET /objects/{key}</c> with the same bytes from memory.</summary>
+public sealed class BareEndpoint : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private BareEndpoint(WebApplication app, int port)
+    {
+        _app = app;
+        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+    }
+
+    public Uri BaseAddress { get; }
+
+    public static async Task<BareEndpoint> StartAsync(IReadOnlyDictionary<string, byte[]> objects, CancellationToken cancellationToken)
+    {
+        var port = BenchPorts.Free();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        var app = builder.Build();
+        app.MapGet("/objects/{**key}", (string key) =>
+            objects.TryGetValue(key, out var body) ? Results.Bytes(body, "text/plain") : Results.NotFound());
+        await app.StartAsync(cancellationToken);
+        return new BareEndpoint(app, port);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
