@@ -1,66 +1,114 @@
+using System.Buffers.Binary;
+using System.Text;
 using ReactiveCache.Core.Objects;
 using StackExchange.Redis;
 
 namespace ReactiveCache.Core.Caching;
 
 /// <summary>
-/// How an object is laid out on the cache node, shared by the writer (the orchestrator loads objects)
-/// and the reader (the gateway's Redis layer): the body as a string value (so that ranges are read with
-/// GETRANGE) and the metadata as a hash beside it.
+/// How an object is laid out on the cache node, shared by the writer (the orchestrator loads objects) and
+/// the reader (the gateway's Redis layer): ONE string value per object, a small binary header (metadata)
+/// followed by the body. One SET stores it atomically; one GETRANGE reads header and body together (a plain
+/// GET of a small object is one command, one round trip); a range of the body is a GETRANGE at an offset.
 /// </summary>
+/// <remarks>
+/// Header, big-endian: <c>"RC"</c>, version (1), reserved (0), header length (u16), body length (i64),
+/// last modified (Unix ms, i64), ETag (u16 length + UTF-8), content type (u16 length + UTF-8). The header
+/// is never longer than <see cref="MaxHeaderBytes"/>, so reading that many bytes always gets all of it.
+/// </remarks>
 public static class CacheEntryLayout
 {
-    public const string FieldETag = "etag";
-    public const string FieldContentType = "type";
-    public const string FieldLength = "length";
-    public const string FieldLastModified = "modified";
+    public const int MaxHeaderBytes = 512;
+    private const byte Version = 1;
+    private const int FixedBytes = 22;
 
-    /// <summary>The metadata fields in the order <see cref="ParseMetadata"/> expects them.</summary>
-    public static readonly RedisValue[] MetadataFields = [FieldETag, FieldContentType, FieldLength, FieldLastModified];
+    public static RedisKey EntryKey(string key) => "rc:obj:" + key;
 
-    public static RedisKey BodyKey(string key) => "rc:body:" + key;
-
-    public static RedisKey MetadataKey(string key) => "rc:meta:" + key;
-
-    /// <summary>Writes an object (body and metadata) in one transaction, without expiry.</summary>
-    public static async Task StoreAsync(IDatabase database, ObjectMetadata metadata, ReadOnlyMemory<byte> body)
+    /// <summary>Header and body as the node stores them.</summary>
+    public static byte[] Encode(ObjectMetadata metadata, ReadOnlySpan<byte> body)
     {
         if (body.Length != metadata.Length)
         {
             throw new ArgumentException($"The body has {body.Length} bytes; the metadata says {metadata.Length}.", nameof(body));
         }
 
-        var transaction = database.CreateTransaction();
-        _ = transaction.StringSetAsync(BodyKey(metadata.Key), body);
-        _ = transaction.KeyDeleteAsync(MetadataKey(metadata.Key));
-        _ = transaction.HashSetAsync(MetadataKey(metadata.Key),
-        [
-            new HashEntry(FieldETag, metadata.ETag),
-            new HashEntry(FieldContentType, metadata.ContentType),
-            new HashEntry(FieldLength, metadata.Length),
-            new HashEntry(FieldLastModified, metadata.LastModified.ToUnixTimeMilliseconds()),
-        ]);
-        if (!await transaction.ExecuteAsync())
+        var etag = Encoding.UTF8.GetBytes(metadata.ETag);
+        var contentType = Encoding.UTF8.GetBytes(metadata.ContentType);
+        var headerLength = FixedBytes + 2 + etag.Length + 2 + contentType.Length;
+        if (headerLength > MaxHeaderBytes)
         {
-            throw new InvalidOperationException($"Storing '{metadata.Key}' on the cache node was not committed.");
+            throw new ArgumentException($"The ETag and content type of '{metadata.Key}' are too long for a cache entry header.", nameof(metadata));
+        }
+
+        var entry = new byte[headerLength + body.Length];
+        var span = entry.AsSpan();
+        span[0] = (byte)'R';
+        span[1] = (byte)'C';
+        span[2] = Version;
+        span[3] = 0;
+        BinaryPrimitives.WriteUInt16BigEndian(span[4..], (ushort)headerLength);
+        BinaryPrimitives.WriteInt64BigEndian(span[6..], metadata.Length);
+        BinaryPrimitives.WriteInt64BigEndian(span[14..], metadata.LastModified.ToUnixTimeMilliseconds());
+        var at = FixedBytes;
+        BinaryPrimitives.WriteUInt16BigEndian(span[at..], (ushort)etag.Length);
+        etag.CopyTo(span[(at + 2)..]);
+        at += 2 + etag.Length;
+        BinaryPrimitives.WriteUInt16BigEndian(span[at..], (ushort)contentType.Length);
+        contentType.CopyTo(span[(at + 2)..]);
+        body.CopyTo(span[headerLength..]);
+        return entry;
+    }
+
+    /// <summary>Stores an object (one SET: header and body together, without expiry).</summary>
+    public static async Task StoreAsync(IDatabaseAsync database, ObjectMetadata metadata, ReadOnlyMemory<byte> body)
+    {
+        if (!await database.StringSetAsync(EntryKey(metadata.Key), Encode(metadata, body.Span)))
+        {
+            throw new InvalidOperationException($"The cache node did not store '{metadata.Key}'.");
         }
     }
 
     /// <summary>Removes an object from the node.</summary>
-    public static Task<long> RemoveAsync(IDatabaseAsync database, string key) =>
-        database.KeyDeleteAsync([BodyKey(key), MetadataKey(key)]);
+    public static Task<bool> RemoveAsync(IDatabaseAsync database, string key) => database.KeyDeleteAsync(EntryKey(key));
 
-    /// <summary>The metadata read with <see cref="MetadataFields"/>, or <c>null</c> when the node does not hold the object.</summary>
-    public static ObjectMetadata? ParseMetadata(string key, RedisValue[] fields)
+    /// <summary>
+    /// Reads the header at the start of <paramref name="data"/> (the first bytes of an entry). <c>false</c> when
+    /// there is no entry (empty data) or the bytes are not a whole header of this layout.
+    /// </summary>
+    public static bool TryReadHeader(string key, ReadOnlySpan<byte> data, out ObjectMetadata metadata, out int headerLength)
     {
-        if (fields.Length != MetadataFields.Length || fields[0].IsNull || fields[2].IsNull
-            || !fields[2].TryParse(out long length) || length < 0)
+        metadata = null!;
+        headerLength = 0;
+        if (data.Length < FixedBytes + 4 || data[0] != (byte)'R' || data[1] != (byte)'C' || data[2] != Version)
         {
-            return null;
+            return false;
         }
 
-        var modified = fields[3].TryParse(out long ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : DateTimeOffset.UnixEpoch;
-        var contentType = fields[1].IsNullOrEmpty ? ContentTypes.ForKey(key) : (string)fields[1]!;
-        return new ObjectMetadata(key, length, (string)fields[0]!, contentType, modified);
+        headerLength = BinaryPrimitives.ReadUInt16BigEndian(data[4..]);
+        if (headerLength < FixedBytes + 4 || headerLength > MaxHeaderBytes || data.Length < headerLength)
+        {
+            return false;
+        }
+
+        var length = BinaryPrimitives.ReadInt64BigEndian(data[6..]);
+        var modified = BinaryPrimitives.ReadInt64BigEndian(data[14..]);
+        var at = FixedBytes;
+        var etagLength = BinaryPrimitives.ReadUInt16BigEndian(data[at..]);
+        if (at + 2 + etagLength + 2 > headerLength)
+        {
+            return false;
+        }
+
+        var etag = Encoding.UTF8.GetString(data.Slice(at + 2, etagLength));
+        at += 2 + etagLength;
+        var typeLength = BinaryPrimitives.ReadUInt16BigEndian(data[at..]);
+        if (at + 2 + typeLength != headerLength || length < 0)
+        {
+            return false;
+        }
+
+        var contentType = typeLength == 0 ? ContentTypes.ForKey(key) : Encoding.UTF8.GetString(data.Slice(at + 2, typeLength));
+        metadata = new ObjectMetadata(key, length, etag, contentType, DateTimeOffset.FromUnixTimeMilliseconds(modified));
+        return true;
     }
 }

@@ -28,9 +28,17 @@ public sealed class CacheNodeOptions
     [Range(100, 60_000)]
     public int ConnectTimeoutMs { get; set; } = 2_000;
 
-    /// <summary>Bodies are read in chunks of this size (one GETRANGE each), so a large object is streamed, never held whole.</summary>
+    /// <summary>
+    /// Bodies are read in chunks of this size (one GETRANGE each), so a large object is streamed, never held
+    /// whole; an object up to this size is read with its header in one command. The default stays below the
+    /// large object heap threshold so that chunks are cheap to allocate.
+    /// </summary>
     [Range(4_096, 64 * 1024 * 1024)]
-    public int ChunkBytes { get; set; } = 1024 * 1024;
+    public int ChunkBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Chunks requested ahead of the one being sent (pipelined on the connection).</summary>
+    [Range(1, 64)]
+    public int ReadAheadChunks { get; set; } = 8;
 
     /// <summary>How long a drain waits for reads in flight before acknowledging anyway.</summary>
     [Range(100, 600_000)]

@@ -9,13 +9,15 @@ using StackExchange.Redis;
 namespace ReactiveCache.Gateway.Layers;
 
 /// <summary>
-/// Serves objects held by the cache node (layout: <see cref="CacheEntryLayout"/>). A plain GET costs one
-/// round trip (metadata and the first chunk pipelined); ranges are read with GETRANGE; bodies larger than
-/// a chunk are streamed chunk by chunk. A miss, an error or a timeout before the first byte falls through.
+/// Serves objects held by the cache node (layout: <see cref="CacheEntryLayout"/>, one value per object).
+/// A plain GET of an object up to one chunk is ONE command (GETRANGE of header and body); other requests
+/// read the header, then the body range. Bodies longer than a chunk are streamed chunk by chunk, a few
+/// chunks requested ahead. A miss, an error or a timeout before the first byte falls through.
 /// </summary>
 public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers breakers, IOptions<CacheNodeOptions> options)
 {
     private readonly int _chunk = options.Value.ChunkBytes;
+    private readonly int _readAhead = options.Value.ReadAheadChunks;
 
     public async Task<LayerOutcome> TryServeAsync(HttpContext context, ObjectRequest request, CancellationToken cancellationToken)
     {
@@ -26,47 +28,66 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
 
         using (lease)
         {
-            FirstRead first;
+            var entryKey = CacheEntryLayout.EntryKey(request.Key);
+            // Plain GET: header and the first chunk of the body at once; otherwise the header alone.
+            var firstTo = CacheEntryLayout.MaxHeaderBytes - 1 + (request.IsPlainGet ? _chunk : 0);
+            ReadOnlyMemory<byte> first;
             try
             {
                 first = await breakers.Redis.ExecuteAsync(
-                    static (state, _) => new ValueTask<FirstRead>(state.self.ReadFirstAsync(state.db, state.request)),
-                    (self: this, db: lease.Database, request), cancellationToken);
+                    static async (state, _) => (ReadOnlyMemory<byte>)await state.db.StringGetRangeAsync(state.key, 0, state.to),
+                    (db: lease.Database, key: entryKey, to: (long)firstTo), cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 return LayerOutcome.Failed;
             }
 
-            if (first.Metadata is not { } metadata)
+            if (first.IsEmpty)
             {
+                return LayerOutcome.Miss;
+            }
+
+            if (!CacheEntryLayout.TryReadHeader(request.Key, first.Span, out var metadata, out var headerLength))
+            {
+                // Not an entry of this layout (written by something else): not ours to serve.
                 return LayerOutcome.Miss;
             }
 
             var plan = ResponsePlan.For(request, metadata);
             var bodyRange = request.IsHead ? null : plan.BodyRange(metadata);
-            var head = first.Head;
-            if (bodyRange is { } range && (head.IsEmpty || first.HeadFrom != range.From))
+            var head = ReadOnlyMemory<byte>.Empty;
+            if (bodyRange is { } range)
             {
-                // Metadata came alone (conditional, ranged or HEAD request): now the first chunk of the range.
-                try
+                long expected;
+                var available = first.Length - headerLength;
+                if (range.From == 0 && available > 0)
                 {
-                    head = await breakers.Redis.ExecuteAsync(
-                        static async (state, _) => (ReadOnlyMemory<byte>)await state.db.StringGetRangeAsync(
-                            CacheEntryLayout.BodyKey(state.key), state.from, state.to),
-                        (db: lease.Database, key: request.Key, from: range.From, to: Math.Min(range.To, range.From + _chunk - 1)),
-                        cancellationToken);
+                    head = first.Slice(headerLength, (int)Math.Min(available, range.Length));
+                    expected = Math.Min(range.Length, firstTo + 1 - headerLength);
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                else
                 {
-                    return LayerOutcome.Failed;
+                    var to = Math.Min(range.To, range.From + _chunk - 1);
+                    expected = to - range.From + 1;
+                    try
+                    {
+                        head = await breakers.Redis.ExecuteAsync(
+                            static async (state, _) => (ReadOnlyMemory<byte>)await state.db.StringGetRangeAsync(state.key, state.from, state.to),
+                            (db: lease.Database, key: entryKey, from: headerLength + range.From, to: headerLength + to),
+                            cancellationToken);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        return LayerOutcome.Failed;
+                    }
                 }
-            }
 
-            if (bodyRange is { } expected && head.Length != Math.Min(expected.Length, _chunk))
-            {
-                // Body and metadata disagree (the object is being replaced or was evicted): not ours to serve.
-                return LayerOutcome.Miss;
+                if (head.Length != expected)
+                {
+                    // Fewer bytes than the header promises: the entry is being replaced or is damaged.
+                    return LayerOutcome.Miss;
+                }
             }
 
             ObjectResponses.WriteHead(context.Response, metadata, plan, CacheLayer.Redis);
@@ -82,37 +103,50 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
             }
 
             await context.Response.BodyWriter.WriteAsync(head, cancellationToken);
-            for (var from = body.From + head.Length; from <= body.To; from += _chunk)
+            if (head.Length < body.Length)
             {
                 // After the first byte there is no falling back: a failure here aborts the response.
-                var to = Math.Min(body.To, from + _chunk - 1);
-                var chunk = (ReadOnlyMemory<byte>)await lease.Database.StringGetRangeAsync(CacheEntryLayout.BodyKey(request.Key), from, to);
-                if (chunk.Length != to - from + 1)
-                {
-                    throw new InvalidOperationException($"The cache node's copy of '{request.Key}' changed while it was being sent.");
-                }
-
-                await context.Response.BodyWriter.WriteAsync(chunk, cancellationToken);
+                await StreamRestAsync(context, lease.Database, entryKey, headerLength, body.From + head.Length, body.To, request.Key, cancellationToken);
             }
 
             return LayerOutcome.Served;
         }
     }
 
-    private async Task<FirstRead> ReadFirstAsync(IDatabase db, ObjectRequest request)
+    /// <summary>Sends body bytes [from, to] chunk by chunk, keeping <see cref="CacheNodeOptions.ReadAheadChunks"/> reads in flight.</summary>
+    private async Task StreamRestAsync(HttpContext context, IDatabase db, RedisKey entryKey, int headerLength, long from, long to, string key,
+        CancellationToken cancellationToken)
     {
-        var metadataTask = db.HashGetAsync(CacheEntryLayout.MetadataKey(request.Key), CacheEntryLayout.MetadataFields);
-        if (!request.IsPlainGet)
+        var pending = new Queue<(Task<RedisValue> Read, long Length)>(_readAhead);
+        var next = from;
+        try
         {
-            return new FirstRead(CacheEntryLayout.ParseMetadata(request.Key, await metadataTask), default, -1);
+            while (next <= to || pending.Count > 0)
+            {
+                while (pending.Count < _readAhead && next <= to)
+                {
+                    var end = Math.Min(to, next + _chunk - 1);
+                    pending.Enqueue((db.StringGetRangeAsync(entryKey, headerLength + next, headerLength + end), end - next + 1));
+                    next = end + 1;
+                }
+
+                var (read, length) = pending.Dequeue();
+                var chunk = (ReadOnlyMemory<byte>)await read;
+                if (chunk.Length != length)
+                {
+                    throw new InvalidOperationException($"The cache node's copy of '{key}' changed while it was being sent.");
+                }
+
+                await context.Response.BodyWriter.WriteAsync(chunk, cancellationToken);
+            }
         }
-
-        // The hot path: metadata and the first chunk in one round trip (pipelined).
-        var headTask = db.StringGetRangeAsync(CacheEntryLayout.BodyKey(request.Key), 0, _chunk - 1);
-        var metadata = CacheEntryLayout.ParseMetadata(request.Key, await metadataTask);
-        var head = (ReadOnlyMemory<byte>)await headTask;
-        return new FirstRead(metadata, head, 0);
+        finally
+        {
+            foreach (var (read, _) in pending)
+            {
+                // Reads left behind by a failure: observe them so that their faults are not reported as unobserved.
+                _ = read.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            }
+        }
     }
-
-    private readonly record struct FirstRead(ObjectMetadata? Metadata, ReadOnlyMemory<byte> Head, long HeadFrom);
 }

@@ -26,7 +26,7 @@ public sealed class HttpSemanticsTests : IClassFixture<GatewayServers>, IAsyncLi
 
     public async Task InitializeAsync()
     {
-        await _servers.LoadIntoRedisAsync(Key, "index.html");
+        await _servers.LoadIntoRedisAsync(Key, "index.html", "1MB.txt");
         _lambda.Hold(await _servers.MetadataAsync(Key), Content);
     }
 
@@ -209,6 +209,29 @@ public sealed class HttpSemanticsTests : IClassFixture<GatewayServers>, IAsyncLi
         Assert.Equal("s3", Origin(response));
         Assert.Equal(Content, await response.Content.ReadAsByteArrayAsync());
         Assert.True(_lambda.Calls > 0);
+    }
+
+    [Theory]
+    [InlineData(null, 0, 1024 * 1024 - 1)]
+    [InlineData("bytes=100000-300000", 100000, 300000)]
+    [InlineData("bytes=-70000", 1024 * 1024 - 70000, 1024 * 1024 - 1)]
+    public async Task Objects_larger_than_a_chunk_stream_from_redis_byte_exact(string? range, int from, int to)
+    {
+        const string key = "1MB.txt";
+        _gateway.Route(key, CacheLayer.Redis);
+        await RouteAsync(CacheLayer.Redis);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/objects/{key}");
+        if (range is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Range", range);
+        }
+
+        using var response = await _client.SendAsync(request);
+
+        Assert.Equal(range is null ? HttpStatusCode.OK : HttpStatusCode.PartialContent, response.StatusCode);
+        Assert.Equal("redis", Origin(response));
+        Assert.Equal(SampleObjects.All[key][from..(to + 1)], await response.Content.ReadAsByteArrayAsync());
     }
 
     [Fact]
