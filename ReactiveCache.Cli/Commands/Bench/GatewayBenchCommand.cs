@@ -69,7 +69,12 @@ public static class GatewayBenchCommand
             }
 
             AnsiConsole.MarkupLine($"[grey]{connections} connections, {rounds} round(s) × {duration.TotalSeconds:F0} s per target and size (+{warmup.TotalSeconds:F0} s warm-up), targets alternating[/]");
-            var table = new Table().AddColumns("object", "target", "requests", "errors", "RPS", "p50 ms", "p99 ms");
+            if (Console.IsOutputRedirected)
+            {
+                AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 132);
+            }
+
+            var table = new Table().AddColumns("object", "target", "requests", "errors", "RPS", "p50 ms", "p99 ms", "CPU µs/req here", "CPU µs/req redis-server");
             var verdicts = new List<string>();
             var allMet = true;
             foreach (var key in keys)
@@ -77,16 +82,17 @@ public static class GatewayBenchCommand
                 var runs = new Dictionary<string, List<LoadResult>> { ["bare"] = [], ["gateway"] = [] };
                 for (var round = 0; round < rounds; round++)
                 {
-                    runs["bare"].Add(await load.RunAsync("bare", new Uri(bare.BaseAddress, $"objects/{key}"), warmup, duration, cancellationToken));
-                    runs["gateway"].Add(await load.RunAsync("gateway", new Uri(gateway.BaseAddress, $"objects/{key}"), warmup, duration, cancellationToken));
+                    runs["bare"].Add(await load.RunAsync("bare", new Uri(bare.BaseAddress, $"objects/{key}"), warmup, duration, () => redis.CpuTime, cancellationToken));
+                    runs["gateway"].Add(await load.RunAsync("gateway", new Uri(gateway.BaseAddress, $"objects/{key}"), warmup, duration, () => redis.CpuTime, cancellationToken));
                 }
 
                 var baseline = Combine(runs["bare"]);
                 var measured = Combine(runs["gateway"]);
                 foreach (var result in new[] { baseline, measured })
                 {
-                    table.AddRow(key, result.Target == "bare" ? "bare Kestrel" : "gateway (redis hit)", result.Requests.ToString("N0"), result.Errors.ToString("N0"),
-                        result.RequestsPerSecond.ToString("N0"), result.P50Ms.ToString("F3"), result.P99Ms.ToString("F3"));
+                    table.AddRow(key, result.Target == "bare" ? "bare Kestrel" : "gateway, redis hit", result.Requests.ToString("N0"), result.Errors.ToString("N0"),
+                        result.RequestsPerSecond.ToString("N0"), result.P50Ms.ToString("F3"), result.P99Ms.ToString("F3"),
+                        result.ProcessCpuUsPerRequest.ToString("F1"), result.NodeCpuUsPerRequest.ToString("F1"));
                 }
 
                 var rpsRatio = measured.RequestsPerSecond / baseline.RequestsPerSecond;
@@ -97,6 +103,7 @@ public static class GatewayBenchCommand
             }
 
             AnsiConsole.Write(table);
+            AnsiConsole.MarkupLine($"[grey]{Environment.ProcessorCount} cores shared by the load generator, both servers and redis-server; \"CPU µs/req here\" counts this process (load generator + server under test).[/]");
             foreach (var verdict in verdicts)
             {
                 AnsiConsole.MarkupLine(verdict);
@@ -117,7 +124,9 @@ public static class GatewayBenchCommand
         runs.Sum(r => r.Errors),
         TimeSpan.FromTicks(runs.Sum(r => r.Elapsed.Ticks)),
         runs.Average(r => r.P50Ms),
-        runs.Average(r => r.P99Ms));
+        runs.Average(r => r.P99Ms),
+        TimeSpan.FromTicks(runs.Sum(r => r.ProcessCpu.Ticks)),
+        TimeSpan.FromTicks(runs.Sum(r => r.NodeCpu.Ticks)));
 
     /// <summary>Puts the objects on the node the way the orchestrator does.</summary>
     private static async Task LoadAsync(BenchRedisServer redis, string root, IEnumerable<string> keys)

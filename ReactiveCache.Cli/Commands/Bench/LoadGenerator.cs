@@ -5,8 +5,14 @@ using System.Net;
 namespace ReactiveCache.Cli.Commands.Bench;
 
 /// <summary>What one run measured.</summary>
-public sealed record LoadResult(string Target, long Requests, long Errors, TimeSpan Elapsed, double P50Ms, double P99Ms)
+/// <param name="ProcessCpu">CPU time this process (load generator and in-process servers) used while measuring.</param>
+/// <param name="NodeCpu">CPU time the cache node's process used while measuring (zero when it was not involved).</param>
+public sealed record LoadResult(string Target, long Requests, long Errors, TimeSpan Elapsed, double P50Ms, double P99Ms, TimeSpan ProcessCpu, TimeSpan NodeCpu)
 {
+    public double ProcessCpuUsPerRequest => ProcessCpu.TotalMicroseconds / Math.Max(1, Requests);
+
+    public double NodeCpuUsPerRequest => NodeCpu.TotalMicroseconds / Math.Max(1, Requests);
+
     public double RequestsPerSecond => Requests / Elapsed.TotalSeconds;
 }
 
@@ -39,17 +45,23 @@ public sealed class LoadGenerator(int connections) : IDisposable
         return response;
     }
 
-    public async Task<LoadResult> RunAsync(string target, Uri url, TimeSpan warmup, TimeSpan duration, CancellationToken cancellationToken)
+    public async Task<LoadResult> RunAsync(string target, Uri url, TimeSpan warmup, TimeSpan duration, Func<TimeSpan> nodeCpu, CancellationToken cancellationToken)
     {
         await RunWorkersAsync(url, warmup, record: false, cancellationToken);
+        using var self = Process.GetCurrentProcess();
+        var processCpu = self.TotalProcessorTime;
+        var nodeCpuBefore = nodeCpu();
         var started = Stopwatch.GetTimestamp();
         var samples = await RunWorkersAsync(url, duration, record: true, cancellationToken);
         var elapsed = Stopwatch.GetElapsedTime(started);
+        self.Refresh();
+        processCpu = self.TotalProcessorTime - processCpu;
+        var nodeCpuUsed = nodeCpu() - nodeCpuBefore;
 
         var latencies = samples.SelectMany(s => s.Latencies).ToArray();
         Array.Sort(latencies);
         return new LoadResult(target, latencies.LongLength, samples.Sum(s => s.Errors), elapsed,
-            Percentile(latencies, 0.50), Percentile(latencies, 0.99));
+            Percentile(latencies, 0.50), Percentile(latencies, 0.99), processCpu, nodeCpuUsed);
     }
 
     private async Task<Sample[]> RunWorkersAsync(Uri url, TimeSpan duration, bool record, CancellationToken cancellationToken)
