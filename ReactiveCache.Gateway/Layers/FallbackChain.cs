@@ -132,24 +132,26 @@ public sealed partial class FallbackChain(
     {
         // The chain names the layer; the function's response (status, ETag, Range, body) passes through as it is.
         context.Response.Headers[ContentOrigin.HeaderName] = CacheLayer.Lambda.Name();
+        bool answered;
         try
         {
-            await breakers.Lambda.ExecuteAsync(
-                static async (state, ct) =>
-                {
-                    // A function that could not answer counts as a failure for the circuit.
-                    if (!await state.lambda.TryServeAsync(state.context, state.key, ct) && !state.context.Response.HasStarted)
-                    {
-                        throw new LambdaUnavailableException();
-                    }
-                },
-                (lambda: lambda!, context, key: request.Key), cancellationToken);
-            return LayerOutcome.Served;
+            answered = await lambda!.TryServeAsync(context, request.Key, cancellationToken) || context.Response.HasStarted;
         }
-        catch (LambdaUnavailableException)
+        catch (Exception) when (!context.Response.HasStarted && !cancellationToken.IsCancellationRequested)
         {
+            breakers.ReportFailure(CacheLayer.Lambda);
+            throw;
+        }
+
+        // A function that could not answer counts as a failure for the circuit.
+        if (!answered)
+        {
+            breakers.ReportFailure(CacheLayer.Lambda);
             return LayerOutcome.Failed;
         }
+
+        breakers.ReportSuccess(CacheLayer.Lambda);
+        return LayerOutcome.Served;
     }
 
     private async Task ServeFromOriginAsync(HttpContext context, ObjectRequest request, CancellationToken cancellationToken)
@@ -172,8 +174,6 @@ public sealed partial class FallbackChain(
 
     [LoggerMessage(LogLevel.Error, "The object store failed for '{Key}'")]
     private partial void LogOriginFailed(Exception exception, string key);
-
-    private sealed class LambdaUnavailableException() : Exception("No function answered before the first response byte.");
 
     /// <summary>The layers a request fell back from, without allocating on the hot path (at most two).</summary>
     private struct Fallbacks

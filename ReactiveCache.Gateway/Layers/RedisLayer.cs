@@ -34,14 +34,15 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
             ReadOnlyMemory<byte> first;
             try
             {
-                first = await breakers.Redis.ExecuteAsync(
-                    static async (state, _) => (ReadOnlyMemory<byte>)await state.db.StringGetRangeAsync(state.key, 0, state.to),
-                    (db: lease.Database, key: entryKey, to: (long)firstTo), cancellationToken);
+                first = (ReadOnlyMemory<byte>)await lease.Database.StringGetRangeAsync(entryKey, 0, firstTo);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                breakers.ReportFailure(CacheLayer.Redis);
                 return LayerOutcome.Failed;
             }
+
+            breakers.ReportSuccess(CacheLayer.Redis);
 
             if (first.IsEmpty)
             {
@@ -72,13 +73,11 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
                     expected = to - range.From + 1;
                     try
                     {
-                        head = await breakers.Redis.ExecuteAsync(
-                            static async (state, _) => (ReadOnlyMemory<byte>)await state.db.StringGetRangeAsync(state.key, state.from, state.to),
-                            (db: lease.Database, key: entryKey, from: headerLength + range.From, to: headerLength + to),
-                            cancellationToken);
+                        head = (ReadOnlyMemory<byte>)await lease.Database.StringGetRangeAsync(entryKey, headerLength + range.From, headerLength + to);
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
+                        breakers.ReportFailure(CacheLayer.Redis);
                         return LayerOutcome.Failed;
                     }
                 }

@@ -12,7 +12,10 @@ public static class ObjectEndpoints
     {
         // Other methods on the same path: routing answers 405 with `Allow: GET, HEAD` (problem+json via
         // the status code pages).
-        app.MapMethods(Pattern, [HttpMethods.Get, HttpMethods.Head], ServeAsync)
+        // The chain and the clock are singletons: taken once here, so that a request needs no service scope.
+        var chain = app.ServiceProvider.GetRequiredService<FallbackChain>();
+        var time = app.ServiceProvider.GetRequiredService<TimeProvider>();
+        app.MapMethods(Pattern, [HttpMethods.Get, HttpMethods.Head], (string? key, HttpContext context) => ServeAsync(key, context, chain, time))
             .WithName("GetObject")
             .WithSummary("Serves an object from the layer the route table names (S3 when none), falling back down redis → lambda → s3.")
             .Produces(StatusCodes.Status200OK)
