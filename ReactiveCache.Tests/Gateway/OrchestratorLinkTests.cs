@@ -172,6 +172,49 @@ public sealed class OrchestratorLinkTests : IClassFixture<GatewayServers>, IAsyn
         Assert.Equal("redis", await OriginOfGetAsync("100B.txt"));
     }
 
+    [Fact]
+    public async Task A_delta_that_does_not_fit_makes_the_gateway_resynchronise_from_a_snapshot()
+    {
+        var version = Orchestrator.SetRoutes(("index.html", CacheLayer.Redis));
+        await Eventually.HoldsAsync(() => _gateway.Routes.Version == version, Wait, "the delta applied");
+
+        // A delta on a version the gateway does not hold (one was lost): it must not be applied.
+        Orchestrator.SendRaw(new OrchestratorMessage
+        {
+            Delta = new RouteDelta { BaseVersion = version + 5, Version = version + 6, Upserts = { new Route { Key = "index.html", Layer = Layer.Lambda } } },
+        });
+
+        await Eventually.HoldsAsync(() => _gateway.Link.Sessions >= 2 && _gateway.Link.IsConnected, Wait, "the gateway reconnects");
+        Assert.Equal(version, _gateway.Routes.Version);
+        Assert.Equal(CacheLayer.Redis, _gateway.Routes.Lookup("index.html"));
+        Assert.Equal("redis", await OriginOfGetAsync("index.html"));
+    }
+
+    [Fact]
+    public async Task Each_request_has_one_span_naming_key_layer_and_fallbacks()
+    {
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == ReactiveCache.Gateway.Telemetry.GatewayTelemetry.Name,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        // Routed to Redis but not on the node: falls back to S3.
+        await SwitchAsync("span/missing-on-node.txt", CacheLayer.Redis);
+
+        using (await _client.GetAsync("/objects/span/missing-on-node.txt"))
+        {
+        }
+
+        var span = Assert.Single(spans, s => (string?)s.GetTagItem("reactivecache.key") == "span/missing-on-node.txt");
+        Assert.Equal("redis", span.GetTagItem("reactivecache.route"));
+        Assert.Equal("s3", span.GetTagItem("reactivecache.layer"));
+        Assert.Equal("redis:miss", span.GetTagItem("reactivecache.fallbacks"));
+        Assert.Equal(1, span.GetTagItem("reactivecache.fallback_count"));
+    }
+
     private bool NodeConnected() =>
         _gateway.Services.GetRequiredService<CacheNodeConnection>().Current is { Connected: true, Draining: false };
 

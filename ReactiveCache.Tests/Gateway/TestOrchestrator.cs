@@ -139,6 +139,15 @@ public sealed class TestOrchestrator : GatewayLink.GatewayLinkBase
         }
     }
 
+    /// <summary>Sends a message as it is to every gateway (to test how a gateway takes odd input).</summary>
+    public void SendRaw(OrchestratorMessage message)
+    {
+        lock (_lock)
+        {
+            Broadcast(message);
+        }
+    }
+
     /// <summary>Breaks every gateway's stream.</summary>
     public void DropStreams()
     {
