@@ -14,9 +14,12 @@ public sealed class OrchestratorLinkOptions : IValidatableObject
     /// <summary>Where the orchestrator's gRPC endpoint is (HTTP/2; cleartext <c>http://</c> is prior-knowledge h2c).</summary>
     public string? Address { get; set; }
 
-    /// <summary>This gateway's stable name, sent in Hello.</summary>
+    /// <summary>
+    /// This gateway's name, sent in Hello; the orchestrator keys routes and drains by it. Defaults to host and
+    /// process id, so that replicas on one host differ; set it for a name that survives restarts.
+    /// </summary>
     [Required]
-    public string GatewayId { get; set; } = Environment.MachineName;
+    public string GatewayId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 
     [Range(16, 10_000_000)]
     public int EventQueueCapacity { get; set; } = 65_536;
