@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Grpc.Core;
 using ReactiveCache.Core.Link;
 using ReactiveCache.Core.Routing;
+using WireCacheNode = ReactiveCache.Core.Link.CacheNode;
 
 namespace ReactiveCache.Tests.Gateway;
 
@@ -16,7 +17,7 @@ public sealed class TestOrchestrator : GatewayLink.GatewayLinkBase
     private readonly Lock _lock = new();
     private readonly List<Session> _sessions = [];
     private RouteTableSnapshot _routes = RouteTableSnapshot.Empty;
-    private CacheNode? _node;
+    private WireCacheNode? _node;
 
     public ConcurrentQueue<Hello> Hellos { get; } = new();
 
@@ -126,7 +127,7 @@ public sealed class TestOrchestrator : GatewayLink.GatewayLinkBase
     {
         lock (_lock)
         {
-            _node = new CacheNode { NodeId = nodeId, Endpoint = endpoint };
+            _node = new WireCacheNode { NodeId = nodeId, Endpoint = endpoint };
             Broadcast(new OrchestratorMessage { CacheNode = _node.Clone() });
         }
     }

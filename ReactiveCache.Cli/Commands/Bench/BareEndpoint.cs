@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using HttpResults = Microsoft.AspNetCore.Http.Results;
 using Microsoft.Extensions.Logging;
 using ReactiveCache.Core.Caching;
 using StackExchange.Redis;
@@ -33,13 +34,13 @@ public sealed class BareEndpoint : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
         var app = builder.Build();
         app.MapGet("/objects/{**key}", (string key) =>
-            objects.TryGetValue(key, out var body) ? Results.Bytes(body, "text/plain") : Results.NotFound());
+            objects.TryGetValue(key, out var body) ? HttpResults.Bytes(body, "text/plain") : HttpResults.NotFound());
         app.MapGet("/redis/{**key}", async (string key) =>
         {
             var entry = (ReadOnlyMemory<byte>)await redis.StringGetRangeAsync(CacheEntryLayout.EntryKey(key), 0, CacheEntryLayout.MaxHeaderBytes + (64 * 1024) - 1);
             return CacheEntryLayout.TryReadHeader(key, entry.Span, out _, out var headerLength)
-                ? Results.Bytes(entry[headerLength..], "text/plain")
-                : Results.NotFound();
+                ? HttpResults.Bytes(entry[headerLength..], "text/plain")
+                : HttpResults.NotFound();
         });
         await app.StartAsync(cancellationToken);
         return new BareEndpoint(app, port);
