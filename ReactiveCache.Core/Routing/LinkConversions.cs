@@ -33,4 +33,30 @@ public static class LinkConversions
         message.Routes.AddRange(snapshot.Routes.Select(ToWire));
         return message;
     }
+
+    /// <summary>
+    /// The delta that turns <paramref name="from"/> into <paramref name="to"/> (what an orchestrator that keeps
+    /// its own <see cref="RouteTable"/> sends after each change): routes added or changed, routes removed.
+    /// </summary>
+    public static RouteDelta DeltaBetween(RouteTableSnapshot from, RouteTableSnapshot to)
+    {
+        var delta = new RouteDelta { BaseVersion = from.Version, Version = to.Version };
+        foreach (var (key, layer) in to.Routes)
+        {
+            if (!from.Routes.TryGetValue(key, out var before) || before != layer)
+            {
+                delta.Upserts.Add(new Route { Key = key, Layer = layer.ToWire() });
+            }
+        }
+
+        foreach (var key in from.Routes.Keys)
+        {
+            if (!to.Routes.ContainsKey(key))
+            {
+                delta.Removals.Add(key);
+            }
+        }
+
+        return delta;
+    }
 }
