@@ -1,3 +1,4 @@
+using ReactiveCache.Core.Routing;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using ReactiveCache.Core.Routing;
 namespace ReactiveCache.Core.Policy;
 
 /// <summary>What the policy wants done. Executed in order by the orchestrator (live) or the simulator.</summary>

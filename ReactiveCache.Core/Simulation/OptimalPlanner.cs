@@ -1,6 +1,7 @@
 using ReactiveCache.Core.Costs;
 using ReactiveCache.Core.Policy;
 using ReactiveCache.Core.Traces;
+using ReactiveCache.Core.Routing;
 
 namespace ReactiveCache.Core.Simulation;
 

@@ -1,4 +1,5 @@
 using ReactiveCache.Core.Policy;
+using ReactiveCache.Core.Routing;
 
 namespace ReactiveCache.Core.Simulation;
 

@@ -32,7 +32,7 @@ public sealed partial class FallbackChain(
         var route = routes.Lookup(request.Key);
         using var activity = GatewayTelemetry.Source.StartActivity(request.IsHead ? "HEAD object" : "GET object");
         activity?.SetTag(GatewayTelemetry.TagKey, request.Key);
-        activity?.SetTag(GatewayTelemetry.TagRoute, route.Name());
+        activity?.SetTag(GatewayTelemetry.TagRoute, route.ToName());
 
         Fallbacks fallbacks = default;
         var served = CacheLayer.S3;
@@ -82,7 +82,7 @@ public sealed partial class FallbackChain(
         telemetry.RequestServed(served, Stopwatch.GetElapsedTime(started).TotalSeconds);
         if (activity is not null)
         {
-            activity.SetTag(GatewayTelemetry.TagLayer, served.Name());
+            activity.SetTag(GatewayTelemetry.TagLayer, served.ToName());
             activity.SetTag(GatewayTelemetry.TagFallbackCount, fallbacks.Count);
             if (fallbacks.Count > 0)
             {
@@ -115,7 +115,7 @@ public sealed partial class FallbackChain(
         }
         catch (Exception e) when (!context.Response.HasStarted && !cancellationToken.IsCancellationRequested)
         {
-            LogLayerFailed(e, layer.Name(), request.Key);
+            LogLayerFailed(e, layer.ToName(), request.Key);
             outcome = LayerOutcome.Failed;
         }
 
@@ -131,7 +131,7 @@ public sealed partial class FallbackChain(
     private async Task<LayerOutcome> TryLambdaAsync(HttpContext context, ObjectRequest request, CancellationToken cancellationToken)
     {
         // The chain names the layer; the function's response (status, ETag, Range, body) passes through as it is.
-        context.Response.Headers[ContentOrigin.HeaderName] = CacheLayer.Lambda.Name();
+        context.Response.Headers[ContentOrigin.HeaderName] = CacheLayer.Lambda.ToName();
         bool answered;
         try
         {
@@ -164,7 +164,7 @@ public sealed partial class FallbackChain(
         {
             LogOriginFailed(e, request.Key);
             context.Response.Clear();
-            context.Response.Headers[ContentOrigin.HeaderName] = CacheLayer.S3.Name();
+            context.Response.Headers[ContentOrigin.HeaderName] = CacheLayer.S3.ToName();
             await Problems.OriginUnavailable(request.Key).ExecuteAsync(context);
         }
     }
@@ -195,14 +195,14 @@ public sealed partial class FallbackChain(
             }
 
             Count++;
-            telemetry.FallbackTaken(layer, outcome.Name());
+            telemetry.FallbackTaken(layer, outcome.ToName());
         }
 
         public readonly string Describe() => Count switch
         {
             0 => "",
-            1 => $"{_first.Layer.Name()}:{_first.Outcome.Name()}",
-            _ => $"{_first.Layer.Name()}:{_first.Outcome.Name()},{_second.Layer.Name()}:{_second.Outcome.Name()}",
+            1 => $"{_first.Layer.ToName()}:{_first.Outcome.ToName()}",
+            _ => $"{_first.Layer.ToName()}:{_first.Outcome.ToName()},{_second.Layer.ToName()}:{_second.Outcome.ToName()}",
         };
 
         public readonly void AddTo(RequestEvent requestEvent)

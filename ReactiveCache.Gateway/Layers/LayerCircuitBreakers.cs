@@ -56,7 +56,7 @@ public sealed class LayerCircuitBreakers
 
         public Breaker(LayerResilienceOptions options, CacheLayer layer, ILogger logger)
         {
-            _pipeline = new ResiliencePipelineBuilder { Name = $"gateway-{layer.Name()}" }
+            _pipeline = new ResiliencePipelineBuilder { Name = $"gateway-{layer.ToName()}" }
                 .AddCircuitBreaker(new CircuitBreakerStrategyOptions
                 {
                     FailureRatio = options.FailureRatio,
@@ -68,12 +68,12 @@ public sealed class LayerCircuitBreakers
                     OnOpened = args =>
                     {
                         Volatile.Write(ref _retryAt, Environment.TickCount64 + (long)args.BreakDuration.TotalMilliseconds);
-                        logger.LogWarning("Circuit of the {Layer} layer opened for {Duration}: requests skip it", layer.Name(), args.BreakDuration);
+                        logger.LogWarning("Circuit of the {Layer} layer opened for {Duration}: requests skip it", layer.ToName(), args.BreakDuration);
                         return ValueTask.CompletedTask;
                     },
                     OnClosed = _ =>
                     {
-                        logger.LogInformation("Circuit of the {Layer} layer closed", layer.Name());
+                        logger.LogInformation("Circuit of the {Layer} layer closed", layer.ToName());
                         return ValueTask.CompletedTask;
                     },
                 })

@@ -18,7 +18,7 @@ public enum LayerOutcome
 
 public static class LayerOutcomeNames
 {
-    public static string Name(this LayerOutcome outcome) => outcome switch
+    public static string ToName(this LayerOutcome outcome) => outcome switch
     {
         LayerOutcome.Served => "served",
         LayerOutcome.Miss => "miss",

@@ -15,7 +15,7 @@ public static class ObjectResponses
     public static void WriteHead(HttpResponse response, ObjectMetadata metadata, ResponsePlan plan, CacheLayer origin)
     {
         var headers = response.Headers;
-        headers[ContentOrigin.HeaderName] = origin.Name();
+        headers[ContentOrigin.HeaderName] = origin.ToName();
         headers.ETag = metadata.ETag;
         headers.LastModified = metadata.LastModified.ToString("R", CultureInfo.InvariantCulture);
         headers.AcceptRanges = "bytes";

@@ -66,7 +66,7 @@ public sealed class OriginLayer(IObjectStore store, OriginFetchCoalescer coalesc
 
     private static Task NotFoundAsync(HttpContext context, string key)
     {
-        context.Response.Headers[ContentOrigin.HeaderName] = CacheLayer.S3.Name();
+        context.Response.Headers[ContentOrigin.HeaderName] = CacheLayer.S3.ToName();
         return Problems.NotFound(key).ExecuteAsync(context);
     }
 }

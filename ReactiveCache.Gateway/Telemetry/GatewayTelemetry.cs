@@ -45,13 +45,13 @@ public sealed class GatewayTelemetry
 
     public void RequestServed(CacheLayer layer, double seconds)
     {
-        var tag = new KeyValuePair<string, object?>(TagLayer, layer.Name());
+        var tag = new KeyValuePair<string, object?>(TagLayer, layer.ToName());
         _requests.Add(1, tag);
         _duration.Record(seconds, tag);
     }
 
     public void FallbackTaken(CacheLayer from, string reason) =>
-        _fallbacks.Add(1, new KeyValuePair<string, object?>(TagFrom, from.Name()), new KeyValuePair<string, object?>(TagReason, reason));
+        _fallbacks.Add(1, new KeyValuePair<string, object?>(TagFrom, from.ToName()), new KeyValuePair<string, object?>(TagReason, reason));
 
     public void FetchCoalesced() => _coalesced.Add(1);
 

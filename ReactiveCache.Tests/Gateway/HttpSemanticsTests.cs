@@ -41,7 +41,7 @@ public sealed class HttpSemanticsTests : IClassFixture<GatewayServers>, IAsyncLi
         using var response = await _client.GetAsync($"/objects/{Key}");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(layer.Name(), Origin(response));
+        Assert.Equal(layer.ToName(), Origin(response));
         Assert.Equal(Content, await response.Content.ReadAsByteArrayAsync());
         Assert.Equal((await _servers.MetadataAsync(Key)).ETag, response.Headers.ETag?.ToString());
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
@@ -58,7 +58,7 @@ public sealed class HttpSemanticsTests : IClassFixture<GatewayServers>, IAsyncLi
         using var response = await _client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/objects/{Key}"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(layer.Name(), Origin(response));
+        Assert.Equal(layer.ToName(), Origin(response));
         Assert.Equal(Content.Length, response.Content.Headers.ContentLength);
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
     }
@@ -75,7 +75,7 @@ public sealed class HttpSemanticsTests : IClassFixture<GatewayServers>, IAsyncLi
         using var response = await _client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
-        Assert.Equal(layer.Name(), Origin(response));
+        Assert.Equal(layer.ToName(), Origin(response));
         Assert.Equal(etag, response.Headers.ETag?.ToString());
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
 
@@ -104,7 +104,7 @@ public sealed class HttpSemanticsTests : IClassFixture<GatewayServers>, IAsyncLi
         using var response = await _client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
-        Assert.Equal(layer.Name(), Origin(response));
+        Assert.Equal(layer.ToName(), Origin(response));
         Assert.Equal($"bytes {from}-{to}/{Content.Length}", response.Content.Headers.ContentRange?.ToString());
         Assert.Equal(Content[from..(to + 1)], await response.Content.ReadAsByteArrayAsync());
     }
@@ -120,7 +120,7 @@ public sealed class HttpSemanticsTests : IClassFixture<GatewayServers>, IAsyncLi
         using var response = await _client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, response.StatusCode);
-        Assert.Equal(layer.Name(), Origin(response));
+        Assert.Equal(layer.ToName(), Origin(response));
         Assert.Equal($"bytes */{Content.Length}", response.Content.Headers.ContentRange?.ToString());
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using ReactiveCache.Core.Policy;
 using ReactiveCache.Core.Policy.Configuration;
+using ReactiveCache.Core.Routing;
 
 namespace ReactiveCache.Tests.Policy;
 

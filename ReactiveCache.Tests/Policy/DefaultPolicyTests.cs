@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using ReactiveCache.Core.Costs;
 using ReactiveCache.Core.Policy;
 using ReactiveCache.Core.Policy.Default;
+using ReactiveCache.Core.Routing;
 
 namespace ReactiveCache.Tests.Policy;
 

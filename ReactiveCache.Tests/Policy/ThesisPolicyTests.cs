@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using ReactiveCache.Core.Policy;
 using ReactiveCache.Core.Policy.Configuration;
 using ReactiveCache.Core.Policy.Thesis;
+using ReactiveCache.Core.Routing;
 
 namespace ReactiveCache.Tests.Policy;
 

@@ -4,6 +4,7 @@ using ReactiveCache.Core.Policy.Configuration;
 using ReactiveCache.Core.Simulation;
 using ReactiveCache.Core.Traces;
 using ReactiveCache.Core.Traces.Generators;
+using ReactiveCache.Core.Routing;
 
 namespace ReactiveCache.Tests.Simulation;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ReactiveCache.Cli.Results;
 using ReactiveCache.Core.Policy;
 using Spectre.Console;
+using ReactiveCache.Core.Routing;
 
 namespace ReactiveCache.Cli.Commands.Replay;
 

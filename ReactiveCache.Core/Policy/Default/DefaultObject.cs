@@ -1,3 +1,4 @@
+using ReactiveCache.Core.Routing;
 namespace ReactiveCache.Core.Policy.Default;
 
 /// <summary>One key under <see cref="DefaultPolicy"/>: state, measured rate, and when it is due to leave the node.</summary>

@@ -1,3 +1,4 @@
+using ReactiveCache.Core.Routing;
 namespace ReactiveCache.Core.Policy.Default;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using ReactiveCache.Core.Policy.Configuration;
+using ReactiveCache.Core.Routing;
 
 namespace ReactiveCache.Core.Policy.Thesis;
 
