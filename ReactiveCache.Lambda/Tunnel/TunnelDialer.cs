@@ -1,0 +1,147 @@
+using System.Net;
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Options;
+using ReactiveCache.Core.Tunnel;
+
+namespace ReactiveCache.Lambda.Tunnel;
+
+/// <summary>
+/// Dials the tunnel's connections for the active invocation (one WebSocket per HTTP/1.1 connection,
+/// up to <see cref="FunctionOptions.MaxTunnelConnections"/>), and closes them when the invocation ends.
+/// The Kestrel app and this dialer live as long as the execution environment (warm reuse).
+/// </summary>
+public sealed class TunnelDialer(IOptions<FunctionOptions> options, ILogger<TunnelDialer> logger) : IDisposable
+{
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
+
+    // One handler for every dial: DNS, TLS and socket settings are shared across invocations.
+    private readonly HttpMessageInvoker _invoker = new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        ConnectTimeout = ConnectTimeout,
+    });
+
+    private volatile TunnelSession? _session;
+    private TaskCompletionSource _sessionChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Starts dialling <paramref name="connectUri"/> (the gateway's tunnel endpoint) with the invocation's token.</summary>
+    public TunnelSession Open(Uri connectUri, string token)
+    {
+        var activity = FunctionTelemetry.Tunnel.Start("tunnel open", System.Diagnostics.ActivityKind.Client);
+        activity?.SetTag("tunnel.url", connectUri.GetLeftPart(UriPartial.Path));
+        var session = new TunnelSession(connectUri, token, options.Value.MaxTunnelConnections, activity);
+        _session = session;
+        Interlocked.Exchange(ref _sessionChanged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        return session;
+    }
+
+    /// <summary>Stops dialling and closes every connection of <paramref name="session"/> (after the caller drained them).</summary>
+    public async Task CloseAsync(TunnelSession session)
+    {
+        session.BeginClose();
+        Interlocked.CompareExchange(ref _session, null, session);
+        foreach (var connection in session.Open.Keys)
+        {
+            await connection.DisposeAsync();
+        }
+    }
+
+    /// <summary>Kestrel's accept: waits for an active session and a free slot, then dials one connection.</summary>
+    internal async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken)
+    {
+        var failures = 0;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var changed = _sessionChanged.Task;
+            var session = _session;
+            if (session is null || session.IsClosing)
+            {
+                await changed.WaitAsync(cancellationToken);
+                continue;
+            }
+
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.Closing);
+            try
+            {
+                await session.Slots.WaitAsync(linked.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                continue;
+            }
+
+            var connection = await DialAsync(session, linked.Token);
+            if (connection is not null)
+            {
+                return connection;
+            }
+
+            session.Slots.Release();
+            if (!session.IsClosing)
+            {
+                // The gateway did not answer: back off a little (bounded) and try again.
+                failures++;
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, 25 * (1 << Math.Min(failures, 6)))), cancellationToken);
+            }
+        }
+    }
+
+    private async Task<StreamConnection?> DialAsync(TunnelSession session, CancellationToken cancellationToken)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Authorization", $"{TunnelProtocol.Scheme} {session.Token}");
+        socket.Options.CollectHttpResponseDetails = true;
+        socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(30);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(ConnectTimeout);
+            await socket.ConnectAsync(ToWebSocketUri(session.ConnectUri), _invoker, timeout.Token);
+        }
+        catch (Exception e) when (e is WebSocketException or HttpRequestException or OperationCanceledException)
+        {
+            var status = socket.HttpStatusCode;
+            socket.Dispose();
+            if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            {
+                logger.LogError("The gateway refused the tunnel ({Status}): the invocation's token is bad or expired.", (int)status);
+                session.Refuse(new UnauthorizedAccessException($"The gateway refused the tunnel with {(int)status}."));
+            }
+            else if (!session.IsClosing)
+            {
+                logger.LogWarning("Could not dial the gateway's tunnel at {Url}: {Error}", session.ConnectUri, e.Message);
+            }
+
+            return null;
+        }
+
+        var stream = WebSocketStream.Create(socket, WebSocketMessageType.Binary, ownsWebSocket: true);
+        if (session.IsClosing)
+        {
+            // Closed while dialling: hand Kestrel nothing that outlives the session.
+            await stream.DisposeAsync();
+            return null;
+        }
+
+        var connection = new StreamConnection(stream, c =>
+        {
+            if (session.Open.TryRemove(c, out _))
+            {
+                session.Slots.Release();
+            }
+        });
+        session.Open[connection] = 0;
+        session.Connected();
+        return connection;
+    }
+
+    private static Uri ToWebSocketUri(Uri uri) => new UriBuilder(uri)
+    {
+        Scheme = uri.Scheme switch { "https" or "wss" => "wss", _ => "ws" },
+        Port = uri.IsDefaultPort ? -1 : uri.Port,
+    }.Uri;
+
+    public void Dispose() => _invoker.Dispose();
+}
