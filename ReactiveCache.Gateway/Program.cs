@@ -1,5 +1,6 @@
 using ReactiveCache.Core.Objects;
 using ReactiveCache.Gateway.Objects;
+using ReactiveCache.Gateway.Tunnel;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -7,6 +8,7 @@ builder.AddServiceDefaults();
 builder.AddApiDocs();
 builder.AddObjectStore();
 builder.AddObjectServing();
+builder.AddLambdaTunnel();
 
 var app = builder.Build();
 
@@ -14,6 +16,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapApiDocs();
+app.MapLambdaTunnel();
 app.MapObjectEndpoints();
 
 app.Run();

@@ -1,5 +1,6 @@
 using ReactiveCache.Core.Objects;
 using ReactiveCache.Orchestrator.Control;
+using ReactiveCache.Orchestrator.Functions;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -7,6 +8,7 @@ builder.AddServiceDefaults();
 builder.AddApiDocs();
 builder.AddObjectStore();
 builder.AddControlApi();
+builder.AddFunctions();
 
 var app = builder.Build();
 
@@ -15,5 +17,6 @@ app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapApiDocs();
 app.MapControlApi();
+app.MapFunctions();
 
 app.Run();

@@ -1,0 +1,41 @@
+using System.ComponentModel.DataAnnotations;
+using ReactiveCache.Core.Tunnel;
+
+namespace ReactiveCache.Gateway.Tunnel;
+
+/// <summary>Configuration section <c>Tunnel</c>: the functions' tunnels into the gateway.</summary>
+public sealed class TunnelOptions : IValidatableObject
+{
+    public const string SectionName = "Tunnel";
+
+    /// <summary>
+    /// The HMAC secret shared with the orchestrator (it mints the tokens this gateway checks). From
+    /// configuration only (user secrets, environment, AppHost parameter). Unset: every tunnel is refused.
+    /// </summary>
+    public string? Secret { get; set; }
+
+    /// <summary>How long a forwarded request waits for a free tunnel connection before falling back.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a tunnelled request may stay silent before it fails.</summary>
+    public TimeSpan ActivityTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Interim switch until the route table arrives (Gateway issue): serve <c>/objects/{key}</c> through
+    /// the Lambda layer whenever a function holding the key is connected, else fall through to S3.
+    /// </summary>
+    public bool ServeObjectsThroughLambda { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Secret is not null && Secret.Length < TunnelToken.MinimumSecretLength)
+        {
+            yield return new ValidationResult($"Tunnel:Secret must have at least {TunnelToken.MinimumSecretLength} characters.", [nameof(Secret)]);
+        }
+
+        if (ConnectTimeout <= TimeSpan.Zero || ActivityTimeout <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Tunnel:ConnectTimeout and Tunnel:ActivityTimeout must be positive.", [nameof(ConnectTimeout)]);
+        }
+    }
+}
