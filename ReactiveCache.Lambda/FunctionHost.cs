@@ -59,6 +59,10 @@ public static class FunctionHost
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss.fff ";
         });
+        // The emulator (or CloudWatch) gets every line: keep them to what the function does.
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error);
 
         builder.Services.AddOptions<FunctionOptions>()
             .BindConfiguration(FunctionOptions.SectionName)

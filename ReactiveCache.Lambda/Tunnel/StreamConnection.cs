@@ -15,12 +15,15 @@ internal sealed class StreamConnection : ConnectionContext, IConnectionLifetimeF
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private readonly CancellationTokenSource _closed = new();
+    private readonly Action _abortTransport;
     private readonly Action<StreamConnection> _onDisposed;
     private int _disposed;
 
-    public StreamConnection(Stream stream, Action<StreamConnection> onDisposed)
+    /// <param name="abortTransport">Drops the transport at once (no close handshake): used by <see cref="Abort"/>.</param>
+    public StreamConnection(Stream stream, Action abortTransport, Action<StreamConnection> onDisposed)
     {
         _stream = stream;
+        _abortTransport = abortTransport;
         _onDisposed = onDisposed;
         _input = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
         _output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
@@ -41,9 +44,9 @@ internal sealed class StreamConnection : ConnectionContext, IConnectionLifetimeF
 
     public override void Abort(ConnectionAbortedException abortReason)
     {
-        // Closing the stream fails the pending read, which ends Kestrel's connection loop.
+        // Dropping the transport fails the pending read, which ends Kestrel's connection loop.
         _closed.Cancel();
-        _stream.Dispose();
+        _abortTransport();
     }
 
     public override async ValueTask DisposeAsync()

@@ -36,15 +36,21 @@ public sealed class TunnelDialer(IOptions<FunctionOptions> options, ILogger<Tunn
         return session;
     }
 
-    /// <summary>Stops dialling and closes every connection of <paramref name="session"/> (after the caller drained them).</summary>
-    public async Task CloseAsync(TunnelSession session)
+    /// <summary>
+    /// Stops dialling and drops every connection of <paramref name="session"/>. The caller drained them
+    /// first: nothing is in flight, and the gateway, told goodbye, sends nothing more; a close handshake
+    /// would only wait for a peer that is not reading idle connections.
+    /// </summary>
+    public Task CloseAsync(TunnelSession session)
     {
         session.BeginClose();
         Interlocked.CompareExchange(ref _session, null, session);
         foreach (var connection in session.Open.Keys)
         {
-            await connection.DisposeAsync();
+            connection.Abort(new ConnectionAbortedException("The invocation ended."));
         }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>Kestrel's accept: waits for an active session and a free slot, then dials one connection.</summary>
@@ -117,7 +123,8 @@ public sealed class TunnelDialer(IOptions<FunctionOptions> options, ILogger<Tunn
             return null;
         }
 
-        var stream = WebSocketStream.Create(socket, WebSocketMessageType.Binary, ownsWebSocket: true);
+        // A short close handshake when Kestrel ends a connection; the peer may not be reading.
+        var stream = WebSocketStream.Create(socket, WebSocketMessageType.Binary, TimeSpan.FromSeconds(1));
         if (session.IsClosing)
         {
             // Closed while dialling: hand Kestrel nothing that outlives the session.
@@ -125,7 +132,7 @@ public sealed class TunnelDialer(IOptions<FunctionOptions> options, ILogger<Tunn
             return null;
         }
 
-        var connection = new StreamConnection(stream, c =>
+        var connection = new StreamConnection(stream, socket.Abort, c =>
         {
             if (session.Open.TryRemove(c, out _))
             {
