@@ -22,7 +22,6 @@ public static class InvokeApi
             .WithTags("Invoke")
             .WithName("Invoke")
             .WithSummary("Invokes a function (Lambda's Invoke API).")
-            .Accepts<JsonElement>("application/json")
             .Produces(StatusCodes.Status200OK)
             .Produces(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)

@@ -36,6 +36,8 @@ public sealed class ControlHost : IAsyncDisposable
         builder.Configuration["Tunnel:Secret"] = secret;
         builder.Configuration["Function:Timeout"] = "00:01:00";
         builder.Logging.ClearProviders();
+        // gRPC over cleartext needs an HTTP/2-only endpoint (Kestrel speaks only HTTP/1.1 on a cleartext
+        // Http1AndHttp2 endpoint: there is no ALPN to pick HTTP/2).
         builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(port, o => o.Protocols = HttpProtocols.Http2));
         builder.AddFunctions();
         var app = builder.Build();

@@ -76,8 +76,10 @@ public sealed class FunctionLifeTests(FunctionFixture fixture)
     {
         var result = await InvokeAndWaitAsync("short", fixture.Payload("100B.txt", TimeSpan.FromSeconds(10), control: false));
 
+        // Ended by itself (not killed by the emulator at 2 s), leaving its margin before the deadline,
+        // which counts from the invoke (a cold start eats into it, as in Lambda).
         Assert.Equal("timeout", result.EndedBy);
-        Assert.InRange(result.LifeMs, 1000, 2000);
+        Assert.InRange(result.LifeMs, 1, 1500);
     }
 
     private async Task WaitForControlStreamAsync(string key)
