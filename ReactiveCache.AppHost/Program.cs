@@ -8,19 +8,33 @@ var objectsRoot = builder.Configuration["ObjectStore:Root"]
                   ?? Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".objects"));
 SampleObjects.SeedFolder(objectsRoot);
 
+// The HMAC secret of the functions' invocation tokens: minted by the orchestrator, checked by the gateway.
+var tunnelSecret = builder.AddParameter("tunnel-secret", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
+
 var orchestrator = builder.AddProject<Projects.ReactiveCache_Orchestrator>("orchestrator")
     .WithObjectStore(objectsRoot)
+    .WithFunctionControlEndpoint()
+    .WithEnvironment("Tunnel__Secret", tunnelSecret)
     .WithHttpHealthCheck("/health");
 
+// The local Lambda service: starts the function's execution environments as real processes.
 var lambdaEmulator = builder.AddProject<Projects.ReactiveCache_LambdaEmulator>("lambda-emulator")
     .WithObjectStore(objectsRoot)
+    .WithLambdaFunction(builder)
     .WithHttpHealthCheck("/health");
 
-builder.AddProject<Projects.ReactiveCache_Gateway>("gateway")
+var gateway = builder.AddProject<Projects.ReactiveCache_Gateway>("gateway")
     .WithObjectStore(objectsRoot)
     .WithReference(orchestrator)
     .WaitFor(orchestrator)
+    .WithEnvironment("Tunnel__Secret", tunnelSecret)
+    .WithEnvironment("Tunnel__ServeObjectsThroughLambda", "true")
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
+
+orchestrator
+    .WithReference(lambdaEmulator)
+    .WithEnvironment("Function__Name", FunctionResources.FunctionName)
+    .WithEnvironment("Function__GatewayTunnelUrl", ReferenceExpression.Create($"{gateway.GetEndpoint("http")}/tunnel/connect"));
 
 builder.Build().Run();

@@ -64,6 +64,7 @@ public static class FunctionHost
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error);
 
+        builder.AddFunctionTelemetry();
         builder.Services.AddOptions<FunctionOptions>()
             .BindConfiguration(FunctionOptions.SectionName)
             .Validate(o => o.MaxTunnelConnections is > 0 and <= 1024, "Function:MaxTunnelConnections must be within 1..1024.")

@@ -32,7 +32,7 @@ public sealed class InvocationHandler(
     {
         var payload = Parse(invocation.Payload);
         var start = time.GetUtcNow();
-        using var activity = FunctionTelemetry.Function.Start("invoke", ActivityKind.Server);
+        using var activity = FunctionTelemetry.Function.Start("invoke", ActivityKind.Server, FunctionTelemetry.ParentFromTraceHeader(invocation.TraceId));
         activity?.SetTag("faas.invocation_id", invocation.RequestId);
         activity?.SetTag("object.keys", string.Join(',', payload.Keys));
 

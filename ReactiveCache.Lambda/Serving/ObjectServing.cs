@@ -19,7 +19,9 @@ public static class ObjectServing
     private static async Task ServeAsync(string key, HttpContext context, ObjectCatalog catalog)
     {
         catalog.Enter();
-        using var activity = FunctionTelemetry.Tunnel.Start("tunnelled GET", ActivityKind.Server);
+        // A child of the gateway's forwarding span (YARP sends traceparent through the tunnel).
+        ActivityContext.TryParse(context.Request.Headers.TraceParent, context.Request.Headers.TraceState, isRemote: true, out var parent);
+        using var activity = FunctionTelemetry.Tunnel.Start("tunnelled GET", ActivityKind.Server, Activity.Current?.Context ?? parent);
         activity?.SetTag("object.key", key);
         try
         {
