@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using ReactiveCache.Gateway.Layers;
 using Yarp.ReverseProxy.Forwarder;
@@ -18,6 +19,7 @@ internal sealed class LambdaTunnelLayer : ILambdaLayer, IDisposable
     private readonly ForwarderRequestConfig _requestConfig;
     private readonly TunnelResponseTransformer _transformer = new();
     private readonly ILogger<LambdaTunnelLayer> _logger;
+    private readonly int _maxBufferedBytes;
 
     public LambdaTunnelLayer(TunnelRegistry registry, IHttpForwarder forwarder, IOptions<TunnelOptions> options, ILogger<LambdaTunnelLayer> logger)
     {
@@ -25,6 +27,7 @@ internal sealed class LambdaTunnelLayer : ILambdaLayer, IDisposable
         _forwarder = forwarder;
         _logger = logger;
         var connectTimeout = options.Value.ConnectTimeout;
+        _maxBufferedBytes = options.Value.MaxBufferedBytes;
         _invoker = new HttpMessageInvoker(new SocketsHttpHandler
         {
             UseProxy = false,
@@ -63,18 +66,39 @@ internal sealed class LambdaTunnelLayer : ILambdaLayer, IDisposable
         using var activity = TunnelTelemetry.Start("tunnelled GET", ActivityKind.Client);
         activity?.SetTag("object.key", key);
         activity?.SetTag("faas.invocation_id", tunnel.InvocationId);
-        var error = await _forwarder.SendAsync(context, $"http://{tunnel.Host}/", _invoker, _requestConfig, _transformer, cancellationToken);
+        // The body is held back until complete (up to a limit): a tunnel that breaks mid-body still falls back.
+        var bodyFeature = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
+        var buffered = new BufferedResponseBody(bodyFeature.Stream, _maxBufferedBytes);
+        context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(buffered));
+        var (abort, restoreAbort) = DeferredAbort.Install(context);
+        ForwarderError error;
+        try
+        {
+            error = await _forwarder.SendAsync(context, $"http://{tunnel.Host}/", _invoker, _requestConfig, _transformer, cancellationToken);
+        }
+        finally
+        {
+            context.Features.Set(bodyFeature);
+            restoreAbort();
+        }
+
         var miss = context.Items.Remove(TunnelResponseTransformer.MissKey);
         if (error == ForwarderError.None && !miss)
         {
+            await buffered.CompleteAsync(cancellationToken);
             activity?.SetTag("http.response.status_code", context.Response.StatusCode);
             return true;
         }
 
-        if (context.Response.HasStarted)
+        if (context.Response.HasStarted || buffered.Spilled)
         {
             // Bytes already reached the client: nothing can be taken back; the client sees the abort.
             activity?.SetStatus(ActivityStatusCode.Error, error.ToString());
+            if (abort.Requested)
+            {
+                abort.Apply();
+            }
+
             return true;
         }
 

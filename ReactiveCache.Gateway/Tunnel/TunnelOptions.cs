@@ -21,6 +21,12 @@ public sealed class TunnelOptions : IValidatableObject
     public TimeSpan ActivityTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// A tunnelled response body up to this size is held back until complete, so that a function dying
+    /// mid-body still falls back to S3; larger ones stream (and cannot fall back once started).
+    /// </summary>
+    public int MaxBufferedBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>
     /// Interim switch until the route table arrives (Gateway issue): serve <c>/objects/{key}</c> through
     /// the Lambda layer whenever a function holding the key is connected, else fall through to S3.
     /// </summary>
@@ -31,6 +37,11 @@ public sealed class TunnelOptions : IValidatableObject
         if (Secret is not null && Secret.Length < TunnelToken.MinimumSecretLength)
         {
             yield return new ValidationResult($"Tunnel:Secret must have at least {TunnelToken.MinimumSecretLength} characters.", [nameof(Secret)]);
+        }
+
+        if (MaxBufferedBytes < 0)
+        {
+            yield return new ValidationResult("Tunnel:MaxBufferedBytes cannot be negative.", [nameof(MaxBufferedBytes)]);
         }
 
         if (ConnectTimeout <= TimeSpan.Zero || ActivityTimeout <= TimeSpan.Zero)

@@ -117,7 +117,7 @@ public sealed class FunctionTunnelTests(FunctionFixture fixture)
                         origins.Add(FunctionFixture.Origin(response) ?? "?");
                     }
                 }
-                catch (HttpRequestException e)
+                catch (Exception e) when (e is HttpRequestException or IOException)
                 {
                     failures.Add(e.Message);
                 }
