@@ -69,6 +69,7 @@ public static class FunctionHost
             .BindConfiguration(FunctionOptions.SectionName)
             .Validate(o => o.MaxTunnelConnections is > 0 and <= 1024, "Function:MaxTunnelConnections must be within 1..1024.")
             .Validate(o => o.DrainTimeout >= TimeSpan.Zero, "Function:DrainTimeout cannot be negative.")
+            .Validate(o => o.DeadlineMargin >= TimeSpan.Zero, "Function:DeadlineMargin cannot be negative.")
             .ValidateOnStart();
 
         builder.Services.AddSingleton(CreateObjectStore(builder.Configuration));

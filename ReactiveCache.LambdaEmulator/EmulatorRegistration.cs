@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ReactiveCache.LambdaEmulator.Api;
 using ReactiveCache.LambdaEmulator.Environments;
 
@@ -12,7 +13,7 @@ public static class EmulatorRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddProblemDetails();
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<EnvironmentPool>();
         builder.Services.AddHostedService<EnvironmentReaper>();
         return builder;

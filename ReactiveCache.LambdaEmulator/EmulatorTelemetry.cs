@@ -7,9 +7,9 @@ internal static class EmulatorTelemetry
 {
     public static readonly ActivitySource Source = new("ReactiveCache.Emulator");
 
-    public static Activity? Start(string name, ActivityKind kind = ActivityKind.Internal, ActivityContext parent = default)
+    public static Activity? Start(string name, ActivityKind kind = ActivityKind.Internal, ActivityContext parent = default, DateTimeOffset startTime = default)
     {
-        var activity = Source.StartActivity(name, kind, parent);
+        var activity = Source.StartActivity(name, kind, parent, startTime: startTime);
         activity?.SetTag("layer", "lambda");
         return activity;
     }

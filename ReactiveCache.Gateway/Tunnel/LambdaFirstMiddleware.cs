@@ -18,7 +18,8 @@ internal sealed class LambdaFirstMiddleware(RequestDelegate next, ILambdaLayer l
             && path.StartsWith(Prefix, StringComparison.Ordinal)
             && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)))
         {
-            var key = Uri.UnescapeDataString(path[Prefix.Length..]);
+            // Path is already decoded by the server.
+            var key = path[Prefix.Length..];
             if (lambda.CanServe(key) && await lambda.TryServeAsync(context, key, context.RequestAborted))
             {
                 return;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ReactiveCache.Gateway.Layers;
 
 namespace ReactiveCache.Gateway.Tunnel;
@@ -13,7 +14,7 @@ public static class LambdaTunnelRegistration
             .ValidateOnStart();
         builder.Services.AddProblemDetails();
         builder.Services.AddHttpForwarder();
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<TunnelRegistry>();
         builder.Services.AddSingleton<TunnelTokenCheck>();
         builder.Services.AddSingleton<ILambdaLayer, LambdaTunnelLayer>();

@@ -44,7 +44,7 @@ public static class RuntimeApi
         if (wasReady)
         {
             // A warm start: from the invoke to the runtime receiving the event.
-            using var warm = EmulatorTelemetry.Start("warm start", ActivityKind.Internal, invocation.Parent);
+            using var warm = EmulatorTelemetry.Start("warm start", ActivityKind.Internal, invocation.Parent, invocation.CreatedAt);
             warm?.SetTag("faas.instance", environment.Id);
             warm?.SetTag("faas.coldstart", false);
         }

@@ -13,6 +13,9 @@ public sealed class PendingInvocation(string requestId, byte[] payload, DateTime
 
     public DateTimeOffset Deadline { get; } = deadline;
 
+    /// <summary>When the invoke handed it out (the start of a warm start).</summary>
+    public DateTimeOffset CreatedAt { get; } = DateTimeOffset.UtcNow;
+
     /// <summary>The invoke span, parent of the start spans.</summary>
     public ActivityContext Parent { get; } = parent;
 
