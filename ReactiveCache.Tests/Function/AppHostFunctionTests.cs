@@ -32,7 +32,6 @@ public sealed class AppHostFunctionTests
             await notifications.WaitForResourceHealthyAsync(name, cts.Token);
         }
 
-        var orchestratorLog = WatchForAsync(app, "orchestrator", "connected its control stream", cts.Token);
         var secret = await app.Services.GetRequiredService<DistributedApplicationModel>().Resources
             .OfType<ParameterResource>().Single(p => p.Name == "tunnel-secret").GetValueAsync(cts.Token);
         const string key = "100B.txt";
@@ -61,19 +60,16 @@ public sealed class AppHostFunctionTests
             await Task.Delay(20, cts.Token);
         }
 
-        Assert.Contains("connected its control stream", await orchestratorLog);
-    }
-
-    private static async Task<string> WatchForAsync(DistributedApplication app, string resource, string text, CancellationToken cancellationToken)
-    {
-        await foreach (var batch in app.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(resource).WithCancellation(cancellationToken))
-        {
-            if (batch.FirstOrDefault(l => l.Content.Contains(text, StringComparison.Ordinal)) is { } line)
-            {
-                return line.Content;
-            }
-        }
-
-        return "";
+        // The orchestrator's control endpoint speaks gRPC (HTTP/2 prior knowledge) at the address the
+        // function is given: a stream opened with a valid token stays open, waiting for commands.
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(app.GetEndpoint("orchestrator", "control"));
+        var control = new ReactiveCache.Core.Protos.Function.FunctionControl.FunctionControlClient(channel);
+        var probe = new ReactiveCache.Core.Protos.Function.ControlRequest { InvocationId = "probe", Token = payload.Token };
+        probe.Keys.Add(key);
+        using var call = control.Control(probe, cancellationToken: cts.Token);
+        using var quiet = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
+        quiet.CancelAfter(TimeSpan.FromSeconds(2));
+        var ex = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => call.ResponseStream.MoveNext(quiet.Token));
+        Assert.Equal(Grpc.Core.StatusCode.Cancelled, ex.StatusCode);
     }
 }
