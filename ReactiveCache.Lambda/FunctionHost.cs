@@ -62,7 +62,7 @@ public static class FunctionHost
         // The emulator (or CloudWatch) gets every line: keep them to what the function does.
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Warning);
 
         builder.AddFunctionTelemetry();
         builder.Services.AddOptions<FunctionOptions>()

@@ -20,7 +20,7 @@ public sealed class FunctionFixture : IAsyncLifetime
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     /// <summary>Functions the emulator knows; each test uses its own so that cold/warm is its own.</summary>
-    public static readonly string[] Functions = ["cold", "life", "control", "load", "refused", "events"];
+    public static readonly string[] Functions = ["cold", "life", "control", "load", "refused", "events", "miss"];
 
     private readonly DirectoryInfo _objects = Directory.CreateTempSubdirectory("function-objects-");
     private ServerProcess? _gateway;

@@ -89,6 +89,36 @@ public sealed class FunctionTunnelTests(FunctionFixture fixture)
     }
 
     [Fact]
+    public async Task A_key_the_function_does_not_hold_falls_back_to_s3()
+    {
+        // The token lets the function tunnel in for two keys, but it loaded only one: the gateway routes
+        // both to it, and the function's miss answer is not passed on.
+        var token = fixture.Control.Tokens.Mint(["100B.txt", "1KB.txt"]);
+        var payload = fixture.Payload("100B.txt", TimeSpan.FromSeconds(2), token, control: false);
+        using var invoke = await fixture.InvokeAsync("miss", payload);
+        await fixture.WaitForLambdaAsync("100B.txt");
+        var forwardedBefore = Forwarded("1KB.txt");
+
+        using var response = await fixture.Gateway.GetAsync("/objects/1KB.txt");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("s3", FunctionFixture.Origin(response));
+        Assert.Equal(SampleObjects.All["1KB.txt"], await response.Content.ReadAsByteArrayAsync());
+        // It did go to the function first (the gateway logs each forward).
+        var watch = Stopwatch.StartNew();
+        while (Forwarded("1KB.txt") == forwardedBefore && watch.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(Forwarded("1KB.txt") > forwardedBefore, fixture.Logs);
+        await fixture.WaitForIdleAsync("miss");
+    }
+
+    private int Forwarded(string key) =>
+        System.Text.RegularExpressions.Regex.Count(fixture.Logs, $@"\.tunnel/objects/{System.Text.RegularExpressions.Regex.Escape(key)}");
+
+    [Fact]
     public async Task Killing_the_function_mid_load_leaves_no_failed_client_request()
     {
         const string key = "1MB.txt";
