@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.WebSockets;
+using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 using ReactiveCache.Core.Tunnel;
@@ -22,17 +23,24 @@ public sealed class TunnelDialer(IOptions<FunctionOptions> options, ILogger<Tunn
         ConnectTimeout = ConnectTimeout,
     });
 
-    private volatile TunnelSession? _session;
-    private TaskCompletionSource _sessionChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Dials in flight at once per invocation: a slow or hanging dial does not hold the others up.</summary>
+    private const int ParallelDials = 4;
+
+    private readonly Channel<(StreamConnection Connection, TunnelSession Session)> _ready =
+        Channel.CreateUnbounded<(StreamConnection, TunnelSession)>();
 
     /// <summary>Starts dialling <paramref name="connectUri"/> (the gateway's tunnel endpoint) with the invocation's token.</summary>
     public TunnelSession Open(Uri connectUri, string token)
     {
         var activity = FunctionTelemetry.Tunnel.Start("tunnel open", System.Diagnostics.ActivityKind.Client);
         activity?.SetTag("tunnel.url", connectUri.GetLeftPart(UriPartial.Path));
-        var session = new TunnelSession(connectUri, token, options.Value.MaxTunnelConnections, activity);
-        _session = session;
-        Interlocked.Exchange(ref _sessionChanged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        var maxConnections = options.Value.MaxTunnelConnections;
+        var session = new TunnelSession(connectUri, token, maxConnections, activity);
+        for (var i = 0; i < Math.Min(ParallelDials, maxConnections); i++)
+        {
+            _ = DialLoopAsync(session);
+        }
+
         return session;
     }
 
@@ -44,7 +52,6 @@ public sealed class TunnelDialer(IOptions<FunctionOptions> options, ILogger<Tunn
     public Task CloseAsync(TunnelSession session)
     {
         session.BeginClose();
-        Interlocked.CompareExchange(ref _session, null, session);
         foreach (var connection in session.Open.Keys)
         {
             connection.Abort(new ConnectionAbortedException("The invocation ended."));
@@ -53,43 +60,57 @@ public sealed class TunnelDialer(IOptions<FunctionOptions> options, ILogger<Tunn
         return Task.CompletedTask;
     }
 
-    /// <summary>Kestrel's accept: waits for an active session and a free slot, then dials one connection.</summary>
+    /// <summary>Kestrel's accept: the next connection the dial loops established for a live session.</summary>
     internal async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken)
     {
-        var failures = 0;
         while (true)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var changed = _sessionChanged.Task;
-            var session = _session;
-            if (session is null || session.IsClosing)
-            {
-                await changed.WaitAsync(cancellationToken);
-                continue;
-            }
-
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, session.Closing);
-            try
-            {
-                await session.Slots.WaitAsync(linked.Token);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                continue;
-            }
-
-            var connection = await DialAsync(session, linked.Token);
-            if (connection is not null)
+            var (connection, session) = await _ready.Reader.ReadAsync(cancellationToken);
+            if (!session.IsClosing)
             {
                 return connection;
             }
 
-            session.Slots.Release();
-            if (!session.IsClosing)
+            await connection.DisposeAsync();
+        }
+    }
+
+    /// <summary>Keeps the session's connections up: dials whenever a slot is free, until the session closes.</summary>
+    private async Task DialLoopAsync(TunnelSession session)
+    {
+        var failures = 0;
+        while (!session.IsClosing)
+        {
+            try
             {
+                await session.Slots.WaitAsync(session.Closing);
+                StreamConnection? connection;
+                try
+                {
+                    connection = await DialAsync(session, session.Closing);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Whatever went wrong with one dial must not stop the loop that keeps the tunnel up.
+                    logger.LogWarning("Dialling the gateway failed unexpectedly: {Error}", e.Message);
+                    connection = null;
+                }
+
+                if (connection is not null)
+                {
+                    failures = 0;
+                    _ready.Writer.TryWrite((connection, session));
+                    continue;
+                }
+
+                session.Slots.Release();
                 // The gateway did not answer: back off a little (bounded) and try again.
                 failures++;
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, 25 * (1 << Math.Min(failures, 6)))), cancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, 25 * (1 << Math.Min(failures, 6)))), session.Closing);
+            }
+            catch (OperationCanceledException) when (session.IsClosing)
+            {
+                return;
             }
         }
     }
