@@ -2,6 +2,7 @@ using ReactiveCache.Core.Objects;
 using ReactiveCache.Gateway.CacheNode;
 using ReactiveCache.Gateway.Objects;
 using ReactiveCache.Gateway.Routing;
+using ReactiveCache.Gateway.Tunnel;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -11,6 +12,7 @@ builder.AddObjectStore();         // S3 (or a folder locally): the store of reco
 builder.AddOrchestratorLink();    // route table, fed over the gRPC stream; request events back
 builder.AddCacheNode();           // the Redis layer's connection, to the node the orchestrator names
 builder.AddObjectServing();       // layers, fallback chain redis → lambda → s3, stampede protection
+builder.AddLambdaTunnel();         // the Lambda layer: functions dial in, YARP forwards through their tunnels
 
 var app = builder.Build();
 
@@ -18,6 +20,8 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapApiDocs();
+app.MapLambdaTunnel();
 app.MapObjectEndpoints();
+app.MapRoutingEndpoints();
 
 app.Run();

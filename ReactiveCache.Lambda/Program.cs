@@ -1,5 +1,7 @@
-// The function's entry point: a custom Lambda runtime (provided.al2023). The runtime loop and the
-// tunnel arrive with the Function issue; until then the binary checks its environment and exits.
+// The function's entry point: a Lambda custom runtime (provided.al2023), one binary for AWS and for
+// the local emulator. It needs AWS_LAMBDA_RUNTIME_API, which only Lambda (or the emulator) provides.
+using ReactiveCache.Lambda;
+
 var runtimeApi = Environment.GetEnvironmentVariable("AWS_LAMBDA_RUNTIME_API");
 if (string.IsNullOrWhiteSpace(runtimeApi))
 {
@@ -7,4 +9,4 @@ if (string.IsNullOrWhiteSpace(runtimeApi))
     return 2;
 }
 
-return 0;
+return await FunctionHost.RunAsync(runtimeApi, args);

@@ -1,8 +1,10 @@
+using ReactiveCache.LambdaEmulator;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddApiDocs();
-builder.Services.AddProblemDetails();
+builder.AddLambdaEmulator();
 
 var app = builder.Build();
 
@@ -10,5 +12,6 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapApiDocs();
+app.MapLambdaEmulator();
 
 app.Run();

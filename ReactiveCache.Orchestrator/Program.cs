@@ -1,14 +1,20 @@
 using ReactiveCache.Core.Objects;
 using ReactiveCache.Orchestrator.CacheNode;
 using ReactiveCache.Orchestrator.Control;
+using ReactiveCache.Orchestrator.Engine;
+using ReactiveCache.Orchestrator.Functions;
+using ReactiveCache.Orchestrator.Gateways;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddApiDocs();
-builder.AddObjectStore();
-builder.AddCacheNode();
-builder.AddControlApi();
+builder.AddObjectStore();      // the store of record, for loading the cache node
+builder.AddCacheNode();        // local Garnet process or EC2 instance
+builder.AddFunctions();        // invoker (emulator or AWS), tunnel tokens, function control streams
+builder.AddGatewayLinks();     // one gRPC stream per gateway: routes, node, drains out; events in
+builder.AddPolicyEngine();     // the configured policy, run live; cost meter
+builder.AddControlApi();       // state, node, functions, configuration, costs
 
 var app = builder.Build();
 
@@ -17,5 +23,7 @@ app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapApiDocs();
 app.MapControlApi();
+app.MapFunctions();
+app.MapGatewayLinks();
 
 app.Run();

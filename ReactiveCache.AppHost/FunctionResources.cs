@@ -1,0 +1,47 @@
+namespace ReactiveCache.AppHost;
+
+/// <summary>How the local topology runs the function (in the Lambda emulator) and reaches it.</summary>
+internal static class FunctionResources
+{
+    public const string FunctionName = "reactive-cache-function";
+
+    /// <summary>
+    /// Registers the function with the emulator: the Native AOT <c>bootstrap</c> when published to
+    /// artifacts/lambda-aot and <c>Function:Aot</c> is true, else the JIT build (<c>dotnet bootstrap.dll</c>).
+    /// Its processes inherit the emulator's environment (object store settings).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithLambdaFunction(this IResourceBuilder<ProjectResource> emulator, IDistributedApplicationBuilder builder)
+    {
+        var root = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
+        var aot = Path.Combine(root, "artifacts", "lambda-aot", "bootstrap");
+        var prefix = $"Emulator__Functions__{FunctionName}";
+        if (string.Equals(builder.Configuration["Function:Aot"], "true", StringComparison.OrdinalIgnoreCase) && File.Exists(aot))
+        {
+            return emulator.WithEnvironment($"{prefix}__Command", aot);
+        }
+
+        var jit = new[] { "Debug", "Release" }
+            .Select(c => Path.Combine(root, "ReactiveCache.Lambda", "bin", c, "net10.0", "bootstrap.dll"))
+            .Where(File.Exists)
+            .OrderByDescending(File.GetLastWriteTimeUtc)
+            .FirstOrDefault() ?? Path.Combine(root, "ReactiveCache.Lambda", "bin", "Debug", "net10.0", "bootstrap.dll");
+        return emulator.WithEnvironment($"{prefix}__Command", "dotnet").WithEnvironment($"{prefix}__Args__0", jit);
+    }
+
+    /// <summary>
+    /// A second, HTTP/2-only endpoint on the orchestrator for the functions' gRPC control streams (gRPC over
+    /// cleartext needs prior-knowledge HTTP/2, which Kestrel does not offer on an Http1AndHttp2 endpoint).
+    /// Both endpoints go to Kestrel's configuration, which then replaces ASPNETCORE_URLS.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithControlEndpoint(this IResourceBuilder<ProjectResource> orchestrator)
+    {
+        orchestrator.WithHttpEndpoint(name: "control");
+        var http = orchestrator.GetEndpoint("http");
+        var control = orchestrator.GetEndpoint("control");
+        return orchestrator
+            .WithEnvironment("Kestrel__Endpoints__http__Url", ReferenceExpression.Create($"http://localhost:{http.Property(EndpointProperty.TargetPort)}"))
+            .WithEnvironment("Kestrel__Endpoints__control__Url", ReferenceExpression.Create($"http://localhost:{control.Property(EndpointProperty.TargetPort)}"))
+            .WithEnvironment("Kestrel__Endpoints__control__Protocols", "Http2")
+            .WithEnvironment("Function__OrchestratorUrl", control);
+    }
+}

@@ -1,0 +1,26 @@
+namespace ReactiveCache.Core.Tunnel;
+
+/// <summary>What the function and the gateway agree on for the tunnel (paths, headers).</summary>
+public static class TunnelProtocol
+{
+    /// <summary>
+    /// The gateway's internal endpoint a function dials (WebSocket upgrade), one connection per
+    /// tunnelled HTTP/1.1 connection: <c>GET {gatewayTunnelUrl}?invocation={id}</c>. The payload's
+    /// <c>gatewayTunnelUrl</c> points at it.
+    /// </summary>
+    public const string ConnectPath = "/tunnel/connect";
+
+    /// <summary><c>DELETE /tunnel/invocations/{id}</c>: the function's goodbye (thesis: <c>lambdaBye</c>).</summary>
+    public const string InvocationsPath = "/tunnel/invocations";
+
+    public const string InvocationQuery = "invocation";
+
+    /// <summary>
+    /// Set by the function on a response for a key it does not hold (a stale route): the gateway does
+    /// not pass that response on but falls back to the next layer.
+    /// </summary>
+    public const string MissHeader = "X-Function-Miss";
+
+    /// <summary>The token travels as <c>Authorization: Bearer …</c>.</summary>
+    public const string Scheme = "Bearer";
+}

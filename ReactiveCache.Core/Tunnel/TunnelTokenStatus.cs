@@ -1,0 +1,10 @@
+namespace ReactiveCache.Core.Tunnel;
+
+public enum TunnelTokenStatus
+{
+    Valid,
+    Missing,
+    Malformed,
+    BadSignature,
+    Expired,
+}

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using ReactiveCache.Gateway.Layers;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace ReactiveCache.Gateway.Tunnel;
+
+/// <summary>
+/// The Lambda layer: forwards the request through YARP's <see cref="IHttpForwarder"/> to a function
+/// holding the key, over an HTTP client whose connections are the functions' tunnels.
+/// </summary>
+internal sealed class LambdaTunnelLayer : ILambdaLayer, IDisposable
+{
+    private readonly TunnelRegistry _registry;
+    private readonly IHttpForwarder _forwarder;
+    private readonly HttpMessageInvoker _invoker;
+    private readonly ForwarderRequestConfig _requestConfig;
+    private readonly TunnelResponseTransformer _transformer = new();
+    private readonly ILogger<LambdaTunnelLayer> _logger;
+    private readonly int _maxBufferedBytes;
+
+    public LambdaTunnelLayer(TunnelRegistry registry, IHttpForwarder forwarder, IOptions<TunnelOptions> options, ILogger<LambdaTunnelLayer> logger)
+    {
+        _registry = registry;
+        _forwarder = forwarder;
+        _logger = logger;
+        var connectTimeout = options.Value.ConnectTimeout;
+        _maxBufferedBytes = options.Value.MaxBufferedBytes;
+        _invoker = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            EnableMultipleHttp2Connections = false,
+            ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.Current),
+            ConnectTimeout = connectTimeout,
+            // A "connection" is an idle tunnel the function opened: take one instead of dialling.
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var tunnel = registry.FindHost(context.DnsEndPoint.Host)
+                             ?? throw new HttpRequestException($"No function tunnel is connected as {context.DnsEndPoint.Host}.");
+                return await tunnel.TakeAsync(connectTimeout, cancellationToken);
+            },
+        });
+        _requestConfig = new ForwarderRequestConfig
+        {
+            ActivityTimeout = options.Value.ActivityTimeout,
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+    }
+
+    public bool CanServe(string key) => _registry.Pick(key) is not null;
+
+    public async Task<bool> TryServeAsync(HttpContext context, string key, CancellationToken cancellationToken)
+    {
+        var tunnel = _registry.Pick(key);
+        if (tunnel is null)
+        {
+            return false;
+        }
+
+        using var activity = TunnelTelemetry.Start("tunnelled GET", ActivityKind.Client);
+        activity?.SetTag("object.key", key);
+        activity?.SetTag("faas.invocation_id", tunnel.InvocationId);
+        // The body is held back until complete (up to a limit): a tunnel that breaks mid-body still falls back.
+        var bodyFeature = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
+        var buffered = new BufferedResponseBody(bodyFeature.Stream, _maxBufferedBytes);
+        context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(buffered));
+        var (abort, restoreAbort) = DeferredAbort.Install(context);
+        ForwarderError error;
+        try
+        {
+            error = await _forwarder.SendAsync(context, $"http://{tunnel.Host}/", _invoker, _requestConfig, _transformer, cancellationToken);
+        }
+        finally
+        {
+            context.Features.Set(bodyFeature);
+            restoreAbort();
+        }
+
+        var miss = context.Items.Remove(TunnelResponseTransformer.MissKey);
+        if (error == ForwarderError.None && !miss)
+        {
+            await buffered.CompleteAsync(cancellationToken);
+            activity?.SetTag("http.response.status_code", context.Response.StatusCode);
+            return true;
+        }
+
+        if (context.Response.HasStarted || buffered.Spilled)
+        {
+            // Bytes already reached the client: nothing can be taken back; the client sees the abort.
+            activity?.SetStatus(ActivityStatusCode.Error, error.ToString());
+            if (abort.Requested)
+            {
+                abort.Apply();
+            }
+
+            return true;
+        }
+
+        _logger.LogDebug("Lambda layer could not serve {Key} ({Error}{Miss}): falling back", key, error, miss ? ", function does not hold it" : "");
+        activity?.SetTag("fallback", true);
+        activity?.SetStatus(ActivityStatusCode.Error, miss ? "miss" : error.ToString());
+        context.Response.Clear();
+        context.Features.Set<IForwarderErrorFeature>(null);
+        return false;
+    }
+
+    public void Dispose() => _invoker.Dispose();
+}

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ReactiveCache.Gateway.Layers;
+
+namespace ReactiveCache.Gateway.Tunnel;
+
+public static class LambdaTunnelRegistration
+{
+    /// <summary>The Lambda layer (<see cref="ILambdaLayer"/>) over function tunnels, and what the tunnel endpoints need.</summary>
+    public static IHostApplicationBuilder AddLambdaTunnel(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<TunnelOptions>()
+            .BindConfiguration(TunnelOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddHttpForwarder();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<TunnelRegistry>();
+        builder.Services.AddSingleton<TunnelTokenCheck>();
+        builder.Services.AddSingleton<ILambdaLayer, LambdaTunnelLayer>();
+        return builder;
+    }
+}

@@ -1,0 +1,110 @@
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using ReactiveCache.Core.Tunnel;
+
+namespace ReactiveCache.Gateway.Tunnel;
+
+/// <summary>
+/// The internal endpoints functions dial: <c>GET /tunnel/connect?invocation=…</c> (WebSocket upgrade;
+/// each WebSocket carries one HTTP/1.1 connection from the gateway to the function) and the goodbye
+/// <c>DELETE /tunnel/invocations/{id}</c>. Both need the invocation's token.
+/// </summary>
+public static class TunnelEndpoints
+{
+    public static WebApplication MapLambdaTunnel(this WebApplication app)
+    {
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        if (app.Services.GetRequiredService<IOptions<TunnelOptions>>().Value.ServeObjectsThroughLambda)
+        {
+            app.UseMiddleware<LambdaFirstMiddleware>();
+        }
+
+        var tunnel = app.MapGroup("").WithTags("Tunnel").ExcludeFromDescription();
+        tunnel.MapGet(TunnelProtocol.ConnectPath, ConnectAsync);
+        tunnel.MapDelete($"{TunnelProtocol.InvocationsPath}/{{invocationId}}", Goodbye);
+        return app;
+    }
+
+    private static async Task<IResult> ConnectAsync(HttpContext context, TunnelRegistry registry, TunnelTokenCheck tokens, ILoggerFactory loggers)
+    {
+        var (claims, refusal) = tokens.Check(context.Request);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var invocationId = context.Request.Query[TunnelProtocol.InvocationQuery].ToString();
+        if (string.IsNullOrWhiteSpace(invocationId) || invocationId.Length > 256)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invocation missing", $"Name the invocation in the '{TunnelProtocol.InvocationQuery}' query parameter.");
+        }
+
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "WebSocket required", "The tunnel endpoint accepts WebSocket upgrades only.");
+        }
+
+        var tunnel = registry.Register(invocationId, claims!.Keys);
+        if (tunnel.SaidGoodbye)
+        {
+            return Problem(StatusCodes.Status410Gone, "Invocation ended", $"Invocation {invocationId} already said goodbye.");
+        }
+
+        using var activity = TunnelTelemetry.Start("tunnel connection", System.Diagnostics.ActivityKind.Server);
+        activity?.SetTag("faas.invocation_id", invocationId);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var stream = new TunnelStream(WebSocketStream.Create(socket, WebSocketMessageType.Binary, ownsWebSocket: false));
+        if (tunnel.OpenConnections == 0)
+        {
+            loggers.CreateLogger(typeof(TunnelEndpoints)).LogInformation(
+                "Function invocation {Invocation} tunnelled in for {Keys}", invocationId, string.Join(", ", claims.Keys));
+        }
+
+        tunnel.Add(stream);
+        try
+        {
+            // Hold the upgraded request open for as long as the connection is in use.
+            await stream.Closed.WaitAsync(context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            // The function went away (closed, or its process died).
+        }
+        finally
+        {
+            stream.MarkClosed();
+            await stream.DisposeAsync();
+            tunnel.Removed();
+            registry.Forget(tunnel);
+        }
+
+        return TypedResults.Empty;
+    }
+
+    private static Results<NoContent, ProblemHttpResult> Goodbye(string invocationId, HttpContext context, TunnelRegistry registry, TunnelTokenCheck tokens)
+    {
+        // A goodbye only withdraws; an expired (but genuine) token may still say it.
+        var (claims, refusal) = tokens.Check(context.Request, allowExpired: true);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        if (registry.FindInvocation(invocationId) is { } tunnel)
+        {
+            if (!tunnel.Keys.SequenceEqual(claims!.Keys))
+            {
+                return Problem(StatusCodes.Status403Forbidden, "Not your invocation", "The token does not belong to this invocation.");
+            }
+
+            tunnel.Goodbye();
+            registry.Forget(tunnel);
+        }
+
+        return TypedResults.NoContent();
+    }
+
+    private static ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(statusCode: status, title: title, detail: detail);
+}

@@ -1,0 +1,27 @@
+using ReactiveCache.Core.Tunnel;
+using ReactiveCache.Gateway.Objects;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace ReactiveCache.Gateway.Tunnel;
+
+/// <summary>
+/// YARP's default request copy, plus: the response names its layer (<c>Content-Origin: lambda</c>), and a
+/// function's "I do not hold this key" answer is not passed on (the gateway falls back instead).
+/// </summary>
+internal sealed class TunnelResponseTransformer : HttpTransformer
+{
+    public static readonly object MissKey = new();
+
+    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        if (proxyResponse is not null && proxyResponse.Headers.Contains(TunnelProtocol.MissHeader))
+        {
+            httpContext.Items[MissKey] = true;
+            return false;
+        }
+
+        var copyBody = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        httpContext.Response.Headers[ContentOrigin.HeaderName] = ReactiveCache.Core.Routing.CacheLayerNames.Lambda;
+        return copyBody;
+    }
+}

@@ -1,0 +1,115 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Options;
+using ReactiveCache.Core.Objects;
+using ReactiveCache.Lambda.Control;
+using ReactiveCache.Lambda.Invocations;
+using ReactiveCache.Lambda.Runtime;
+using ReactiveCache.Lambda.Serving;
+using ReactiveCache.Lambda.Tunnel;
+
+namespace ReactiveCache.Lambda;
+
+/// <summary>
+/// The execution environment's process: a slim Kestrel app whose only listener is the tunnel to the
+/// gateway, started once (init), then the runtime loop. Everything here outlives one invocation.
+/// </summary>
+public static class FunctionHost
+{
+    public static async Task<int> RunAsync(string runtimeApi, string[] args)
+    {
+        using var runtimeHttp = RuntimeApiClient.CreateHttpClient(runtimeApi);
+        var runtime = new RuntimeApiClient(runtimeHttp);
+
+        WebApplication app;
+        try
+        {
+            app = Build(args);
+            await app.StartAsync();
+        }
+        catch (Exception e)
+        {
+            await Console.Error.WriteLineAsync($"The function could not start: {e.Message}");
+            try
+            {
+                await runtime.InitErrorAsync(e, CancellationToken.None);
+            }
+            catch (HttpRequestException posting)
+            {
+                await Console.Error.WriteLineAsync($"Could not report the init error to the Runtime API: {posting.Message}");
+            }
+
+            return 1;
+        }
+
+        var loop = new RuntimeLoop(runtime, app.Services.GetRequiredService<InvocationHandler>(),
+            app.Services.GetRequiredService<ILogger<RuntimeLoop>>());
+        var exitCode = await loop.RunAsync(app.Lifetime.ApplicationStopping);
+        await app.StopAsync(TimeSpan.FromSeconds(5));
+        await app.DisposeAsync();
+        return exitCode;
+    }
+
+    private static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        // The emulator (or CloudWatch) gets every line: keep them to what the function does.
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Warning);
+
+        builder.AddFunctionTelemetry();
+        builder.Services.AddOptions<FunctionOptions>()
+            .BindConfiguration(FunctionOptions.SectionName)
+            .Validate(o => o.MaxTunnelConnections is > 0 and <= 1024, "Function:MaxTunnelConnections must be within 1..1024.")
+            .Validate(o => o.DrainTimeout >= TimeSpan.Zero, "Function:DrainTimeout cannot be negative.")
+            .Validate(o => o.DeadlineMargin >= TimeSpan.Zero, "Function:DeadlineMargin cannot be negative.")
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton(CreateObjectStore(builder.Configuration));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHttpClient();
+        builder.Services.AddSingleton<ObjectCatalog>();
+        builder.Services.AddSingleton<TunnelDialer>();
+        builder.Services.AddSingleton<ControlStreamClient>();
+        builder.Services.AddSingleton<InvocationHandler>();
+
+        // Kestrel's only "listener" dials out to the gateway (the tunnel); nothing listens locally.
+        builder.Services.AddSingleton<IConnectionListenerFactory, TunnelConnectionListenerFactory>();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(new TunnelEndPoint());
+            kestrel.AddServerHeader = false;
+            // An idle tunnel connection is not a dead one: the gateway pools them.
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(15);
+        });
+
+        var app = builder.Build();
+        app.MapObjectServing();
+        return app;
+    }
+
+    /// <summary>
+    /// The store of record from the <c>ObjectStore</c> section, built without the reflection-based
+    /// options validation that <c>AddObjectStore()</c> uses (Native AOT).
+    /// </summary>
+    private static IObjectStore CreateObjectStore(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(ObjectStoreOptions.SectionName).Get<ObjectStoreOptions>() ?? new ObjectStoreOptions();
+        var errors = options.Validate(new ValidationContext(options, nameof(ObjectStoreOptions), null, null)).ToList();
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(ObjectStoreOptions.SectionName, typeof(ObjectStoreOptions), errors.Select(e => e.ErrorMessage ?? "invalid"));
+        }
+
+        return options.Kind == ObjectStoreKind.S3
+            ? new S3ObjectStore(ObjectStoreRegistration.CreateS3Client(options), Options.Create(options))
+            : new FolderObjectStore(options.Root!);
+    }
+}

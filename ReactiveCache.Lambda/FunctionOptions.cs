@@ -1,0 +1,16 @@
+namespace ReactiveCache.Lambda;
+
+/// <summary>Configuration section <c>Function</c> (environment variables <c>Function__…</c>).</summary>
+public sealed class FunctionOptions
+{
+    public const string SectionName = "Function";
+
+    /// <summary>Tunnel connections kept open to the gateway per invocation (= concurrent tunnelled requests).</summary>
+    public int MaxTunnelConnections { get; set; } = 16;
+
+    /// <summary>How long, after saying goodbye, the function waits for in-flight requests to finish.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Kept free before the Lambda deadline to say goodbye and respond.</summary>
+    public TimeSpan DeadlineMargin { get; set; } = TimeSpan.FromMilliseconds(500);
+}

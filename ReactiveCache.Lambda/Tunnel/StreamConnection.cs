@@ -1,0 +1,72 @@
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace ReactiveCache.Lambda.Tunnel;
+
+/// <summary>
+/// A Kestrel connection over a stream (here: one WebSocket to the gateway). Written by hand: ASP.NET
+/// Core ships the abstractions (<see cref="ConnectionContext"/>) but no public stream-backed one.
+/// </summary>
+internal sealed class StreamConnection : ConnectionContext, IConnectionLifetimeFeature
+{
+    private readonly Stream _stream;
+    private readonly PipeReader _input;
+    private readonly PipeWriter _output;
+    private readonly CancellationTokenSource _closed = new();
+    private readonly Action _abortTransport;
+    private readonly Action<StreamConnection> _onDisposed;
+    private int _disposed;
+
+    /// <param name="abortTransport">Drops the transport at once (no close handshake): used by <see cref="Abort"/>.</param>
+    public StreamConnection(Stream stream, Action abortTransport, Action<StreamConnection> onDisposed)
+    {
+        _stream = stream;
+        _abortTransport = abortTransport;
+        _onDisposed = onDisposed;
+        _input = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        _output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+        Transport = new DuplexPipe(_input, _output);
+        ConnectionClosed = _closed.Token;
+        Features.Set<IConnectionLifetimeFeature>(this);
+    }
+
+    public override string ConnectionId { get; set; } = $"tunnel-{Guid.NewGuid():N}";
+
+    public override IFeatureCollection Features { get; } = new FeatureCollection();
+
+    public override IDictionary<object, object?> Items { get; set; } = new Dictionary<object, object?>();
+
+    public override IDuplexPipe Transport { get; set; }
+
+    public override CancellationToken ConnectionClosed { get; set; }
+
+    public override void Abort(ConnectionAbortedException abortReason)
+    {
+        // Dropping the transport fails the pending read, which ends Kestrel's connection loop.
+        _closed.Cancel();
+        _abortTransport();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _input.CompleteAsync();
+        await _output.CompleteAsync();
+        await _stream.DisposeAsync();
+        await _closed.CancelAsync();
+        _closed.Dispose();
+        _onDisposed(this);
+    }
+
+    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+        public PipeWriter Output { get; } = output;
+    }
+}

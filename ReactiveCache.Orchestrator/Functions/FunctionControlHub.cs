@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using ReactiveCache.Core.Protos.Function;
+
+namespace ReactiveCache.Orchestrator.Functions;
+
+/// <summary>The open control streams, by invocation; commands are queued per stream.</summary>
+public sealed class FunctionControlHub(TimeProvider time, ILogger<FunctionControlHub> logger) : IFunctionControl
+{
+    /// <summary>How long a command waits for a function that has not connected its stream yet.</summary>
+    public static readonly TimeSpan PendingFor = TimeSpan.FromSeconds(30);
+
+    private readonly ConcurrentDictionary<string, ControlConnection> _connections = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ControlCommand Command, DateTimeOffset At)> _pending = new(StringComparer.Ordinal);
+
+    public IReadOnlyCollection<(string InvocationId, IReadOnlyList<string> Keys)> Connected =>
+        [.. _connections.Values.Select(c => (c.InvocationId, c.Keys))];
+
+    /// <summary>A function connected its control stream: it holds <c>keys</c> and its tunnel is opening.</summary>
+    public event Action<IReadOnlyList<string>>? FunctionConnected;
+
+    public bool KeepRunning(string key) => Send(key, new ControlCommand { KeepRunning = new KeepRunning() });
+
+    public bool Shutdown(string key) => Send(key, new ControlCommand { Shutdown = new Shutdown() });
+
+    internal ControlConnection Connect(string invocationId, IReadOnlyList<string> keys)
+    {
+        var connection = new ControlConnection(invocationId, keys);
+        _connections[invocationId] = connection;
+        foreach (var key in keys)
+        {
+            if (_pending.TryRemove(key, out var pending) && time.GetUtcNow() - pending.At < PendingFor)
+            {
+                connection.Commands.Writer.TryWrite(pending.Command);
+            }
+        }
+
+        logger.LogInformation("Function invocation {Invocation} connected its control stream for {Keys}", invocationId, string.Join(", ", keys));
+        FunctionConnected?.Invoke(keys);
+        return connection;
+    }
+
+    internal void Disconnect(ControlConnection connection)
+    {
+        _connections.TryRemove(new KeyValuePair<string, ControlConnection>(connection.InvocationId, connection));
+        connection.Commands.Writer.TryComplete();
+    }
+
+    private bool Send(string key, ControlCommand command)
+    {
+        var told = false;
+        foreach (var connection in _connections.Values.Where(c => c.Keys.Contains(key, StringComparer.Ordinal)))
+        {
+            told |= connection.Commands.Writer.TryWrite(command);
+        }
+
+        if (!told)
+        {
+            _pending[key] = (command, time.GetUtcNow());
+        }
+
+        logger.LogInformation("{Command} for {Key}: {Told}", command.CommandCase, key, told ? "sent" : "kept until a function connects");
+        return told;
+    }
+
+    internal sealed class ControlConnection(string invocationId, IReadOnlyList<string> keys)
+    {
+        public string InvocationId { get; } = invocationId;
+
+        public IReadOnlyList<string> Keys { get; } = keys;
+
+        public Channel<ControlCommand> Commands { get; } = Channel.CreateUnbounded<ControlCommand>();
+    }
+}

@@ -1,0 +1,50 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ReactiveCache.Orchestrator.Functions;
+
+/// <summary>Configuration section <c>Function</c>: which function to invoke, where, and how it reaches back.</summary>
+public sealed class FunctionOptions : IValidatableObject
+{
+    public const string SectionName = "Function";
+
+    public FunctionInvokerKind Invoker { get; set; } = FunctionInvokerKind.Emulator;
+
+    /// <summary>The function's name (or ARN) in Lambda / in the emulator.</summary>
+    public string Name { get; set; } = "reactive-cache-function";
+
+    /// <summary>Emulator: its base URL (service discovery name by default).</summary>
+    public string EmulatorUrl { get; set; } = "http://lambda-emulator";
+
+    /// <summary>AWS: the region of the function (e.g. <c>eu-central-1</c>).</summary>
+    public string? Region { get; set; }
+
+    /// <summary>AWS: an explicit Lambda endpoint (VPC endpoint, tests); empty for <c>https://lambda.{region}.amazonaws.com</c>.</summary>
+    public string? Endpoint { get; set; }
+
+    /// <summary>The gateway's tunnel endpoint as the function reaches it (put in the payload).</summary>
+    public string? GatewayTunnelUrl { get; set; }
+
+    /// <summary>The orchestrator's gRPC address as the function reaches it (put in the payload).</summary>
+    public string? OrchestratorUrl { get; set; }
+
+    /// <summary>The function timeout configured in Lambda: tokens expire a little after it.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(4);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrWhiteSpace(Name))
+        {
+            yield return new ValidationResult("Function:Name is required.", [nameof(Name)]);
+        }
+
+        if (Invoker == FunctionInvokerKind.Aws && string.IsNullOrWhiteSpace(Region) && string.IsNullOrWhiteSpace(Endpoint))
+        {
+            yield return new ValidationResult("Function:Region is required when Function:Invoker is Aws.", [nameof(Region)]);
+        }
+
+        if (Invoker == FunctionInvokerKind.Emulator && !Uri.TryCreate(EmulatorUrl, UriKind.Absolute, out _))
+        {
+            yield return new ValidationResult("Function:EmulatorUrl must be an absolute URL.", [nameof(EmulatorUrl)]);
+        }
+    }
+}

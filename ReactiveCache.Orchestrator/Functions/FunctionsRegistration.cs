@@ -1,0 +1,49 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace ReactiveCache.Orchestrator.Functions;
+
+public static class FunctionsRegistration
+{
+    /// <summary>The invoker (emulator or AWS, by <c>Function:Invoker</c>), tokens, the launcher and the control streams.</summary>
+    public static IHostApplicationBuilder AddFunctions(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<FunctionOptions>()
+            .BindConfiguration(FunctionOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<TunnelSecretOptions>()
+            .BindConfiguration(TunnelSecretOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddGrpc();
+
+        // An invoke lasts as long as the function lives (RequestResponse): no resilience retries
+        // (they would start a second function) and no timeout shorter than the function's.
+        // RemoveAllResilienceHandlers is marked experimental (EXTEXP0001); it is the documented way to
+        // opt one client out of ConfigureHttpClientDefaults' resilience while keeping service discovery.
+#pragma warning disable EXTEXP0001
+        builder.Services.AddHttpClient<EmulatorFunctionInvoker>(ConfigureInvokeClient).RemoveAllResilienceHandlers();
+        builder.Services.AddHttpClient<AwsFunctionInvoker>(ConfigureInvokeClient).RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        builder.Services.AddSingleton<IFunctionInvoker>(sp =>
+            sp.GetRequiredService<IOptions<FunctionOptions>>().Value.Invoker == FunctionInvokerKind.Aws
+                ? sp.GetRequiredService<AwsFunctionInvoker>()
+                : sp.GetRequiredService<EmulatorFunctionInvoker>());
+        builder.Services.AddSingleton<FunctionTokens>();
+        builder.Services.AddSingleton<FunctionLauncher>();
+        builder.Services.AddSingleton<FunctionControlHub>();
+        builder.Services.AddSingleton<IFunctionControl>(sp => sp.GetRequiredService<FunctionControlHub>());
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapFunctions(this IEndpointRouteBuilder app)
+    {
+        app.MapGrpcService<FunctionControlService>();
+        return app;
+    }
+
+    private static void ConfigureInvokeClient(IServiceProvider services, HttpClient client) =>
+        client.Timeout = services.GetRequiredService<IOptions<FunctionOptions>>().Value.Timeout + TimeSpan.FromMinutes(1);
+}

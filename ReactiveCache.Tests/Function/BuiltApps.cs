@@ -1,0 +1,32 @@
+using ReactiveCache.Tests.Infrastructure;
+
+namespace ReactiveCache.Tests.Function;
+
+/// <summary>The solution's built programs (the test command builds the solution before testing).</summary>
+public static class BuiltApps
+{
+    /// <summary>Debug or Release: whatever this test assembly was built as.</summary>
+    public static string Configuration { get; } =
+        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+
+    public static string Dll(string project, string? assembly = null)
+    {
+        var path = Path.Combine(RepoPaths.Root, project, "bin", Configuration, "net10.0", (assembly ?? project) + ".dll");
+        return File.Exists(path)
+            ? path
+            : throw new InvalidOperationException($"{path} is not built: build the solution first (./test.sh does).");
+    }
+
+    public static string Gateway => Dll("ReactiveCache.Gateway");
+
+    public static string Emulator => Dll("ReactiveCache.LambdaEmulator");
+
+    /// <summary>The function, JIT (<c>dotnet bootstrap.dll</c>).</summary>
+    public static string FunctionJit => Dll("ReactiveCache.Lambda", "bootstrap");
+
+    /// <summary>Starts <c>dotnet {dll}</c> with environment variables (through <c>env</c>, so the pid is the app's).</summary>
+    public static Task<ServerProcess> StartAsync(string dll, int port, IReadOnlyDictionary<string, string> environment) =>
+        ServerProcess.StartAsync("env",
+            [.. environment.Select(e => $"{e.Key}={e.Value}"), "dotnet", dll, "--urls", $"http://127.0.0.1:{port}"],
+            port, TimeSpan.FromSeconds(60));
+}

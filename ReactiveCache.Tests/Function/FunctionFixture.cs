@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using ReactiveCache.Core.Functions;
+using ReactiveCache.Core.Objects;
+using ReactiveCache.Core.Tunnel;
+using ReactiveCache.Tests.Infrastructure;
+
+namespace ReactiveCache.Tests.Function;
+
+/// <summary>
+/// The real programs, wired as in a local run: the Lambda emulator (which starts the function, JIT
+/// build, as real processes), the gateway (Lambda layer in front of S3 via its interim switch), and the
+/// orchestrator's control stream hosted in the test. One store folder seeded with the sample objects.
+/// </summary>
+public sealed class FunctionFixture : IAsyncLifetime
+{
+    public const string ContentOrigin = "Content-Origin";
+    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    /// <summary>Functions the emulator knows; each test uses its own so that cold/warm is its own.</summary>
+    public static readonly string[] Functions = ["cold", "life", "control", "load", "refused", "events", "miss"];
+
+    private readonly DirectoryInfo _objects = Directory.CreateTempSubdirectory("function-objects-");
+    private ServerProcess? _gateway;
+    private ServerProcess? _emulator;
+
+    public string Secret { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+
+    public ControlHost Control { get; private set; } = null!;
+
+    public HttpClient Gateway { get; private set; } = null!;
+
+    public HttpClient Emulator { get; private set; } = null!;
+
+    public string GatewayTunnelUrl { get; private set; } = "";
+
+    public string Logs => $"--- emulator ---\n{_emulator?.Output}\n--- gateway ---\n{_gateway?.Output}";
+
+    public async Task InitializeAsync()
+    {
+        SampleObjects.SeedFolder(_objects.FullName);
+        Control = await ControlHost.StartAsync(Secret);
+
+        var gatewayPort = FreePort.Next();
+        _gateway = await BuiltApps.StartAsync(BuiltApps.Gateway, gatewayPort, new Dictionary<string, string>
+        {
+            ["ObjectStore__Kind"] = "Folder",
+            ["ObjectStore__Root"] = _objects.FullName,
+            ["Tunnel__Secret"] = Secret,
+            ["Tunnel__ServeObjectsThroughLambda"] = "true",
+            ["OTEL_SDK_DISABLED"] = "true",
+        });
+        Gateway = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}"), Timeout = Wait };
+        GatewayTunnelUrl = $"http://127.0.0.1:{gatewayPort}{TunnelProtocol.ConnectPath}";
+
+        var emulatorPort = FreePort.Next();
+        var environment = new Dictionary<string, string>
+        {
+            // Inherited by the function processes (their configuration, as Lambda environment variables).
+            ["ObjectStore__Kind"] = "Folder",
+            ["ObjectStore__Root"] = _objects.FullName,
+            ["Function__DrainTimeout"] = "00:00:02",
+            ["OTEL_SDK_DISABLED"] = "true",
+            ["Emulator__IdleTimeout"] = "00:05:00",
+        };
+        foreach (var name in Functions)
+        {
+            environment[$"Emulator__Functions__{name}__Command"] = "dotnet";
+            environment[$"Emulator__Functions__{name}__Args__0"] = BuiltApps.FunctionJit;
+            environment[$"Emulator__Functions__{name}__Timeout"] = "00:00:30";
+        }
+
+        // Timeout 2 s: the function ends its life itself before Lambda's deadline (it honours the header).
+        environment["Emulator__Functions__short__Command"] = "dotnet";
+        environment["Emulator__Functions__short__Args__0"] = BuiltApps.FunctionJit;
+        environment["Emulator__Functions__short__Timeout"] = "00:00:02";
+        // A "runtime" that never polls: only the emulator's kill at the timeout ends its invocation.
+        environment["Emulator__Functions__sleeper__Command"] = "sleep";
+        environment["Emulator__Functions__sleeper__Args__0"] = "60";
+        environment["Emulator__Functions__sleeper__Timeout"] = "00:00:02";
+
+        _emulator = await BuiltApps.StartAsync(BuiltApps.Emulator, emulatorPort, environment);
+        Emulator = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{emulatorPort}"), Timeout = TimeSpan.FromSeconds(90) };
+    }
+
+    public FunctionPayload Payload(string key, TimeSpan tick, string? token = null, bool control = true) =>
+        new([key], tick.TotalSeconds, GatewayTunnelUrl, control ? Control.Url : null, token ?? Control.Tokens.Mint([key]));
+
+    /// <summary>Invokes through the emulator's Invoke API.</summary>
+    public Task<HttpResponseMessage> InvokeAsync(string function, FunctionPayload payload, string type = "Event")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/2015-03-31/functions/{function}/invocations")
+        {
+            Content = JsonContent.Create(payload, FunctionJsonContext.Default.FunctionPayload),
+        };
+        request.Headers.Add("X-Amz-Invocation-Type", type);
+        return Emulator.SendAsync(request);
+    }
+
+    /// <summary>GETs <paramref name="key"/> through the gateway until the Lambda layer answers; the time it took.</summary>
+    public async Task<TimeSpan> WaitForLambdaAsync(string key, TimeSpan? timeout = null)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < (timeout ?? Wait))
+        {
+            using var response = await Gateway.GetAsync($"/objects/{key}");
+            if (Origin(response) == "lambda")
+            {
+                return watch.Elapsed;
+            }
+
+            await Task.Delay(2);
+        }
+
+        throw new TimeoutException($"No Lambda-served response for {key} within {timeout ?? Wait}.\n{Logs}");
+    }
+
+    /// <summary>Waits until the environment of <paramref name="function"/> is idle (its invocation returned).</summary>
+    public async Task<EnvironmentView> WaitForIdleAsync(string function, TimeSpan? timeout = null)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < (timeout ?? Wait))
+        {
+            var idle = (await EnvironmentsAsync()).FirstOrDefault(e => e.Function == function && e.State == "Idle");
+            if (idle is not null)
+            {
+                return idle;
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException($"No idle environment of {function} within {timeout ?? Wait}.\n{Logs}");
+    }
+
+    public async Task<IReadOnlyList<EnvironmentView>> EnvironmentsAsync() =>
+        await Emulator.GetFromJsonAsync<List<EnvironmentView>>("/emulator/environments", JsonOptions) ?? [];
+
+    public static string? Origin(HttpResponseMessage response) =>
+        response.Headers.TryGetValues(ContentOrigin, out var values) ? values.FirstOrDefault() : null;
+
+    public static string Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.First() : throw new InvalidOperationException($"No {name} header.");
+
+    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
+    public async Task DisposeAsync()
+    {
+        Gateway?.Dispose();
+        Emulator?.Dispose();
+        if (_emulator is not null)
+        {
+            await _emulator.DisposeAsync();
+        }
+
+        if (_gateway is not null)
+        {
+            await _gateway.DisposeAsync();
+        }
+
+        if (Control is not null)
+        {
+            await Control.DisposeAsync();
+        }
+
+        _objects.Delete(recursive: true);
+    }
+
+    public sealed record EnvironmentView(string Id, string Function, int ProcessId, string State, int Invocations);
+}
+
+[CollectionDefinition(Name)]
+public sealed class FunctionCollection : ICollectionFixture<FunctionFixture>
+{
+    public const string Name = "function";
+}

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using ReactiveCache.Tests.Infrastructure;
+
+namespace ReactiveCache.Tests.Function;
+
+/// <summary>Publishes the function with Native AOT once (into artifacts/, outside the project folder).</summary>
+public sealed class NativeAotPublishFixture : IAsyncLifetime
+{
+    public string Output { get; } = Path.Combine(RepoPaths.Root, "artifacts", "test-lambda-aot");
+
+    public string Binary => Path.Combine(Output, "bootstrap");
+
+    public int ExitCode { get; private set; } = -1;
+
+    public string Log { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = RepoPaths.Root,
+        };
+        foreach (var arg in new[] { "publish", "ReactiveCache.Lambda", "-c", "Release", "-r", "linux-x64", "-o", Output, "-nologo", "-clp:NoSummary" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("dotnet publish (Native AOT) took more than 10 minutes.");
+        }
+
+        ExitCode = process.ExitCode;
+        Log = await stdout + await stderr;
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+}
+
+public sealed class NativeAotPublishTests(NativeAotPublishFixture publish) : IClassFixture<NativeAotPublishFixture>
+{
+    [Fact]
+    public void The_function_publishes_with_native_aot_and_no_warnings()
+    {
+        Assert.True(publish.ExitCode == 0, publish.Log);
+        Assert.True(File.Exists(publish.Binary), publish.Log);
+        Assert.DoesNotContain("warning", publish.Log, StringComparison.OrdinalIgnoreCase);
+        // Native: no IL assembly of our own beside it.
+        Assert.False(File.Exists(Path.Combine(publish.Output, "bootstrap.dll")));
+    }
+
+    [Fact]
+    public async Task The_binary_fails_fast_with_a_clear_message_without_the_runtime_api()
+    {
+        Assert.True(publish.ExitCode == 0, publish.Log);
+        var info = new ProcessStartInfo(publish.Binary) { RedirectStandardError = true, RedirectStandardOutput = true };
+        info.Environment.Remove("AWS_LAMBDA_RUNTIME_API");
+        var watch = Stopwatch.StartNew();
+        using var process = Process.Start(info)!;
+        var stderr = await process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("AWS_LAMBDA_RUNTIME_API is not set", stderr);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
+    }
+}
