@@ -47,7 +47,14 @@ public sealed class StartupBench(RepoLayout layout, string key, int runs)
 
         var gatewayPort = LocalProcess.FreePort();
         var emulatorPort = LocalProcess.FreePort();
-        var emulatorEnvironment = new Dictionary<string, string>(common) { ["Emulator__IdleTimeout"] = "00:10:00", ["Emulator__MaxConcurrency"] = (2 * runs + 2).ToString() };
+        var emulatorEnvironment = new Dictionary<string, string>(common)
+        {
+            ["Emulator__IdleTimeout"] = "00:10:00",
+            ["Emulator__MaxConcurrency"] = (2 * runs + 2).ToString(),
+            // The environments' lines (the function's own output) are what explains a failed run.
+            ["Logging__LogLevel__ReactiveCache.LambdaEmulator"] = "Information",
+            ["Logging__LogLevel__ReactiveCache.Lambda"] = "Information",
+        };
         for (var run = 1; run <= runs; run++)
         {
             emulatorEnvironment[$"Emulator__Functions__aot-{run}__Command"] = aot;
