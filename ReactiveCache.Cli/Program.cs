@@ -1,7 +1,3 @@
-using System.CommandLine;
-using ReactiveCache.Cli.Commands.Bench;
+using ReactiveCache.Cli;
 
-var root = new RootCommand("reactive-cache: configure, trace, simulate, replay, report and bench ReactiveCache.");
-root.AddBenchStartup();
-
-return await root.Parse(args).InvokeAsync();
+return await CliApp.Build().Parse(args).InvokeAsync();

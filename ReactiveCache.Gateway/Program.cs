@@ -1,14 +1,18 @@
 using ReactiveCache.Core.Objects;
+using ReactiveCache.Gateway.CacheNode;
 using ReactiveCache.Gateway.Objects;
+using ReactiveCache.Gateway.Routing;
 using ReactiveCache.Gateway.Tunnel;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddApiDocs();
-builder.AddObjectStore();
-builder.AddObjectServing();
-builder.AddLambdaTunnel();
+builder.AddObjectStore();         // S3 (or a folder locally): the store of record
+builder.AddOrchestratorLink();    // route table, fed over the gRPC stream; request events back
+builder.AddCacheNode();           // the Redis layer's connection, to the node the orchestrator names
+builder.AddObjectServing();       // layers, fallback chain redis → lambda → s3, stampede protection
+builder.AddLambdaTunnel();        // the Lambda layer: functions tunnel in, YARP forwards to them
 
 var app = builder.Build();
 

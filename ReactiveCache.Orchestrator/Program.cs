@@ -1,4 +1,5 @@
 using ReactiveCache.Core.Objects;
+using ReactiveCache.Orchestrator.CacheNode;
 using ReactiveCache.Orchestrator.Control;
 using ReactiveCache.Orchestrator.Functions;
 
@@ -7,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddApiDocs();
 builder.AddObjectStore();
+builder.AddCacheNode();
 builder.AddControlApi();
 builder.AddFunctions();
 

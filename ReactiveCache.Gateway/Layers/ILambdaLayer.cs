@@ -4,6 +4,12 @@ namespace ReactiveCache.Gateway.Layers;
 /// The Lambda layer as the gateway's fallback chain sees it: a function holding the key answers
 /// the request through its tunnel (the Function issue implements it with YARP over tunnelled streams).
 /// </summary>
+/// <remarks>
+/// The fallback chain calls it only when the route names Redis or Lambda and <see cref="CanServe"/> is true,
+/// through the Lambda circuit breaker; it sets <c>Content-Origin: lambda</c> before the call and clears the
+/// response when the call returns <c>false</c> (or throws) before the response started. Registering an
+/// implementation is all it takes to join the chain; with none registered the chain skips the layer.
+/// </remarks>
 public interface ILambdaLayer
 {
     /// <summary>Whether a live tunnel of a function holding <paramref name="key"/> is connected now.</summary>

@@ -1,70 +1,41 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Net.Http.Headers;
 using ReactiveCache.Core.Objects;
+using ReactiveCache.Gateway.Layers;
 
 namespace ReactiveCache.Gateway.Objects;
 
 /// <summary>The client API: <c>GET</c>/<c>HEAD /objects/{**key}</c>.</summary>
 public static class ObjectEndpoints
 {
-    public static IHostApplicationBuilder AddObjectServing(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddProblemDetails();
-        return builder;
-    }
+    public const string Pattern = "/objects/{**key}";
 
     public static IEndpointRouteBuilder MapObjectEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/objects/{**key}", [HttpMethods.Get, HttpMethods.Head], ServeAsync)
+        // Other methods on the same path: routing answers 405 with `Allow: GET, HEAD` (problem+json via
+        // the status code pages).
+        // The chain and the clock are singletons: taken once here, so that a request needs no service scope.
+        var chain = app.ServiceProvider.GetRequiredService<FallbackChain>();
+        var time = app.ServiceProvider.GetRequiredService<TimeProvider>();
+        app.MapMethods(Pattern, [HttpMethods.Get, HttpMethods.Head], (string? key, HttpContext context) => ServeAsync(key, context, chain, time))
             .WithName("GetObject")
-            .WithSummary("Serves an object from the layer the route table names (S3 when none).")
+            .WithSummary("Serves an object from the layer the route table names (S3 when none), falling back down redis → lambda → s3.")
             .Produces(StatusCodes.Status200OK)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces(StatusCodes.Status206PartialContent)
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status416RangeNotSatisfiable);
         return app;
     }
 
-    private static async Task<IResult> ServeAsync(string key, HttpContext context, IObjectStore store, CancellationToken cancellationToken)
+    private static Task ServeAsync(string? key, HttpContext context, FallbackChain chain, TimeProvider time)
     {
-        var isHead = HttpMethods.IsHead(context.Request.Method);
-        if (isHead)
+        var received = time.GetUtcNow().ToUnixTimeMilliseconds();
+        key ??= "";
+        if (ObjectKey.Validate(key) is { } violation)
         {
-            var metadata = await store.GetMetadataAsync(key, cancellationToken);
-            if (metadata is null)
-            {
-                return NotFound(key);
-            }
-
-            WriteHeaders(context.Response, metadata, ContentOrigin.S3);
-            return TypedResults.Empty;
+            return Problems.InvalidKey(violation).ExecuteAsync(context);
         }
 
-        var stored = await store.GetAsync(key, cancellationToken: cancellationToken);
-        if (stored is null)
-        {
-            return NotFound(key);
-        }
-
-        await using (stored)
-        {
-            WriteHeaders(context.Response, stored.Metadata, ContentOrigin.S3);
-            await stored.Body.CopyToAsync(context.Response.Body, cancellationToken);
-        }
-
-        return TypedResults.Empty;
+        return chain.ServeAsync(context, ObjectRequest.From(context.Request, key, received));
     }
-
-    private static void WriteHeaders(HttpResponse response, ObjectMetadata metadata, string origin)
-    {
-        response.StatusCode = StatusCodes.Status200OK;
-        response.Headers[ContentOrigin.HeaderName] = origin;
-        response.Headers.ETag = metadata.ETag;
-        response.ContentType = metadata.ContentType;
-        response.ContentLength = metadata.Length;
-        response.Headers.LastModified = metadata.LastModified.ToString("R");
-        response.Headers.AcceptRanges = "bytes";
-    }
-
-    private static ProblemHttpResult NotFound(string key) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Object not found",
-            detail: $"No object has the key '{key}'.");
 }

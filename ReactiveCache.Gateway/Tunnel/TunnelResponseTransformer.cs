@@ -1,3 +1,4 @@
+using ReactiveCache.Core.Routing;
 using ReactiveCache.Core.Tunnel;
 using ReactiveCache.Gateway.Objects;
 using Yarp.ReverseProxy.Forwarder;
@@ -21,7 +22,7 @@ internal sealed class TunnelResponseTransformer : HttpTransformer
         }
 
         var copyBody = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
-        httpContext.Response.Headers[ContentOrigin.HeaderName] = ContentOrigin.Lambda;
+        httpContext.Response.Headers[ContentOrigin.HeaderName] = CacheLayerNames.Lambda;
         return copyBody;
     }
 }

@@ -1,4 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using ReactiveCache.Core.Objects;
+using ReactiveCache.Core.Policy.Configuration;
+using ReactiveCache.Orchestrator.CacheNode;
+using ReactiveCache.Orchestrator.Costs;
+using ReactiveCache.Orchestrator.Engine;
 
 namespace ReactiveCache.Orchestrator.Control;
 
@@ -17,14 +23,66 @@ public static class ControlApi
         var state = app.MapGroup("/state").WithTags("State");
         state.MapGet("/", (ObjectStates states) => TypedResults.Ok(states.All))
             .WithName("GetState")
-            .WithSummary("Every object the orchestrator knows, with its policy state.");
+            .WithSummary("Every object the orchestrator knows, with its policy state, counters and last requests.");
         state.MapGet("/{**key}", Results<Ok<ObjectStateView>, ProblemHttpResult> (string key, ObjectStates states) =>
                 states.Find(key) is { } view
                     ? TypedResults.Ok(view)
-                    : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown object",
-                        detail: $"The orchestrator has seen no request for '{key}'."))
+                    : Problem(StatusCodes.Status404NotFound, "Unknown object", $"The orchestrator has seen no request for '{key}'."))
             .WithName("GetObjectState")
             .WithSummary("One object's policy state.");
+
+        var node = app.MapGroup("/node").WithTags("Cache node");
+        node.MapGet("/", (CacheNodeController controller) => TypedResults.Ok(controller.Status))
+            .WithName("GetCacheNode")
+            .WithSummary("The cache node's state (Stopped, Booting, Running, Draining, Stopping), endpoint and runs.");
+        node.MapPost("/start", (PolicyEngine engine) =>
+            {
+                engine.StartNode();
+                return TypedResults.Accepted("/node");
+            })
+            .WithName("StartCacheNode")
+            .WithSummary("Boots the cache node now (the policy is told when it is ready).");
+        node.MapPost("/stop", (PolicyEngine engine) =>
+            {
+                engine.StopNode();
+                return TypedResults.Accepted("/node");
+            })
+            .WithName("StopCacheNode")
+            .WithSummary("Drains every gateway, then stops the cache node (the policy is told when it is stopped).");
+
+        var functions = app.MapGroup("/functions").WithTags("Functions");
+        functions.MapPost("/{**key}", Results<Accepted, ProblemHttpResult> (string key, PolicyEngine engine, IOptions<PolicyOptions> policy) =>
+            {
+                if (ObjectKey.Validate(key) is { } error)
+                {
+                    return Problem(StatusCodes.Status400BadRequest, "Invalid object key", $"{error.Rule}: {error.Message}");
+                }
+
+                engine.StartFunction(key, policy.Value.ToParameters().Tick);
+                return TypedResults.Accepted($"/state/{key}");
+            })
+            .WithName("StartFunction")
+            .WithSummary("Invokes a function holding the key (its route switches when it is ready).");
+        functions.MapDelete("/{**key}", (string key, Functions.IFunctionControl control) =>
+            {
+                control.Shutdown(key);
+                return TypedResults.Accepted($"/state/{key}");
+            })
+            .WithName("StopFunction")
+            .WithSummary("Tells the function holding the key to shut down.");
+
+        app.MapGet("/config", (IOptions<PolicyOptions> policy, CostMeter costs) =>
+                TypedResults.Ok(new ActiveConfiguration(policy.Value, policy.Value.ToParameters(), costs.Prices.Name)))
+            .WithTags("Configuration")
+            .WithName("GetConfiguration")
+            .WithSummary("The active policy, its effective parameters and the price table.");
+        app.MapGet("/costs", (CostMeter costs) => TypedResults.Ok(costs.Snapshot()))
+            .WithTags("Costs")
+            .WithName("GetCosts")
+            .WithSummary("Costs so far (Lambda ms and invocations, node seconds, S3 GETs) beside ElastiCache and S3 alone.");
         return app;
     }
+
+    private static ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(statusCode: status, title: title, detail: detail);
 }

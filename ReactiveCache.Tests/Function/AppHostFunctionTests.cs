@@ -37,7 +37,7 @@ public sealed class AppHostFunctionTests
         const string key = "100B.txt";
         var payload = new FunctionPayload([key], 2,
             new Uri(app.GetEndpoint("gateway", "http"), TunnelProtocol.ConnectPath).ToString(),
-            app.GetEndpoint("orchestrator", "control").ToString(),
+            app.GetEndpoint("orchestrator", "grpc").ToString(),
             TunnelToken.Mint(Encoding.UTF8.GetBytes(secret!), [key], DateTimeOffset.UtcNow.AddMinutes(5)));
 
         using var emulator = app.CreateHttpClient("lambda-emulator", "http");
@@ -62,7 +62,7 @@ public sealed class AppHostFunctionTests
 
         // The orchestrator's control endpoint speaks gRPC (HTTP/2 prior knowledge) at the address the
         // function is given: a stream opened with a valid token stays open, waiting for commands.
-        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(app.GetEndpoint("orchestrator", "control"));
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(app.GetEndpoint("orchestrator", "grpc"));
         var control = new ReactiveCache.Core.Protos.Function.FunctionControl.FunctionControlClient(channel);
         var probe = new ReactiveCache.Core.Protos.Function.ControlRequest { InvocationId = "probe", Token = payload.Token };
         probe.Keys.Add(key);

@@ -1,0 +1,106 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging;
+
+namespace ReactiveCache.AppHost;
+
+/// <summary>
+/// The cache node on the dashboard. The orchestrator owns the node (it boots and stops it); this
+/// resource mirrors the state the orchestrator reports (Stopped, Booting, Running, Draining,
+/// Stopping) and offers Start/Stop commands that go through the orchestrator's control API.
+/// </summary>
+public sealed class CacheNodeResource(string name) : Resource(name);
+
+public static class CacheNodeResourceExtensions
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    public static IResourceBuilder<CacheNodeResource> AddCacheNode(
+        this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ProjectResource> orchestrator)
+    {
+        var resource = new CacheNodeResource(name);
+        var controlApi = orchestrator.GetEndpoint("http");
+
+        builder.Eventing.Subscribe<InitializeResourceEvent>(resource, (@event, token) =>
+        {
+            _ = MirrorAsync(@event, controlApi, token);
+            return Task.CompletedTask;
+        });
+
+        return builder.AddResource(resource)
+            .ExcludeFromManifest()
+            .WithParentRelationship(orchestrator)
+            .WithInitialState(new CustomResourceSnapshot
+            {
+                ResourceType = "CacheNode",
+                CreationTimeStamp = DateTime.UtcNow,
+                State = new ResourceStateSnapshot("Stopped", KnownResourceStateStyles.Info),
+                Properties = [new(CustomResourceKnownProperties.Source, "orchestrator /node")],
+            })
+            .WithCommand("start-node", "Start", ctx => PostAsync(controlApi, "/node/start", ctx.CancellationToken),
+                new CommandOptions
+                {
+                    IconName = "Play",
+                    UpdateState = ctx => ctx.ResourceSnapshot.State?.Text == "Stopped" ? ResourceCommandState.Enabled : ResourceCommandState.Disabled,
+                })
+            .WithCommand("stop-node", "Stop", ctx => PostAsync(controlApi, "/node/stop", ctx.CancellationToken),
+                new CommandOptions
+                {
+                    IconName = "Stop",
+                    UpdateState = ctx => ctx.ResourceSnapshot.State?.Text == "Running" ? ResourceCommandState.Enabled : ResourceCommandState.Disabled,
+                });
+    }
+
+    private static async Task MirrorAsync(InitializeResourceEvent @event, EndpointReference controlApi, CancellationToken token)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        string? last = null;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                if (controlApi.IsAllocated)
+                {
+                    var status = await http.GetFromJsonAsync<NodeStatus>($"{controlApi.Url}/node", Json, token);
+                    if (status is not null && status.State != last)
+                    {
+                        last = status.State;
+                        await @event.Notifications.PublishUpdateAsync(@event.Resource, s => s with
+                        {
+                            State = new ResourceStateSnapshot(status.State, Style(status.State)),
+                            StartTimeStamp = status.State == "Running" ? DateTime.UtcNow : s.StartTimeStamp,
+                            Properties = [.. s.Properties.Where(p => p.Name != "endpoint"), new("endpoint", status.Endpoint ?? "")],
+                        });
+                        @event.Logger.LogInformation("Cache node {State} {Endpoint}", status.State, status.Endpoint);
+                    }
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException && !token.IsCancellationRequested)
+            {
+                // The orchestrator is not up (yet, or any more): keep the last state.
+            }
+
+            await Task.Delay(PollInterval, token).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private static async Task<ExecuteCommandResult> PostAsync(EndpointReference controlApi, string path, CancellationToken token)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var response = await http.PostAsync($"{controlApi.Url}{path}", content: null, token);
+        return response.IsSuccessStatusCode
+            ? CommandResults.Success()
+            : CommandResults.Failure($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(token)}");
+    }
+
+    private static string Style(string state) => state switch
+    {
+        "Running" => KnownResourceStateStyles.Success,
+        "Booting" or "Draining" or "Stopping" => KnownResourceStateStyles.Warn,
+        _ => KnownResourceStateStyles.Info,
+    };
+
+    private sealed record NodeStatus(string State, string? Endpoint);
+}

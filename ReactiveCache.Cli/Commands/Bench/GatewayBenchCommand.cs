@@ -1,0 +1,153 @@
+using System.CommandLine;
+using Microsoft.Extensions.Options;
+using ReactiveCache.Core.Caching;
+using ReactiveCache.Core.Objects;
+using ReactiveCache.Core.Routing;
+using Spectre.Console;
+using StackExchange.Redis;
+
+namespace ReactiveCache.Cli.Commands.Bench;
+
+/// <summary>
+/// <c>reactive-cache bench gateway</c>: the gateway's Redis-hit path against a bare Kestrel endpoint serving
+/// the same bytes from memory, same load generator, same run, 1 KB and 1 MB objects. Starts redis-server,
+/// the gateway (in process) and the bare endpoint itself, on loopback; stops them at the end.
+/// </summary>
+public static class GatewayBenchCommand
+{
+    private const double RpsTarget = 0.8;
+    private const double P99Target = 1.5;
+
+    public static Command Create()
+    {
+        var duration = new Option<int>("--duration") { Description = "Seconds measured per target and object size, per round.", DefaultValueFactory = _ => 5 };
+        var warmup = new Option<int>("--warmup") { Description = "Seconds of warm-up before each measurement.", DefaultValueFactory = _ => 1 };
+        var connections = new Option<int>("--connections") { Description = "Concurrent connections (closed loop).", DefaultValueFactory = _ => 16 };
+        var rounds = new Option<int>("--rounds") { Description = "Rounds, alternating targets, summed per target.", DefaultValueFactory = _ => 2 };
+        var telemetry = new Option<bool>("--telemetry") { Description = "Run the gateway with the service defaults (OpenTelemetry instrumentation, no exporter)." };
+
+        var command = new Command("gateway", "Redis-hit path of the gateway vs a bare Kestrel endpoint (RPS, p50, p99, ratios).")
+        {
+            duration, warmup, connections, rounds, telemetry,
+        };
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(duration), 1, 120)),
+            TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(warmup), 0, 60)),
+            Math.Clamp(parse.GetValue(connections), 1, 1024),
+            Math.Clamp(parse.GetValue(rounds), 1, 10),
+            parse.GetValue(telemetry),
+            cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(TimeSpan duration, TimeSpan warmup, int connections, int rounds, bool withTelemetry, CancellationToken cancellationToken)
+    {
+        string[] keys = ["1KB.txt", "1MB.txt"];
+        var objects = keys.ToDictionary(k => k, k => SampleObjects.All[k]);
+        var root = Directory.CreateTempSubdirectory("reactive-cache-bench-").FullName;
+        try
+        {
+            SampleObjects.SeedFolder(root);
+            AnsiConsole.MarkupLine($"[grey]starting redis-server, the gateway (in process{(withTelemetry ? ", with telemetry" : "")}) and the bare endpoint on loopback…[/]");
+            await using var redis = await BenchRedisServer.StartAsync(cancellationToken);
+            await LoadAsync(redis, root, keys);
+            await using var gateway = await InProcessGateway.StartAsync(root, redis.Endpoint, redis.Password,
+                keys.ToDictionary(k => k, _ => CacheLayer.Redis), withTelemetry, cancellationToken);
+            await using var floorConnection = await ConnectionMultiplexer.ConnectAsync($"{redis.Endpoint},password={redis.Password}");
+            await using var bare = await BareEndpoint.StartAsync(objects, floorConnection.GetDatabase(), cancellationToken);
+            using var load = new LoadGenerator(connections);
+
+            foreach (var key in keys)
+            {
+                using var probe = await load.ProbeAsync(new Uri(gateway.BaseAddress, $"objects/{key}"), objects[key].Length, cancellationToken);
+                var origin = probe.Headers.TryGetValues("Content-Origin", out var values) ? values.Single() : "(none)";
+                if (origin != "redis")
+                {
+                    throw new InvalidOperationException($"The gateway served {key} from '{origin}', not from Redis.");
+                }
+
+                using var _ = await load.ProbeAsync(new Uri(bare.BaseAddress, $"objects/{key}"), objects[key].Length, cancellationToken);
+            }
+
+            AnsiConsole.MarkupLine($"[grey]{connections} connections, {rounds} round(s) × {duration.TotalSeconds:F0} s per target and size (+{warmup.TotalSeconds:F0} s warm-up), targets alternating[/]");
+            if (Console.IsOutputRedirected)
+            {
+                AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 132);
+            }
+
+            var table = new Table().AddColumns("object", "target", "requests", "errors", "RPS", "p50 ms", "p99 ms", "CPU µs/req here", "CPU µs/req redis-server");
+            var verdicts = new List<string>();
+            var allMet = true;
+            foreach (var key in keys)
+            {
+                var runs = new Dictionary<string, List<LoadResult>> { ["bare"] = [], ["gateway"] = [], ["floor"] = [] };
+                // The floor is one Redis read per request with nothing around it; only objects up to one read.
+                var withFloor = objects[key].Length <= 64 * 1024;
+                for (var round = 0; round < rounds; round++)
+                {
+                    runs["bare"].Add(await load.RunAsync("bare", new Uri(bare.BaseAddress, $"objects/{key}"), warmup, duration, () => redis.CpuTime, cancellationToken));
+                    runs["gateway"].Add(await load.RunAsync("gateway", new Uri(gateway.BaseAddress, $"objects/{key}"), warmup, duration, () => redis.CpuTime, cancellationToken));
+                    if (withFloor)
+                    {
+                        runs["floor"].Add(await load.RunAsync("floor", new Uri(bare.BaseAddress, $"redis/{key}"), warmup, duration, () => redis.CpuTime, cancellationToken));
+                    }
+                }
+
+                var baseline = Combine(runs["bare"]);
+                var measured = Combine(runs["gateway"]);
+                var rows = withFloor ? new[] { baseline, measured, Combine(runs["floor"]) } : [baseline, measured];
+                foreach (var result in rows)
+                {
+                    table.AddRow(key, result.Target switch { "bare" => "bare Kestrel", "gateway" => "gateway, redis hit", _ => "bare + 1 GETRANGE (floor)" }, result.Requests.ToString("N0"), result.Errors.ToString("N0"),
+                        result.RequestsPerSecond.ToString("N0"), result.P50Ms.ToString("F3"), result.P99Ms.ToString("F3"),
+                        result.ProcessCpuUsPerRequest.ToString("F1"), result.NodeCpuUsPerRequest.ToString("F1"));
+                }
+
+                var rpsRatio = measured.RequestsPerSecond / baseline.RequestsPerSecond;
+                var p99Ratio = measured.P99Ms / baseline.P99Ms;
+                var met = rpsRatio >= RpsTarget && p99Ratio <= P99Target && measured.Errors == 0;
+                allMet &= met;
+                verdicts.Add($"{key}: RPS ratio {rpsRatio:F2} (target ≥ {RpsTarget}), p99 ratio {p99Ratio:F2} (target ≤ {P99Target}) → {(met ? "[green]met[/]" : "[red]not met[/]")}"
+                             + (withFloor ? $"; floor (one Redis read, nothing else) / bare RPS {Combine(runs["floor"]).RequestsPerSecond / baseline.RequestsPerSecond:F2}" : ""));
+            }
+
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLine($"[grey]{Environment.ProcessorCount} cores shared by the load generator, both servers and redis-server; \"CPU µs/req here\" counts this process (load generator + server under test).[/]");
+            foreach (var verdict in verdicts)
+            {
+                AnsiConsole.MarkupLine(verdict);
+            }
+
+            // The verdict is printed, not turned into an exit code: figures from a shared machine are noisy.
+            AnsiConsole.MarkupLine(allMet ? "[green]all targets met[/]" : "[yellow]not every target met (see above)[/]");
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    /// <summary>Rounds of one target as one run: requests and time summed, percentiles pooled as the mean of the rounds'.</summary>
+    private static LoadResult Combine(List<LoadResult> runs) => new(
+        runs[0].Target,
+        runs.Sum(r => r.Requests),
+        runs.Sum(r => r.Errors),
+        TimeSpan.FromTicks(runs.Sum(r => r.Elapsed.Ticks)),
+        runs.Average(r => r.P50Ms),
+        runs.Average(r => r.P99Ms),
+        TimeSpan.FromTicks(runs.Sum(r => r.ProcessCpu.Ticks)),
+        TimeSpan.FromTicks(runs.Sum(r => r.NodeCpu.Ticks)));
+
+    /// <summary>Puts the objects on the node the way the orchestrator does.</summary>
+    private static async Task LoadAsync(BenchRedisServer redis, string root, IEnumerable<string> keys)
+    {
+        var store = new FolderObjectStore(Options.Create(new ObjectStoreOptions { Kind = ObjectStoreKind.Folder, Root = root }));
+        await using var connection = await ConnectionMultiplexer.ConnectAsync($"{redis.Endpoint},password={redis.Password}");
+        foreach (var key in keys)
+        {
+            var metadata = await store.GetMetadataAsync(key) ?? throw new InvalidOperationException($"No {key} in {root}.");
+            await CacheEntryLayout.StoreAsync(connection.GetDatabase(), metadata, SampleObjects.All[key]);
+        }
+    }
+}

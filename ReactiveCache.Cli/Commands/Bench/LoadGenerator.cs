@@ -1,0 +1,134 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net;
+
+namespace ReactiveCache.Cli.Commands.Bench;
+
+/// <summary>What one run measured.</summary>
+/// <param name="ProcessCpu">CPU time this process (load generator and in-process servers) used while measuring.</param>
+/// <param name="NodeCpu">CPU time the cache node's process used while measuring (zero when it was not involved).</param>
+public sealed record LoadResult(string Target, long Requests, long Errors, TimeSpan Elapsed, double P50Ms, double P99Ms, TimeSpan ProcessCpu, TimeSpan NodeCpu)
+{
+    public double ProcessCpuUsPerRequest => ProcessCpu.TotalMicroseconds / Math.Max(1, Requests);
+
+    public double NodeCpuUsPerRequest => NodeCpu.TotalMicroseconds / Math.Max(1, Requests);
+
+    public double RequestsPerSecond => Requests / Elapsed.TotalSeconds;
+}
+
+/// <summary>
+/// A closed-loop HTTP load generator: <c>connections</c> workers, each sending the next GET as soon as the
+/// previous response has been read whole, over kept-alive HTTP/1.1 connections. The same generator drives
+/// every target of a run.
+/// </summary>
+public sealed class LoadGenerator(int connections) : IDisposable
+{
+    private readonly HttpClient _client = new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = connections,
+        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+        AutomaticDecompression = DecompressionMethods.None,
+        UseProxy = false,
+    })
+    { Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>Sends one GET and checks it answers 200 with <paramref name="expectedLength"/> bytes; returns the response headers.</summary>
+    public async Task<HttpResponseMessage> ProbeAsync(Uri url, long expectedLength, CancellationToken cancellationToken)
+    {
+        var response = await _client.GetAsync(url, cancellationToken);
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK || body.Length != expectedLength)
+        {
+            throw new InvalidOperationException($"GET {url} answered {(int)response.StatusCode} with {body.Length} bytes; expected 200 with {expectedLength}.");
+        }
+
+        return response;
+    }
+
+    public async Task<LoadResult> RunAsync(string target, Uri url, TimeSpan warmup, TimeSpan duration, Func<TimeSpan> nodeCpu, CancellationToken cancellationToken)
+    {
+        await RunWorkersAsync(url, warmup, record: false, cancellationToken);
+        using var self = Process.GetCurrentProcess();
+        var processCpu = self.TotalProcessorTime;
+        var nodeCpuBefore = nodeCpu();
+        var started = Stopwatch.GetTimestamp();
+        var samples = await RunWorkersAsync(url, duration, record: true, cancellationToken);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        self.Refresh();
+        processCpu = self.TotalProcessorTime - processCpu;
+        var nodeCpuUsed = nodeCpu() - nodeCpuBefore;
+
+        var latencies = samples.SelectMany(s => s.Latencies).ToArray();
+        Array.Sort(latencies);
+        return new LoadResult(target, latencies.LongLength, samples.Sum(s => s.Errors), elapsed,
+            Percentile(latencies, 0.50), Percentile(latencies, 0.99), processCpu, nodeCpuUsed);
+    }
+
+    private async Task<Sample[]> RunWorkersAsync(Uri url, TimeSpan duration, bool record, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        stop.CancelAfter(duration);
+        var workers = Enumerable.Range(0, connections).Select(_ => Task.Run(() => WorkAsync(url, record, stop.Token), CancellationToken.None)).ToArray();
+        var samples = await Task.WhenAll(workers);
+        cancellationToken.ThrowIfCancellationRequested();
+        return samples;
+    }
+
+    private async Task<Sample> WorkAsync(Uri url, bool record, CancellationToken stop)
+    {
+        var sample = new Sample();
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    using var response = await _client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, stop);
+                    await using var body = await response.Content.ReadAsStreamAsync(stop);
+                    while (await body.ReadAsync(buffer, stop) > 0)
+                    {
+                    }
+
+                    if (response.StatusCode != HttpStatusCode.OK)
+                    {
+                        sample.Errors++;
+                        continue;
+                    }
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (HttpRequestException)
+                {
+                    sample.Errors++;
+                    continue;
+                }
+
+                if (record)
+                {
+                    sample.Latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return sample;
+    }
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+
+    public void Dispose() => _client.Dispose();
+
+    private sealed class Sample
+    {
+        public List<double> Latencies { get; } = new(1 << 16);
+        public long Errors { get; set; }
+    }
+}

@@ -1,0 +1,16 @@
+using ReactiveCache.Core.Traces;
+
+namespace ReactiveCache.Cli.Infrastructure;
+
+public static class TraceLoader
+{
+    public static Trace Load(string path, string? defaultKey = null)
+    {
+        if (!File.Exists(path))
+        {
+            throw new CliError($"trace file '{path}' does not exist.");
+        }
+
+        return TraceFormat.Load(path, defaultKey ?? TraceFormat.DefaultKey);
+    }
+}

@@ -1,0 +1,3 @@
+namespace ReactiveCache.Cli.Results;
+
+public sealed record IntervalRow(double Start, double End, string Label);

@@ -1,0 +1,252 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace ReactiveCache.Gateway.CacheNode;
+
+/// <summary>
+/// The connection to the current cache node. The orchestrator names the node at run time (and names
+/// another after a restart), so the multiplexer is made per node, with <c>abortConnect=false</c> so it
+/// survives the node stopping and starting, and swapped when the node changes. Reads take a
+/// <see cref="CacheNodeLease"/>, which lets a drain wait for the reads in flight.
+/// </summary>
+public sealed partial class CacheNodeConnection : IAsyncDisposable
+{
+    private readonly CacheNodeOptions _options;
+    private readonly ConfigurationOptions? _base;
+    private readonly ILogger<CacheNodeConnection> _logger;
+    private readonly Lock _gate = new();
+    private Node? _current;
+    private bool _disposed;
+
+    public CacheNodeConnection(IOptions<CacheNodeOptions> options, IConfiguration configuration, ILogger<CacheNodeConnection> logger)
+    {
+        _options = options.Value;
+        _logger = logger;
+        var connectionString = configuration.GetConnectionString(CacheNodeOptions.ConnectionStringName);
+        if (!string.IsNullOrWhiteSpace(connectionString))
+        {
+            _base = ConfigurationOptions.Parse(connectionString);
+        }
+
+        var initial = _options.Endpoint ?? _base?.EndPoints.Select(Describe).FirstOrDefault();
+        if (!string.IsNullOrWhiteSpace(initial))
+        {
+            Use("configured", initial);
+        }
+    }
+
+    /// <summary>The node in use (<c>null</c> when none), for diagnostics.</summary>
+    public (string NodeId, string Endpoint, bool Connected, bool Draining)? Current
+    {
+        get
+        {
+            var node = Volatile.Read(ref _current);
+            return node is null ? null : (node.Id, node.Endpoint, node.Multiplexer?.IsConnected == true, node.Draining);
+        }
+    }
+
+    /// <summary>Reads go to this node from now on (a node named again after a drain is used again).</summary>
+    public void Use(string nodeId, string endpoint)
+    {
+        Node? retired;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var current = _current;
+            if (current is not null && current.Id == nodeId && current.Endpoint == endpoint)
+            {
+                current.Draining = false;
+                return;
+            }
+
+            retired = current;
+            var node = new Node(nodeId, endpoint);
+            _current = node;
+            node.Connecting = ConnectAsync(node);
+        }
+
+        LogNodeChanged(nodeId, endpoint);
+        if (retired is not null)
+        {
+            _ = RetireAsync(retired);
+        }
+    }
+
+    /// <summary>No node any more: Redis routes fall back until one is named.</summary>
+    public void Clear()
+    {
+        Node? retired;
+        lock (_gate)
+        {
+            retired = _current;
+            _current = null;
+        }
+
+        if (retired is not null)
+        {
+            LogNodeCleared(retired.Id);
+            _ = RetireAsync(retired);
+        }
+    }
+
+    /// <summary>A lease on the node for one read, when a node is connected and not draining.</summary>
+    public bool TryAcquire(out CacheNodeLease lease)
+    {
+        var node = Volatile.Read(ref _current);
+        var multiplexer = node?.Multiplexer;
+        if (node is null || multiplexer is null || node.Draining || !multiplexer.IsConnected)
+        {
+            lease = default;
+            return false;
+        }
+
+        Interlocked.Increment(ref node.InFlight);
+        if (node.Draining)
+        {
+            node.Release();
+            lease = default;
+            return false;
+        }
+
+        lease = new CacheNodeLease(node, multiplexer.GetDatabase());
+        return true;
+    }
+
+    /// <summary>
+    /// Stops sending reads to <paramref name="nodeId"/> and completes when the reads in flight on it have
+    /// finished (or after the drain timeout). A node that is not in use has nothing in flight.
+    /// </summary>
+    public async Task DrainAsync(string nodeId, CancellationToken cancellationToken)
+    {
+        var node = Volatile.Read(ref _current);
+        if (node is null || (nodeId.Length > 0 && node.Id != nodeId))
+        {
+            return;
+        }
+
+        node.Draining = true;
+        LogDraining(node.Id, Volatile.Read(ref node.InFlight));
+        await node.WaitIdleAsync(TimeSpan.FromMilliseconds(_options.DrainTimeoutMs), cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Node? node;
+        lock (_gate)
+        {
+            _disposed = true;
+            node = _current;
+            _current = null;
+        }
+
+        if (node is not null)
+        {
+            await node.DisposeAsync();
+        }
+    }
+
+    private async Task ConnectAsync(Node node)
+    {
+        var config = _base?.Clone() ?? new ConfigurationOptions();
+        config.EndPoints.Clear();
+        config.EndPoints.Add(node.Endpoint);
+        if (!string.IsNullOrEmpty(_options.Password))
+        {
+            config.Password = _options.Password;
+        }
+
+        config.AbortOnConnectFail = false;
+        config.AsyncTimeout = _options.CommandTimeoutMs;
+        config.SyncTimeout = _options.CommandTimeoutMs;
+        config.ConnectTimeout = _options.ConnectTimeoutMs;
+        config.ConnectRetry = 1;
+        config.ClientName = "reactivecache-gateway";
+        config.ReconnectRetryPolicy = new ExponentialRetry(100, 2_000);
+
+        try
+        {
+            var multiplexer = await ConnectionMultiplexer.ConnectAsync(config);
+            if (node.Retired)
+            {
+                await multiplexer.DisposeAsync();
+                return;
+            }
+
+            node.Multiplexer = multiplexer;
+            if (!multiplexer.IsConnected)
+            {
+                LogNotYetConnected(node.Id, node.Endpoint);
+            }
+        }
+        catch (Exception e) when (e is RedisException or ArgumentException or FormatException)
+        {
+            LogConnectFailed(e, node.Id, node.Endpoint);
+        }
+    }
+
+    private async Task RetireAsync(Node node)
+    {
+        node.Retired = true;
+        node.Draining = true;
+        await node.WaitIdleAsync(TimeSpan.FromMilliseconds(_options.DrainTimeoutMs), CancellationToken.None);
+        if (node.Connecting is { } connecting)
+        {
+            await connecting;
+        }
+
+        await node.DisposeAsync();
+    }
+
+    private static string Describe(EndPoint endpoint) => endpoint switch
+    {
+        DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
+        _ => endpoint.ToString() ?? "",
+    };
+
+    [LoggerMessage(LogLevel.Information, "Cache node {NodeId} at {Endpoint} in use")]
+    private partial void LogNodeChanged(string nodeId, string endpoint);
+
+    [LoggerMessage(LogLevel.Information, "Cache node {NodeId} no longer in use")]
+    private partial void LogNodeCleared(string nodeId);
+
+    [LoggerMessage(LogLevel.Information, "Draining cache node {NodeId} ({InFlight} reads in flight)")]
+    private partial void LogDraining(string nodeId, int inFlight);
+
+    [LoggerMessage(LogLevel.Warning, "Cache node {NodeId} at {Endpoint} does not answer yet; reads fall back until it does")]
+    private partial void LogNotYetConnected(string nodeId, string endpoint);
+
+    [LoggerMessage(LogLevel.Warning, "Cannot connect to cache node {NodeId} at {Endpoint}")]
+    private partial void LogConnectFailed(Exception exception, string nodeId, string endpoint);
+
+    internal sealed class Node(string id, string endpoint) : IAsyncDisposable
+    {
+        public int InFlight;
+
+        public string Id { get; } = id;
+        public string Endpoint { get; } = endpoint;
+        public volatile bool Draining;
+        public volatile bool Retired;
+        public volatile ConnectionMultiplexer? Multiplexer;
+        public Task? Connecting;
+
+        public void Release() => Interlocked.Decrement(ref InFlight);
+
+        public async Task WaitIdleAsync(TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            var deadline = DateTime.UtcNow + timeout;
+            while (Volatile.Read(ref InFlight) > 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(5, cancellationToken);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Multiplexer is { } multiplexer)
+            {
+                await multiplexer.DisposeAsync();
+            }
+        }
+    }
+}

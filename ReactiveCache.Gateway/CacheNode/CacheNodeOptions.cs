@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ReactiveCache.Gateway.CacheNode;
+
+/// <summary>
+/// Configuration section <c>CacheNode</c>: how the gateway talks to the cache node. The node's endpoint
+/// normally arrives at run time from the orchestrator; the password never does (it is configuration:
+/// user secrets locally, SSM/Secrets Manager on AWS).
+/// </summary>
+public sealed class CacheNodeOptions
+{
+    public const string SectionName = "CacheNode";
+
+    /// <summary>Name of the connection string (<c>ConnectionStrings:cache</c>, Aspire's convention) that, when set,
+    /// supplies the base client options (password, TLS, …) and a node to use before the orchestrator names one.</summary>
+    public const string ConnectionStringName = "cache";
+
+    /// <summary>AUTH password of the node; overrides one in the connection string.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>A node to use from the start (<c>host:port</c>), for runs without an orchestrator.</summary>
+    public string? Endpoint { get; set; }
+
+    /// <summary>Per-command timeout: a slower node is treated as failed and the request falls back.</summary>
+    [Range(10, 60_000)]
+    public int CommandTimeoutMs { get; set; } = 250;
+
+    [Range(100, 60_000)]
+    public int ConnectTimeoutMs { get; set; } = 2_000;
+
+    /// <summary>
+    /// Bodies are read in chunks of this size (one GETRANGE each), so a large object is streamed, never held
+    /// whole; an object up to this size is read with its header in one command. The default stays below the
+    /// large object heap threshold so that chunks are cheap to allocate.
+    /// </summary>
+    [Range(4_096, 64 * 1024 * 1024)]
+    public int ChunkBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Chunks requested ahead of the one being sent (pipelined on the connection).</summary>
+    [Range(1, 64)]
+    public int ReadAheadChunks { get; set; } = 8;
+
+    /// <summary>How long a drain waits for reads in flight before acknowledging anyway.</summary>
+    [Range(100, 600_000)]
+    public int DrainTimeoutMs { get; set; } = 30_000;
+}

@@ -1,0 +1,221 @@
+using System.Diagnostics;
+using ReactiveCache.Core.Link;
+using ReactiveCache.Core.Routing;
+using ReactiveCache.Gateway.Objects;
+using ReactiveCache.Gateway.Origin;
+using ReactiveCache.Gateway.Routing;
+using ReactiveCache.Gateway.Telemetry;
+
+namespace ReactiveCache.Gateway.Layers;
+
+/// <summary>
+/// Serves one object request down the chain redis → lambda → s3, starting at the layer the route table
+/// names. Every miss or failure before the first response byte moves on to the next layer, so a client
+/// never gets an error that S3 could have answered. Records the span, the metrics and the request event.
+/// </summary>
+public sealed partial class FallbackChain(
+    RouteTable routes,
+    RedisLayer redis,
+    OriginLayer origin,
+    LayerCircuitBreakers breakers,
+    RequestEventQueue events,
+    GatewayTelemetry telemetry,
+    ILogger<FallbackChain> logger,
+    ILambdaLayer? lambda = null)
+{
+    private readonly RedisLayer _redis = redis;
+
+    public async Task ServeAsync(HttpContext context, ObjectRequest request)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var cancellationToken = context.RequestAborted;
+        var route = routes.Lookup(request.Key);
+        using var activity = GatewayTelemetry.Source.StartActivity(request.IsHead ? "HEAD object" : "GET object");
+        activity?.SetTag(GatewayTelemetry.TagKey, request.Key);
+        activity?.SetTag(GatewayTelemetry.TagRoute, route.ToName());
+
+        Fallbacks fallbacks = default;
+        var served = CacheLayer.S3;
+        var done = false;
+
+        if (route == CacheLayer.Redis)
+        {
+            var outcome = await TryLayerAsync(context, CacheLayer.Redis,
+                static (s, ctx, req, ct) => s._redis.TryServeAsync(ctx, req, ct), request, cancellationToken);
+            done = outcome == LayerOutcome.Served;
+            if (done)
+            {
+                served = CacheLayer.Redis;
+            }
+            else
+            {
+                fallbacks.Add(CacheLayer.Redis, outcome, telemetry);
+            }
+        }
+
+        if (!done && route is CacheLayer.Redis or CacheLayer.Lambda)
+        {
+            var outcome = LayerOutcome.Unavailable;
+            if (lambda is not null && breakers.Allows(CacheLayer.Lambda) && lambda.CanServe(request.Key))
+            {
+                outcome = await TryLayerAsync(context, CacheLayer.Lambda, static (s, ctx, req, ct) => s.TryLambdaAsync(ctx, req, ct), request, cancellationToken);
+            }
+
+            done = outcome == LayerOutcome.Served;
+            if (done)
+            {
+                served = CacheLayer.Lambda;
+            }
+            else if (route == CacheLayer.Lambda || outcome != LayerOutcome.Unavailable)
+            {
+                // With a Redis route the function is only a second chance: not finding one is no fallback.
+                fallbacks.Add(CacheLayer.Lambda, outcome, telemetry);
+            }
+        }
+
+        if (!done)
+        {
+            await ServeFromOriginAsync(context, request, cancellationToken);
+        }
+
+        var status = context.Response.StatusCode;
+        telemetry.RequestServed(served, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        if (activity is not null)
+        {
+            activity.SetTag(GatewayTelemetry.TagLayer, served.ToName());
+            activity.SetTag(GatewayTelemetry.TagFallbackCount, fallbacks.Count);
+            if (fallbacks.Count > 0)
+            {
+                activity.SetTag(GatewayTelemetry.TagFallbacks, fallbacks.Describe());
+            }
+        }
+
+        if (events.Enabled)
+        {
+            var requestEvent = new RequestEvent
+            {
+                Key = request.Key,
+                ReceivedUnixMs = request.ReceivedUnixMs,
+                ServedBy = served.ToWire(),
+                StatusCode = status,
+            };
+            fallbacks.AddTo(requestEvent);
+            events.Enqueue(requestEvent);
+        }
+    }
+
+    private async Task<LayerOutcome> TryLayerAsync(HttpContext context, CacheLayer layer,
+        Func<FallbackChain, HttpContext, ObjectRequest, CancellationToken, Task<LayerOutcome>> serve,
+        ObjectRequest request, CancellationToken cancellationToken)
+    {
+        LayerOutcome outcome;
+        try
+        {
+            outcome = await serve(this, context, request, cancellationToken);
+        }
+        catch (Exception e) when (!context.Response.HasStarted && !cancellationToken.IsCancellationRequested)
+        {
+            LogLayerFailed(e, layer.ToName(), request.Key);
+            outcome = LayerOutcome.Failed;
+        }
+
+        if (outcome != LayerOutcome.Served && !context.Response.HasStarted)
+        {
+            // Nothing reached the client: whatever the layer set is wiped before the next one answers.
+            context.Response.Clear();
+        }
+
+        return outcome;
+    }
+
+    private async Task<LayerOutcome> TryLambdaAsync(HttpContext context, ObjectRequest request, CancellationToken cancellationToken)
+    {
+        // The chain names the layer; the function's response (status, ETag, Range, body) passes through as it is.
+        context.Response.Headers[ContentOrigin.HeaderName] = CacheLayer.Lambda.ToName();
+        bool answered;
+        try
+        {
+            answered = await lambda!.TryServeAsync(context, request.Key, cancellationToken) || context.Response.HasStarted;
+        }
+        catch (Exception) when (!context.Response.HasStarted && !cancellationToken.IsCancellationRequested)
+        {
+            breakers.ReportFailure(CacheLayer.Lambda);
+            throw;
+        }
+
+        // A function that could not answer counts as a failure for the circuit.
+        if (!answered)
+        {
+            breakers.ReportFailure(CacheLayer.Lambda);
+            return LayerOutcome.Failed;
+        }
+
+        breakers.ReportSuccess(CacheLayer.Lambda);
+        return LayerOutcome.Served;
+    }
+
+    private async Task ServeFromOriginAsync(HttpContext context, ObjectRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await origin.ServeAsync(context, request, cancellationToken);
+        }
+        catch (Exception e) when (!context.Response.HasStarted && !cancellationToken.IsCancellationRequested)
+        {
+            LogOriginFailed(e, request.Key);
+            context.Response.Clear();
+            context.Response.Headers[ContentOrigin.HeaderName] = CacheLayer.S3.ToName();
+            await Problems.OriginUnavailable(request.Key).ExecuteAsync(context);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "The {Layer} layer failed for '{Key}'; falling back")]
+    private partial void LogLayerFailed(Exception exception, string layer, string key);
+
+    [LoggerMessage(LogLevel.Error, "The object store failed for '{Key}'")]
+    private partial void LogOriginFailed(Exception exception, string key);
+
+    /// <summary>The layers a request fell back from, without allocating on the hot path (at most two).</summary>
+    private struct Fallbacks
+    {
+        private (CacheLayer Layer, LayerOutcome Outcome) _first;
+        private (CacheLayer Layer, LayerOutcome Outcome) _second;
+
+        public int Count { get; private set; }
+
+        public void Add(CacheLayer layer, LayerOutcome outcome, GatewayTelemetry telemetry)
+        {
+            if (Count == 0)
+            {
+                _first = (layer, outcome);
+            }
+            else
+            {
+                _second = (layer, outcome);
+            }
+
+            Count++;
+            telemetry.FallbackTaken(layer, outcome.ToName());
+        }
+
+        public readonly string Describe() => Count switch
+        {
+            0 => "",
+            1 => $"{_first.Layer.ToName()}:{_first.Outcome.ToName()}",
+            _ => $"{_first.Layer.ToName()}:{_first.Outcome.ToName()},{_second.Layer.ToName()}:{_second.Outcome.ToName()}",
+        };
+
+        public readonly void AddTo(RequestEvent requestEvent)
+        {
+            if (Count > 0)
+            {
+                requestEvent.FellBackFrom.Add(_first.Layer.ToWire());
+            }
+
+            if (Count > 1)
+            {
+                requestEvent.FellBackFrom.Add(_second.Layer.ToWire());
+            }
+        }
+    }
+}

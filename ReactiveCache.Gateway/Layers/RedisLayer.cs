@@ -1,0 +1,151 @@
+using Microsoft.Extensions.Options;
+using ReactiveCache.Core.Caching;
+using ReactiveCache.Core.Objects;
+using ReactiveCache.Core.Routing;
+using ReactiveCache.Gateway.CacheNode;
+using ReactiveCache.Gateway.Objects;
+using StackExchange.Redis;
+
+namespace ReactiveCache.Gateway.Layers;
+
+/// <summary>
+/// Serves objects held by the cache node (layout: <see cref="CacheEntryLayout"/>, one value per object).
+/// A plain GET of an object up to one chunk is ONE command (GETRANGE of header and body); other requests
+/// read the header, then the body range. Bodies longer than a chunk are streamed chunk by chunk, a few
+/// chunks requested ahead. A miss, an error or a timeout before the first byte falls through.
+/// </summary>
+public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers breakers, IOptions<CacheNodeOptions> options)
+{
+    private readonly int _chunk = options.Value.ChunkBytes;
+    private readonly int _readAhead = options.Value.ReadAheadChunks;
+
+    public async Task<LayerOutcome> TryServeAsync(HttpContext context, ObjectRequest request, CancellationToken cancellationToken)
+    {
+        if (!breakers.Allows(CacheLayer.Redis) || !node.TryAcquire(out var lease))
+        {
+            return LayerOutcome.Unavailable;
+        }
+
+        using (lease)
+        {
+            var entryKey = CacheEntryLayout.EntryKey(request.Key);
+            // Plain GET: header and the first chunk of the body at once; otherwise the header alone.
+            var firstTo = CacheEntryLayout.MaxHeaderBytes - 1 + (request.IsPlainGet ? _chunk : 0);
+            ReadOnlyMemory<byte> first;
+            try
+            {
+                first = (ReadOnlyMemory<byte>)await lease.Database.StringGetRangeAsync(entryKey, 0, firstTo);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                breakers.ReportFailure(CacheLayer.Redis);
+                return LayerOutcome.Failed;
+            }
+
+            breakers.ReportSuccess(CacheLayer.Redis);
+
+            if (first.IsEmpty)
+            {
+                return LayerOutcome.Miss;
+            }
+
+            if (!CacheEntryLayout.TryReadHeader(request.Key, first.Span, out var metadata, out var headerLength))
+            {
+                // Not an entry of this layout (written by something else): not ours to serve.
+                return LayerOutcome.Miss;
+            }
+
+            var plan = ResponsePlan.For(request, metadata);
+            var bodyRange = request.IsHead ? null : plan.BodyRange(metadata);
+            var head = ReadOnlyMemory<byte>.Empty;
+            if (bodyRange is { } range)
+            {
+                long expected;
+                var available = first.Length - headerLength;
+                if (range.From == 0 && available > 0)
+                {
+                    head = first.Slice(headerLength, (int)Math.Min(available, range.Length));
+                    expected = Math.Min(range.Length, firstTo + 1 - headerLength);
+                }
+                else
+                {
+                    var to = Math.Min(range.To, range.From + _chunk - 1);
+                    expected = to - range.From + 1;
+                    try
+                    {
+                        head = (ReadOnlyMemory<byte>)await lease.Database.StringGetRangeAsync(entryKey, headerLength + range.From, headerLength + to);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        breakers.ReportFailure(CacheLayer.Redis);
+                        return LayerOutcome.Failed;
+                    }
+                }
+
+                if (head.Length != expected)
+                {
+                    // Fewer bytes than the header promises: the entry is being replaced or is damaged.
+                    return LayerOutcome.Miss;
+                }
+            }
+
+            ObjectResponses.WriteHead(context.Response, metadata, plan, CacheLayer.Redis);
+            if (plan.Kind == ResponseKind.RangeNotSatisfiable)
+            {
+                await ObjectResponses.WriteRangeNotSatisfiableAsync(context, metadata);
+                return LayerOutcome.Served;
+            }
+
+            if (bodyRange is not { } body)
+            {
+                return LayerOutcome.Served;
+            }
+
+            await context.Response.BodyWriter.WriteAsync(head, cancellationToken);
+            if (head.Length < body.Length)
+            {
+                // After the first byte there is no falling back: a failure here aborts the response.
+                await StreamRestAsync(context, lease.Database, entryKey, headerLength, body.From + head.Length, body.To, request.Key, cancellationToken);
+            }
+
+            return LayerOutcome.Served;
+        }
+    }
+
+    /// <summary>Sends body bytes [from, to] chunk by chunk, keeping <see cref="CacheNodeOptions.ReadAheadChunks"/> reads in flight.</summary>
+    private async Task StreamRestAsync(HttpContext context, IDatabase db, RedisKey entryKey, int headerLength, long from, long to, string key,
+        CancellationToken cancellationToken)
+    {
+        var pending = new Queue<(Task<RedisValue> Read, long Length)>(_readAhead);
+        var next = from;
+        try
+        {
+            while (next <= to || pending.Count > 0)
+            {
+                while (pending.Count < _readAhead && next <= to)
+                {
+                    var end = Math.Min(to, next + _chunk - 1);
+                    pending.Enqueue((db.StringGetRangeAsync(entryKey, headerLength + next, headerLength + end), end - next + 1));
+                    next = end + 1;
+                }
+
+                var (read, length) = pending.Dequeue();
+                var chunk = (ReadOnlyMemory<byte>)await read;
+                if (chunk.Length != length)
+                {
+                    throw new InvalidOperationException($"The cache node's copy of '{key}' changed while it was being sent.");
+                }
+
+                await context.Response.BodyWriter.WriteAsync(chunk, cancellationToken);
+            }
+        }
+        finally
+        {
+            foreach (var (read, _) in pending)
+            {
+                // Reads left behind by a failure: observe them so that their faults are not reported as unobserved.
+                _ = read.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using Microsoft.Net.Http.Headers;
+using ReactiveCache.Core.Objects;
+
+namespace ReactiveCache.Gateway.Objects;
+
+public enum ResponseKind
+{
+    /// <summary>200 with the whole object.</summary>
+    Full,
+
+    /// <summary>206 with <see cref="ResponsePlan.Range"/>.</summary>
+    Partial,
+
+    /// <summary>304: the client's copy (If-None-Match) is current.</summary>
+    NotModified,
+
+    /// <summary>416: the range selects no byte of the object.</summary>
+    RangeNotSatisfiable,
+}
+
+/// <summary>What to answer for an object once its metadata is known: the same decision on every layer.</summary>
+public readonly record struct ResponsePlan(ResponseKind Kind, ByteRange? Range)
+{
+    /// <summary>The bytes of the body to send (<c>null</c> for none).</summary>
+    public ByteRange? BodyRange(ObjectMetadata metadata) => Kind switch
+    {
+        ResponseKind.Full => metadata.Length == 0 ? null : new ByteRange(0, metadata.Length - 1),
+        ResponseKind.Partial => Range,
+        _ => null,
+    };
+
+    public static ResponsePlan For(ObjectRequest request, ObjectMetadata metadata)
+    {
+        if (request.IfNoneMatch.Count > 0 && Matches(request.IfNoneMatch, metadata.ETag))
+        {
+            return new ResponsePlan(ResponseKind.NotModified, null);
+        }
+
+        if (request.Range is not { } range)
+        {
+            return new ResponsePlan(ResponseKind.Full, null);
+        }
+
+        // If-Range with a different validator: send the whole (new) object instead of a part of it.
+        if (request.IfRange is { } ifRange && !string.Equals(ifRange.Trim(), metadata.ETag, StringComparison.Ordinal))
+        {
+            return new ResponsePlan(ResponseKind.Full, null);
+        }
+
+        return range.Resolve(metadata.Length) is { } resolved
+            ? new ResponsePlan(ResponseKind.Partial, resolved)
+            : new ResponsePlan(ResponseKind.RangeNotSatisfiable, null);
+    }
+
+    /// <summary>If-None-Match uses the weak comparison (RFC 9110 §13.1.2); <c>*</c> matches any current object.</summary>
+    private static bool Matches(Microsoft.Extensions.Primitives.StringValues ifNoneMatch, string etag)
+    {
+        if (!EntityTagHeaderValue.TryParse(etag, out var current))
+        {
+            return false;
+        }
+
+        if (!EntityTagHeaderValue.TryParseList(ifNoneMatch, out var tags))
+        {
+            return false;
+        }
+
+        foreach (var tag in tags)
+        {
+            if (tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(current, useStrongComparison: false))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using ReactiveCache.Orchestrator.Telemetry;
+
+namespace ReactiveCache.Orchestrator.CacheNode;
+
+/// <summary>
+/// Owns the cache node's lifecycle: Stopped → Booting → Running → Draining → Stopping → Stopped.
+/// Concurrent starts share one boot; a stop first runs the caller's drain (the gateways' acks), so a
+/// node is never stopped while a gateway still reads from it.
+/// </summary>
+public sealed class CacheNodeController(ICacheNode node, TimeProvider time, ILogger<CacheNodeController> logger)
+{
+    private readonly Lock _lock = new();
+    private readonly List<CacheNodeRun> _runs = [];
+    private CacheNodeState _state = CacheNodeState.Stopped;
+    private DateTimeOffset _since = time.GetUtcNow();
+    private CacheNodeEndpoint? _endpoint;
+    private string? _lastError;
+    private Task<CacheNodeEndpoint>? _boot;
+    private Task? _stop;
+
+    /// <summary>Raised after every state change (outside the lock).</summary>
+    public event Action<CacheNodeStatus>? Changed;
+
+    public CacheNodeStatus Status
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return new CacheNodeStatus(_state, _endpoint?.ToString(), _since, [.. _runs], _lastError);
+            }
+        }
+    }
+
+    public CacheNodeEndpoint? Endpoint
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _state == CacheNodeState.Running ? _endpoint : null;
+            }
+        }
+    }
+
+    /// <summary>Boots the node, or joins the boot under way, or returns the running node's endpoint.</summary>
+    public Task<CacheNodeEndpoint> StartAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (_state == CacheNodeState.Running && _endpoint is not null)
+            {
+                return Task.FromResult(_endpoint);
+            }
+
+            if (_state == CacheNodeState.Booting && _boot is not null)
+            {
+                return _boot;
+            }
+
+            if (_state is CacheNodeState.Draining or CacheNodeState.Stopping)
+            {
+                throw new InvalidOperationException($"The cache node is {_state}; it can start again once stopped.");
+            }
+
+            _runs.Add(new CacheNodeRun(time.GetUtcNow(), null, null));
+            Move(CacheNodeState.Booting);
+            _boot = BootAsync(cancellationToken);
+        }
+
+        Notify();
+        return _boot;
+    }
+
+    /// <summary>Drains (the caller's handshake with the gateways), then stops the node.</summary>
+    public Task StopAsync(Func<CancellationToken, Task> drain, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (_state is CacheNodeState.Draining or CacheNodeState.Stopping && _stop is not null)
+            {
+                return _stop;
+            }
+
+            if (_state != CacheNodeState.Running)
+            {
+                return Task.CompletedTask;
+            }
+
+            Move(CacheNodeState.Draining);
+            _stop = StopCoreAsync(drain, cancellationToken);
+        }
+
+        Notify();
+        return _stop;
+    }
+
+    private async Task<CacheNodeEndpoint> BootAsync(CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        using var activity = OrchestratorTelemetry.Source.StartActivity("cache-node boot");
+        var started = time.GetTimestamp();
+        OrchestratorTelemetry.NodeStarts.Add(1);
+        try
+        {
+            var endpoint = await node.StartAsync(cancellationToken);
+            var elapsed = time.GetElapsedTime(started);
+            activity?.SetTag("cache_node.endpoint", endpoint.ToString());
+            activity?.SetTag("cache_node.boot_ms", elapsed.TotalMilliseconds);
+            OrchestratorTelemetry.NodeBootDuration.Record(elapsed.TotalMilliseconds);
+            logger.LogInformation("Cache node running at {Endpoint} after {Elapsed} ms", endpoint, (int)elapsed.TotalMilliseconds);
+            lock (_lock)
+            {
+                _endpoint = endpoint;
+                _lastError = null;
+                _runs[^1] = _runs[^1] with { Ready = time.GetUtcNow() };
+                Move(CacheNodeState.Running);
+            }
+
+            Notify();
+            return endpoint;
+        }
+        catch (Exception e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            logger.LogError(e, "The cache node did not start");
+            // A failed boot may have left a half-started node: stop it so that billing ends.
+            await StopQuietlyAsync();
+            lock (_lock)
+            {
+                _lastError = e.Message;
+                _runs[^1] = _runs[^1] with { Stopped = time.GetUtcNow() };
+                Move(CacheNodeState.Stopped);
+            }
+
+            Notify();
+            throw;
+        }
+    }
+
+    private async Task StopCoreAsync(Func<CancellationToken, Task> drain, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        using var activity = OrchestratorTelemetry.Source.StartActivity("cache-node stop");
+        try
+        {
+            await drain(cancellationToken);
+            lock (_lock)
+            {
+                Move(CacheNodeState.Stopping);
+            }
+
+            Notify();
+            await node.StopAsync(cancellationToken);
+            lock (_lock)
+            {
+                _endpoint = null;
+                _runs[^1] = _runs[^1] with { Stopped = time.GetUtcNow() };
+                Move(CacheNodeState.Stopped);
+            }
+
+            logger.LogInformation("Cache node stopped");
+        }
+        catch (Exception e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            logger.LogError(e, "The cache node did not stop; it stays Running");
+            lock (_lock)
+            {
+                _lastError = e.Message;
+                Move(CacheNodeState.Running);
+            }
+
+            throw;
+        }
+        finally
+        {
+            Notify();
+        }
+    }
+
+    private async Task StopQuietlyAsync()
+    {
+        try
+        {
+            await node.StopAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Stopping the cache node after a failed boot failed too");
+        }
+    }
+
+    private void Move(CacheNodeState state)
+    {
+        _state = state;
+        _since = time.GetUtcNow();
+        Activity.Current?.AddEvent(new ActivityEvent($"cache node {state}"));
+    }
+
+    private void Notify() => Changed?.Invoke(Status);
+}

@@ -1,0 +1,74 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ReactiveCache.Orchestrator.CacheNode;
+
+public enum CacheNodeKind
+{
+    /// <summary>A local Garnet process on loopback (ReactiveCache.CacheNode): needs only the .NET SDK.</summary>
+    Local,
+
+    /// <summary>A pre-created, normally stopped EC2 instance running Redis.</summary>
+    Ec2,
+}
+
+/// <summary>Configuration section <c>CacheNode</c>.</summary>
+public sealed class CacheNodeOptions : IValidatableObject
+{
+    public const string SectionName = "CacheNode";
+
+    public CacheNodeKind Kind { get; set; } = CacheNodeKind.Local;
+
+    /// <summary>Redis AUTH password. Configuration or a secret store only, never the repository.</summary>
+    [Required]
+    [MinLength(8)]
+    public string Password { get; set; } = "";
+
+    /// <summary>The node's Redis port (Local: 0 picks a free loopback port at each start).</summary>
+    [Range(0, 65535)]
+    public int Port { get; set; }
+
+    /// <summary>How long to wait for the node to answer PING once it is up.</summary>
+    public TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Local: imitates an EC2 boot (the port opens only after this delay).</summary>
+    public TimeSpan BootDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Local: where the node's process id is kept, so that a restarted orchestrator adopts the node.</summary>
+    public string? StateDirectory { get; set; }
+
+    /// <summary>
+    /// Local: a process whose end also ends the node (the AppHost passes its own id), so that the
+    /// node outlives an orchestrator restart but not the local run.
+    /// </summary>
+    public int? OwnerProcessId { get; set; }
+
+    /// <summary>Local: Garnet log memory (e.g. <c>256m</c>).</summary>
+    public string Memory { get; set; } = "256m";
+
+    /// <summary>EC2: the instance to start and stop.</summary>
+    public string? InstanceId { get; set; }
+
+    /// <summary>EC2: the region; empty for the SDK's default resolution.</summary>
+    public string? Region { get; set; }
+
+    /// <summary>EC2: how often DescribeInstances is polled while waiting for a state.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Kind == CacheNodeKind.Ec2 && string.IsNullOrWhiteSpace(InstanceId))
+        {
+            yield return new ValidationResult("CacheNode:InstanceId is required when CacheNode:Kind is Ec2.", [nameof(InstanceId)]);
+        }
+
+        if (Kind == CacheNodeKind.Ec2 && Port == 0)
+        {
+            yield return new ValidationResult("CacheNode:Port is required when CacheNode:Kind is Ec2 (6379 for a default Redis).", [nameof(Port)]);
+        }
+
+        if (ReadyTimeout <= TimeSpan.Zero || PollInterval <= TimeSpan.Zero || BootDelay < TimeSpan.Zero)
+        {
+            yield return new ValidationResult("CacheNode:ReadyTimeout and PollInterval must be positive, BootDelay not negative.");
+        }
+    }
+}

@@ -1,0 +1,6 @@
+using ReactiveCache.Core.Policy.Configuration;
+
+namespace ReactiveCache.Orchestrator.Control;
+
+/// <summary>What <c>GET /config</c> answers.</summary>
+public sealed record ActiveConfiguration(PolicyOptions Policy, PolicyParameters Parameters, string PriceTable);

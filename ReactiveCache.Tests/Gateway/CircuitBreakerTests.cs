@@ -1,0 +1,55 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Polly.CircuitBreaker;
+using ReactiveCache.Core.Objects;
+using ReactiveCache.Core.Routing;
+using ReactiveCache.Gateway.Layers;
+using ReactiveCache.Tests.Infrastructure;
+
+namespace ReactiveCache.Tests.Gateway;
+
+/// <summary>A layer that keeps failing is skipped (circuit open) and tried again after the break.</summary>
+public sealed class CircuitBreakerTests(S3rverFixture s3) : IClassFixture<S3rverFixture>
+{
+    [Fact]
+    public async Task A_failing_function_opens_its_circuit_and_requests_skip_it_until_the_break_ends()
+    {
+        const string key = "1KB.txt";
+        var lambda = new FakeLambdaLayer { FailBeforeFirstByte = true };
+        using (var client = s3.CreateClient())
+        {
+            var store = new S3ObjectStore(client, Microsoft.Extensions.Options.Options.Create(s3.Options));
+            lambda.Hold((await store.GetMetadataAsync(key))!, SampleObjects.All[key]);
+        }
+
+        await using var gateway = new GatewayFactory(s3, lambda: lambda, settings: new Dictionary<string, string?>
+        {
+            ["Layers:CircuitBreaker:MinimumThroughput"] = "3",
+            ["Layers:CircuitBreaker:BreakDurationMs"] = "1000",
+        });
+        using var http = gateway.CreateClient();
+        gateway.Route(key, CacheLayer.Lambda);
+        var breakers = gateway.Services.GetRequiredService<LayerCircuitBreakers>();
+
+        for (var i = 0; i < 10; i++)
+        {
+            using var response = await http.GetAsync($"/objects/{key}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("s3", response.Headers.GetValues("Content-Origin").Single());
+        }
+
+        // Three failures opened the circuit: the other seven requests did not call the function.
+        Assert.Equal(3, lambda.Calls);
+        Assert.Equal(CircuitState.Open, breakers.StateOf(CacheLayer.Lambda));
+
+        // After the break one trial call goes through; the function works again, so the circuit closes.
+        lambda.FailBeforeFirstByte = false;
+        await Eventually.HoldsAsync(() => breakers.Allows(CacheLayer.Lambda), TimeSpan.FromSeconds(10), "the break ends");
+        using (var response = await http.GetAsync($"/objects/{key}"))
+        {
+            Assert.Equal("lambda", response.Headers.GetValues("Content-Origin").Single());
+        }
+
+        Assert.Equal(CircuitState.Closed, breakers.StateOf(CacheLayer.Lambda));
+    }
+}
