@@ -1,7 +1,9 @@
 using ReactiveCache.Core.Objects;
 using ReactiveCache.Orchestrator.CacheNode;
 using ReactiveCache.Orchestrator.Control;
+using ReactiveCache.Orchestrator.Engine;
 using ReactiveCache.Orchestrator.Functions;
+using ReactiveCache.Orchestrator.Gateways;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -11,6 +13,8 @@ builder.AddObjectStore();
 builder.AddCacheNode();
 builder.AddControlApi();
 builder.AddFunctions();
+builder.AddGatewayLinks();
+builder.AddPolicyEngine();
 
 var app = builder.Build();
 
@@ -20,5 +24,6 @@ app.MapDefaultEndpoints();
 app.MapApiDocs();
 app.MapControlApi();
 app.MapFunctions();
+app.MapGatewayLinks();
 
 app.Run();
