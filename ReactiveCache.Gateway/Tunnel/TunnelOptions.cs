@@ -30,8 +30,9 @@ public sealed class TunnelOptions : IValidatableObject
     public int MaxBufferedBytes { get; set; } = 8 * 1024 * 1024;
 
     /// <summary>
-    /// Interim switch until the route table arrives (Gateway issue): serve <c>/objects/{key}</c> through
-    /// the Lambda layer whenever a function holding the key is connected, else fall through to S3.
+    /// Off by default (the route table decides). On: serve <c>/objects/{key}</c> through the Lambda layer
+    /// whenever a function holding the key is connected, else fall through to the normal chain. For runs
+    /// that invoke functions by hand without an orchestrator (<c>bench startup</c>, the AppHost smoke test).
     /// </summary>
     public bool ServeObjectsThroughLambda { get; set; }
 
