@@ -5,9 +5,6 @@ internal static class FunctionResources
 {
     public const string FunctionName = "reactive-cache-function";
 
-    /// <summary>The orchestrator's HTTP/2-only endpoint: gRPC for the functions' control streams and the gateways' links.</summary>
-    public const string GrpcEndpoint = "grpc";
-
     /// <summary>
     /// Registers the function with the emulator: the Native AOT <c>bootstrap</c> when published to
     /// artifacts/lambda-aot and <c>Function:Aot</c> is true, else the JIT build (<c>dotnet bootstrap.dll</c>).
@@ -32,20 +29,19 @@ internal static class FunctionResources
     }
 
     /// <summary>
-    /// A second, HTTP/2-only endpoint on the orchestrator for gRPC (the functions' control streams, the
-    /// gateways' links): gRPC over cleartext needs prior-knowledge HTTP/2, which Kestrel does not offer on
-    /// an Http1AndHttp2 endpoint. Both endpoints go to Kestrel's configuration, which then replaces
-    /// ASPNETCORE_URLS.
+    /// A second, HTTP/2-only endpoint on the orchestrator for the functions' gRPC control streams (gRPC over
+    /// cleartext needs prior-knowledge HTTP/2, which Kestrel does not offer on an Http1AndHttp2 endpoint).
+    /// Both endpoints go to Kestrel's configuration, which then replaces ASPNETCORE_URLS.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithGrpcEndpoint(this IResourceBuilder<ProjectResource> orchestrator)
+    public static IResourceBuilder<ProjectResource> WithControlEndpoint(this IResourceBuilder<ProjectResource> orchestrator)
     {
-        orchestrator.WithHttpEndpoint(name: GrpcEndpoint);
+        orchestrator.WithHttpEndpoint(name: "control");
         var http = orchestrator.GetEndpoint("http");
-        var grpc = orchestrator.GetEndpoint(GrpcEndpoint);
+        var control = orchestrator.GetEndpoint("control");
         return orchestrator
             .WithEnvironment("Kestrel__Endpoints__http__Url", ReferenceExpression.Create($"http://localhost:{http.Property(EndpointProperty.TargetPort)}"))
-            .WithEnvironment($"Kestrel__Endpoints__{GrpcEndpoint}__Url", ReferenceExpression.Create($"http://localhost:{grpc.Property(EndpointProperty.TargetPort)}"))
-            .WithEnvironment($"Kestrel__Endpoints__{GrpcEndpoint}__Protocols", "Http2")
-            .WithEnvironment("Function__OrchestratorUrl", grpc);
+            .WithEnvironment("Kestrel__Endpoints__control__Url", ReferenceExpression.Create($"http://localhost:{control.Property(EndpointProperty.TargetPort)}"))
+            .WithEnvironment("Kestrel__Endpoints__control__Protocols", "Http2")
+            .WithEnvironment("Function__OrchestratorUrl", control);
     }
 }

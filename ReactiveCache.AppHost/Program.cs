@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using ReactiveCache.AppHost;
 using ReactiveCache.Core.Objects;
 
@@ -8,20 +9,23 @@ var objectsRoot = builder.Configuration["ObjectStore:Root"]
                   ?? Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".objects"));
 SampleObjects.SeedFolder(objectsRoot);
 
-// The cache node's Redis AUTH password: generated for each run, never in the repository.
+// Secrets are parameters, generated locally, never in the repository: the cache node's Redis AUTH
+// password, and the HMAC secret of the functions' tunnel tokens (minted by the orchestrator, checked by the gateway).
 var cacheNodePassword = builder.AddParameter("cache-node-password",
     new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true);
+var tunnelSecret = builder.AddParameter("tunnel-secret",
+    new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
 
-// The HMAC secret of the functions' invocation tokens: minted by the orchestrator, checked by the gateway.
-var tunnelSecret = builder.AddParameter("tunnel-secret", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
-
+// The orchestrator: policy engine, control API (http) and the gRPC links of gateways and functions (control, HTTP/2).
 var orchestrator = builder.AddProject<Projects.ReactiveCache_Orchestrator>("orchestrator")
     .WithObjectStore(objectsRoot)
+    .WithControlEndpoint()
+    .WithPolicy(builder.Configuration)
     .WithLocalCacheNode(cacheNodePassword, bootDelay: builder.Configuration["CacheNode:BootDelay"] ?? "00:00:05")
-    .WithGrpcEndpoint()
     .WithEnvironment("Tunnel__Secret", tunnelSecret)
     .WithHttpHealthCheck("/health");
 
+// The cache node on the dashboard: its state follows the orchestrator, with Start/Stop commands.
 builder.AddCacheNode("cache-node", orchestrator);
 
 // The local Lambda service: starts the function's execution environments as real processes.
@@ -30,15 +34,20 @@ var lambdaEmulator = builder.AddProject<Projects.ReactiveCache_LambdaEmulator>("
     .WithLambdaFunction(builder)
     .WithHttpHealthCheck("/health");
 
+// The client entry point (http://localhost:4000 under the http profile).
 var gateway = builder.AddProject<Projects.ReactiveCache_Gateway>("gateway")
-    .WithObjectStore(objectsRoot)
-    .WithReference(orchestrator)
-    .WaitFor(orchestrator)
-    // gRPC needs the orchestrator's HTTP/2 endpoint (its http one speaks HTTP/1.1 only over cleartext).
-    .WithEnvironment("OrchestratorLink__Address", orchestrator.GetEndpoint(FunctionResources.GrpcEndpoint))
-    .WithEnvironment("Tunnel__Secret", tunnelSecret)
-    .WithHttpHealthCheck("/health")
+    .WithGatewaySettings(objectsRoot, orchestrator, cacheNodePassword, tunnelSecret)
     .WithExternalHttpEndpoints();
+
+// More gateways (Gateways=N in the AppHost's configuration) get the same routes and drains; each on
+// a port of its own. The function's tunnel dials the first gateway, so the others serve Lambda routes from S3.
+for (var i = 2; i <= builder.Configuration.GetValue("Gateways", 1); i++)
+{
+    builder.AddProject<Projects.ReactiveCache_Gateway>($"gateway-{i}", launchProfileName: null)
+        .WithHttpEndpoint()
+        .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
+        .WithGatewaySettings(objectsRoot, orchestrator, cacheNodePassword, tunnelSecret);
+}
 
 orchestrator
     .WithReference(lambdaEmulator)

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace ReactiveCache.AppHost;
 
 internal static class ResourceBuilderExtensions
@@ -20,4 +22,42 @@ internal static class ResourceBuilderExtensions
             .WithEnvironment("CacheNode__OwnerProcessId", Environment.ProcessId.ToString())
             .WithEnvironment("CacheNode__StateDirectory",
                 Path.Combine(Path.GetTempPath(), "reactive-cache", $"apphost-{Environment.ProcessId}"));
+
+    /// <summary>
+    /// A gateway: the object store, the gRPC link to the orchestrator's HTTP/2 control endpoint, the cache
+    /// node's password and the tunnel secret.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithGatewaySettings(
+        this IResourceBuilder<ProjectResource> gateway,
+        string objectsRoot,
+        IResourceBuilder<ProjectResource> orchestrator,
+        IResourceBuilder<ParameterResource> cacheNodePassword,
+        IResourceBuilder<ParameterResource> tunnelSecret) =>
+        gateway.WithObjectStore(objectsRoot)
+            .WithReference(orchestrator)
+            .WithEnvironment("OrchestratorLink__Address", orchestrator.GetEndpoint("control"))
+            .WithEnvironment("OrchestratorLink__GatewayId", gateway.Resource.Name)
+            .WithEnvironment("CacheNode__Password", cacheNodePassword)
+            .WithEnvironment("Tunnel__Secret", tunnelSecret)
+            .WaitFor(orchestrator)
+            .WithHttpHealthCheck("/health");
+
+    /// <summary>
+    /// The orchestrator's policy: every <c>Policy:*</c> setting of the AppHost's configuration is passed on
+    /// (e.g. <c>dotnet run --project ReactiveCache.AppHost -- Policy:Kind=Default</c>); the orchestrator's
+    /// own defaults (the thesis's policy, rate 3, sensitivity 4) apply otherwise.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithPolicy(
+        this IResourceBuilder<ProjectResource> orchestrator, IConfiguration configuration)
+    {
+        foreach (var (key, value) in configuration.GetSection("Policy").AsEnumerable(makePathsRelative: true))
+        {
+            if (value is not null)
+            {
+                orchestrator.WithEnvironment($"Policy__{key.Replace(":", "__", StringComparison.Ordinal)}", value);
+            }
+        }
+
+        return orchestrator;
+    }
 }

@@ -20,7 +20,6 @@ public static class CliApp
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
-        root.AddBenchStartup();
         return root;
     }
 }

@@ -12,7 +12,7 @@ builder.AddObjectStore();         // S3 (or a folder locally): the store of reco
 builder.AddOrchestratorLink();    // route table, fed over the gRPC stream; request events back
 builder.AddCacheNode();           // the Redis layer's connection, to the node the orchestrator names
 builder.AddObjectServing();       // layers, fallback chain redis → lambda → s3, stampede protection
-builder.AddLambdaTunnel();        // the Lambda layer: functions tunnel in, YARP forwards to them
+builder.AddLambdaTunnel();         // the Lambda layer: functions dial in, YARP forwards through their tunnels
 
 var app = builder.Build();
 
@@ -22,5 +22,6 @@ app.MapDefaultEndpoints();
 app.MapApiDocs();
 app.MapLambdaTunnel();
 app.MapObjectEndpoints();
+app.MapRoutingEndpoints();
 
 app.Run();

@@ -9,12 +9,12 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddApiDocs();
-builder.AddObjectStore();
-builder.AddCacheNode();
-builder.AddControlApi();
-builder.AddFunctions();
-builder.AddGatewayLinks();
-builder.AddPolicyEngine();
+builder.AddObjectStore();      // the store of record, for loading the cache node
+builder.AddCacheNode();        // local Garnet process or EC2 instance
+builder.AddFunctions();        // invoker (emulator or AWS), tunnel tokens, function control streams
+builder.AddGatewayLinks();     // one gRPC stream per gateway: routes, node, drains out; events in
+builder.AddPolicyEngine();     // the configured policy, run live; cost meter
+builder.AddControlApi();       // state, node, functions, configuration, costs
 
 var app = builder.Build();
 

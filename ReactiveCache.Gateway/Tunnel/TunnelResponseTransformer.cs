@@ -1,4 +1,3 @@
-using ReactiveCache.Core.Routing;
 using ReactiveCache.Core.Tunnel;
 using ReactiveCache.Gateway.Objects;
 using Yarp.ReverseProxy.Forwarder;
@@ -22,7 +21,7 @@ internal sealed class TunnelResponseTransformer : HttpTransformer
         }
 
         var copyBody = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
-        httpContext.Response.Headers[ContentOrigin.HeaderName] = CacheLayerNames.Lambda;
+        httpContext.Response.Headers[ContentOrigin.HeaderName] = ReactiveCache.Core.Routing.CacheLayerNames.Lambda;
         return copyBody;
     }
 }

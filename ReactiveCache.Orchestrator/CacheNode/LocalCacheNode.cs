@@ -63,7 +63,29 @@ public sealed class LocalCacheNode(
             var endpoint = new CacheNodeEndpoint(IPAddress.Loopback.ToString(), port);
             try
             {
-                await probe.WaitUntilReadyAsync(endpoint, _options.Password, _options.BootDelay + _options.ReadyTimeout, cancellationToken);
+                // A node process that dies while booting fails the start at once, not after the ready timeout.
+                using var exited = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                EventHandler onExit = (_, _) => exited.Cancel();
+                process.EnableRaisingEvents = true;
+                process.Exited += onExit;
+                try
+                {
+                    if (process.HasExited)
+                    {
+                        await exited.CancelAsync();
+                    }
+
+                    await probe.WaitUntilReadyAsync(endpoint, _options.Password, _options.BootDelay + _options.ReadyTimeout, exited.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new InvalidOperationException($"The cache node process {process.Id} exited with code {process.ExitCode} while booting (see its output in the log).");
+                }
+                finally
+                {
+                    // The handler must not outlive the token source: the node exits later, when it is stopped.
+                    process.Exited -= onExit;
+                }
             }
             catch
             {

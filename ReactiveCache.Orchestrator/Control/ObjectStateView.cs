@@ -6,10 +6,15 @@ namespace ReactiveCache.Orchestrator.Control;
 /// <param name="RequestsByLayer">Of those, how many each layer served.</param>
 /// <param name="LastRequests">The last (up to 5) receive timestamps, the thesis's window.</param>
 /// <param name="Route">The layer the gateways are told to serve it from.</param>
+/// <param name="History">The policy states it went through, oldest first (the last 64).</param>
 public sealed record ObjectStateView(
     string Key,
     string State,
     long Requests,
     IReadOnlyDictionary<string, long> RequestsByLayer,
     IReadOnlyList<DateTimeOffset> LastRequests,
-    string Route);
+    string Route,
+    IReadOnlyList<StateChange> History);
+
+/// <summary>The object entered <paramref name="State"/> at <paramref name="At"/>.</summary>
+public sealed record StateChange(string State, DateTimeOffset At);

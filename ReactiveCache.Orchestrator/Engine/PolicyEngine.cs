@@ -25,7 +25,7 @@ public sealed class PolicyEngine(
     CacheNodeController node,
     NodeLoader loader,
     FunctionLauncher functions,
-    IFunctionControl functionControl,
+    FunctionControlHub functionControl,
     ObjectStates states,
     CostMeter costs,
     TimeProvider time,
@@ -51,6 +51,14 @@ public sealed class PolicyEngine(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The function is ready when it connects its control stream (its tunnel opens at the same time).
+        functionControl.FunctionConnected += keys =>
+        {
+            foreach (var key in keys)
+            {
+                Post(PolicyEvent.FunctionReady(key, time.GetUtcNow()));
+            }
+        };
         var pumps = Task.WhenAll(PumpGatewayEventsAsync(stoppingToken), RunNodeWorkAsync(stoppingToken));
         Task<bool>? waiting = null;
         try
@@ -92,9 +100,8 @@ public sealed class PolicyEngine(
     {
         while (_events.Reader.TryRead(out var e))
         {
-            var before = e.Kind == PolicyEventKind.RequestReceived ? ObjectState.S3 : policy.StateOf(e.Key);
             policy.Handle(e, _commands);
-            Record(e, before);
+            Record(e);
         }
 
         if (policy.NextDueAt is { } due && due <= time.GetUtcNow())
@@ -268,7 +275,7 @@ public sealed class PolicyEngine(
         }
     }
 
-    private void Record(in PolicyEvent e, ObjectState before)
+    private void Record(in PolicyEvent e)
     {
         if (e.Key.Length == 0)
         {
@@ -280,11 +287,7 @@ public sealed class PolicyEngine(
             return;
         }
 
-        if (!_stats.TryGetValue(e.Key, out var stats))
-        {
-            _stats[e.Key] = stats = new ObjectStats();
-        }
-
+        var stats = StatsOf(e.Key);
         if (e.Kind == PolicyEventKind.RequestReceived)
         {
             stats.Requests++;
@@ -296,33 +299,47 @@ public sealed class PolicyEngine(
             }
         }
 
-        var after = policy.StateOf(e.Key);
-        if (after != stats.State)
-        {
-            Activity.Current?.AddEvent(new ActivityEvent("policy transition", tags: new ActivityTagsCollection
-            {
-                ["object.key"] = e.Key,
-                ["from"] = stats.State.ToString(),
-                ["to"] = after.ToString(),
-            }));
-            using var transition = OrchestratorTelemetry.Source.StartActivity("policy transition");
-            transition?.SetTag("object.key", e.Key);
-            transition?.AddEvent(new ActivityEvent($"{stats.State} → {after}"));
-            logger.LogInformation("{Key}: {From} → {To}", e.Key, stats.State, after);
-            stats.State = after;
-        }
-
         Publish(e.Key);
     }
 
-    private void Publish(string key)
+    private ObjectStats StatsOf(string key)
     {
         if (!_stats.TryGetValue(key, out var stats))
         {
             _stats[key] = stats = new ObjectStats();
+            stats.History.Add(new StateChange(ObjectState.S3.ToString(), time.GetUtcNow()));
         }
 
-        stats.State = policy.StateOf(key);
+        return stats;
+    }
+
+    private void Publish(string key)
+    {
+        var stats = StatsOf(key);
+        var state = policy.StateOf(key);
+        if (state != stats.State)
+        {
+            // Transitions are span events on the step that caused them, and spans of their own on the dashboard.
+            Activity.Current?.AddEvent(new ActivityEvent("policy transition", tags: new ActivityTagsCollection
+            {
+                ["object.key"] = key,
+                ["from"] = stats.State.ToString(),
+                ["to"] = state.ToString(),
+            }));
+            using (var transition = OrchestratorTelemetry.Source.StartActivity("policy transition"))
+            {
+                transition?.SetTag("object.key", key);
+                transition?.AddEvent(new ActivityEvent($"{stats.State} → {state}"));
+            }
+
+            logger.LogInformation("{Key}: {From} → {To}", key, stats.State, state);
+            stats.State = state;
+            stats.History.Add(new StateChange(state.ToString(), time.GetUtcNow()));
+            if (stats.History.Count > 64)
+            {
+                stats.History.RemoveAt(0);
+            }
+        }
         states.Set(new ObjectStateView(key, stats.State.ToString(), stats.Requests,
             new Dictionary<string, long>
             {
@@ -331,7 +348,8 @@ public sealed class PolicyEngine(
                 [CacheLayerNames.Redis] = stats.ByLayer[(int)CacheLayer.Redis],
             },
             [.. stats.Last],
-            gateways.Routes.Lookup(key).ToName()));
+            gateways.Routes.Lookup(key).ToName(),
+            [.. stats.History]));
     }
 
     private sealed class ObjectStats
@@ -343,5 +361,7 @@ public sealed class PolicyEngine(
         public long[] ByLayer { get; } = new long[3];
 
         public Queue<DateTimeOffset> Last { get; } = new();
+
+        public List<StateChange> History { get; } = [];
     }
 }

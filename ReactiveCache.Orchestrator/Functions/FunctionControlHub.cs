@@ -16,6 +16,9 @@ public sealed class FunctionControlHub(TimeProvider time, ILogger<FunctionContro
     public IReadOnlyCollection<(string InvocationId, IReadOnlyList<string> Keys)> Connected =>
         [.. _connections.Values.Select(c => (c.InvocationId, c.Keys))];
 
+    /// <summary>A function connected its control stream: it holds <c>keys</c> and its tunnel is opening.</summary>
+    public event Action<IReadOnlyList<string>>? FunctionConnected;
+
     public bool KeepRunning(string key) => Send(key, new ControlCommand { KeepRunning = new KeepRunning() });
 
     public bool Shutdown(string key) => Send(key, new ControlCommand { Shutdown = new Shutdown() });
@@ -33,6 +36,7 @@ public sealed class FunctionControlHub(TimeProvider time, ILogger<FunctionContro
         }
 
         logger.LogInformation("Function invocation {Invocation} connected its control stream for {Keys}", invocationId, string.Join(", ", keys));
+        FunctionConnected?.Invoke(keys);
         return connection;
     }
 

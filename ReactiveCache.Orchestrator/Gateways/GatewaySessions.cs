@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using ReactiveCache.Core.Link;
 using ReactiveCache.Core.Routing;
+using NodeMessage = ReactiveCache.Core.Link.CacheNode;
 
 namespace ReactiveCache.Orchestrator.Gateways;
 
@@ -16,7 +17,8 @@ public sealed class GatewaySessions(ILogger<GatewaySessions> logger)
     private readonly RouteTable _routes = new();
     private readonly Dictionary<string, Session> _sessions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PendingDrain> _drains = new(StringComparer.Ordinal);
-    private Core.Link.CacheNode _node = new();
+    private readonly List<DrainRecord> _history = [];
+    private NodeMessage _node = new();
 
     /// <summary>Request events from every gateway, for the policy engine.</summary>
     public Channel<RequestEvent> Events { get; } = Channel.CreateBounded<RequestEvent>(
@@ -31,6 +33,18 @@ public sealed class GatewaySessions(ILogger<GatewaySessions> logger)
             lock (_lock)
             {
                 return [.. _sessions.Keys.Order(StringComparer.Ordinal)];
+            }
+        }
+    }
+
+    /// <summary>Every drain so far: who was asked, who acked when, and when it ended.</summary>
+    public IReadOnlyList<DrainRecord> Drains
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _history.Select(d => d with { Acks = new Dictionary<string, DateTimeOffset>(d.Acks) })];
             }
         }
     }
@@ -85,7 +99,7 @@ public sealed class GatewaySessions(ILogger<GatewaySessions> logger)
     {
         lock (_lock)
         {
-            _node = new Core.Link.CacheNode { NodeId = nodeId ?? "", Endpoint = endpoint ?? "" };
+            _node = new NodeMessage { NodeId = nodeId ?? "", Endpoint = endpoint ?? "" };
             Broadcast(new OrchestratorMessage { CacheNode = _node.Clone() });
         }
     }
@@ -108,6 +122,8 @@ public sealed class GatewaySessions(ILogger<GatewaySessions> logger)
             }
 
             _drains[drain.Request.DrainId] = drain;
+            _history.Add(new DrainRecord(drain.Request.DrainId, drain.Request.NodeId, DateTimeOffset.UtcNow, [.. drain.Waiting.Order(StringComparer.Ordinal)],
+                new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal), null));
             Broadcast(new OrchestratorMessage { Drain = drain.Request.Clone() });
         }
 
@@ -125,6 +141,8 @@ public sealed class GatewaySessions(ILogger<GatewaySessions> logger)
             lock (_lock)
             {
                 _drains.Remove(drain.Request.DrainId);
+                var index = _history.FindIndex(d => d.DrainId == drain.Request.DrainId);
+                _history[index] = _history[index] with { Ended = DateTimeOffset.UtcNow };
             }
         }
     }
@@ -133,9 +151,13 @@ public sealed class GatewaySessions(ILogger<GatewaySessions> logger)
     {
         lock (_lock)
         {
-            if (_drains.TryGetValue(ack.DrainId, out var drain) && drain.Waiting.Remove(session.GatewayId) && drain.Waiting.Count == 0)
+            if (_drains.TryGetValue(ack.DrainId, out var drain) && drain.Waiting.Remove(session.GatewayId))
             {
-                drain.Done.TrySetResult();
+                _history.Find(d => d.DrainId == ack.DrainId)?.Acks.TryAdd(session.GatewayId, DateTimeOffset.UtcNow);
+                if (drain.Waiting.Count == 0)
+                {
+                    drain.Done.TrySetResult();
+                }
             }
         }
     }
@@ -177,6 +199,10 @@ public sealed class GatewaySessions(ILogger<GatewaySessions> logger)
 
         public void Close() => _outbox.Writer.TryComplete();
     }
+
+    /// <summary>One drain: the gateways asked, each one's ack time, and when it ended (all acked, or timed out).</summary>
+    public sealed record DrainRecord(string DrainId, string NodeId, DateTimeOffset Requested, IReadOnlyList<string> Asked,
+        Dictionary<string, DateTimeOffset> Acks, DateTimeOffset? Ended);
 
     private sealed record PendingDrain(DrainRequest Request, HashSet<string> Waiting)
     {

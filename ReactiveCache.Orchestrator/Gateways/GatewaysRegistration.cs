@@ -13,6 +13,13 @@ public static class GatewaysRegistration
     public static IEndpointRouteBuilder MapGatewayLinks(this IEndpointRouteBuilder app)
     {
         app.MapGrpcService<GatewayLinkService>();
+        app.MapGet("/gateways", (GatewaySessions sessions) =>
+                TypedResults.Ok(new GatewaysView(sessions.ConnectedGateways, sessions.Routes.Version, sessions.Drains)))
+            .WithTags("Gateways")
+            .WithName("GetGateways")
+            .WithSummary("Connected gateways, the current route version, and every drain with each gateway's ack.");
         return app;
     }
+
+    public sealed record GatewaysView(IReadOnlyList<string> Connected, ulong RouteVersion, IReadOnlyList<GatewaySessions.DrainRecord> Drains);
 }

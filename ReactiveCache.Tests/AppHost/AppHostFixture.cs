@@ -6,13 +6,24 @@ using Microsoft.Extensions.Logging;
 
 namespace ReactiveCache.Tests.AppHost;
 
-/// <summary>The whole local topology, started once for every test of the <see cref="AppHostCollection"/>.</summary>
+/// <summary>
+/// The whole local topology, started once for every test of the <see cref="AppHostCollection"/>: the
+/// AppHost as the README's run command starts it, with two gateways, its own object folder (the samples
+/// plus objects that only the policy tests touch) and a short policy configuration so that a burst
+/// walks every state within seconds (TICK 2 s, two requests within 10 s start a function, the node
+/// keeps an object while the last 5 requests span at most 15 s, checked every 3 s; boot delay 2 s).
+/// </summary>
 public sealed class AppHostFixture : IAsyncLifetime
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     /// <summary>The resources the AppHost declares: each must reach Running and Healthy.</summary>
-    public static readonly string[] ServiceResources = ["gateway", "orchestrator", "lambda-emulator"];
+    public static readonly string[] ServiceResources = ["gateway", "gateway-2", "orchestrator", "lambda-emulator"];
+
+    /// <summary>Objects that only the policy tests request (1 KB each).</summary>
+    public static readonly string[] PolicyObjects = ["walk.txt", "hot-a.txt", "hot-b.txt"];
+
+    private readonly DirectoryInfo _objects = Directory.CreateTempSubdirectory("apphost-objects-");
 
     private DistributedApplication? _app;
 
@@ -21,7 +32,23 @@ public sealed class AppHostFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         using var cts = new CancellationTokenSource(StartTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ReactiveCache_AppHost>(cts.Token);
+        Core.Objects.SampleObjects.SeedFolder(_objects.FullName);
+        foreach (var key in PolicyObjects)
+        {
+            File.WriteAllBytes(Path.Combine(_objects.FullName, key), Core.Objects.SampleObjects.All["1KB.txt"]);
+        }
+
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ReactiveCache_AppHost>(
+        [
+            $"ObjectStore:Root={_objects.FullName}",
+            "Gateways=2",
+            "CacheNode:BootDelay=00:00:02",
+            "Policy:Kind=Thesis",
+            "Policy:TickSeconds=2",
+            "Policy:LambdaThresholdSeconds=10",
+            "Policy:RedisUtilizationSeconds=15",
+            "Policy:RedisCheckIntervalSeconds=3",
+        ], cts.Token);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
 
         // No dashboard under the testing builder: telemetry export would only slow shutdown (PLATFORM.md).
@@ -47,6 +74,8 @@ public sealed class AppHostFixture : IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+
+        _objects.Delete(recursive: true);
     }
 }
 

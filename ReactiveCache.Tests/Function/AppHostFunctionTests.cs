@@ -42,7 +42,7 @@ public sealed class AppHostFunctionTests
         const string key = "100B.txt";
         var payload = new FunctionPayload([key], 2,
             new Uri(app.GetEndpoint("gateway", "http"), TunnelProtocol.ConnectPath).ToString(),
-            app.GetEndpoint("orchestrator", "grpc").ToString(),
+            app.GetEndpoint("orchestrator", "control").ToString(),
             TunnelToken.Mint(Encoding.UTF8.GetBytes(secret!), [key], DateTimeOffset.UtcNow.AddMinutes(5)));
 
         using var emulator = app.CreateHttpClient("lambda-emulator", "http");
@@ -67,7 +67,7 @@ public sealed class AppHostFunctionTests
 
         // The orchestrator's control endpoint speaks gRPC (HTTP/2 prior knowledge) at the address the
         // function is given: a stream opened with a valid token stays open, waiting for commands.
-        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(app.GetEndpoint("orchestrator", "grpc"));
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(app.GetEndpoint("orchestrator", "control"));
         var control = new ReactiveCache.Core.Protos.Function.FunctionControl.FunctionControlClient(channel);
         var probe = new ReactiveCache.Core.Protos.Function.ControlRequest { InvocationId = "probe", Token = payload.Token };
         probe.Keys.Add(key);

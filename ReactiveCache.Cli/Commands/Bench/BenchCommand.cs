@@ -61,6 +61,7 @@ public static class BenchCommand
         }));
         command.Subcommands.Add(simulate);
         command.Subcommands.Add(GatewayBenchCommand.Create());
+        command.Subcommands.Add(BenchStartupCommand.Create());
         return command;
     }
 }

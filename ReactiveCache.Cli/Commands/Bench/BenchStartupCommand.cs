@@ -8,21 +8,8 @@ namespace ReactiveCache.Cli.Commands.Bench;
 /// </summary>
 public static class BenchStartupCommand
 {
-    /// <summary>Adds <c>startup</c> under the <c>bench</c> command (creating <c>bench</c> if no one did yet).</summary>
-    public static RootCommand AddBenchStartup(this RootCommand root)
-    {
-        var bench = root.Subcommands.FirstOrDefault(c => c.Name == "bench");
-        if (bench is null)
-        {
-            bench = new Command("bench", "Measure ReactiveCache's components against their targets.");
-            root.Subcommands.Add(bench);
-        }
-
-        bench.Subcommands.Add(Create());
-        return root;
-    }
-
-    private static Command Create()
+    /// <summary><c>bench startup</c>.</summary>
+    public static Command Create()
     {
         var runs = new Option<int>("--runs") { Description = "Cold+warm activations per build.", DefaultValueFactory = _ => 5 };
         var key = new Option<string>("--key") { Description = "The sample object the function holds.", DefaultValueFactory = _ => "1KB.txt" };
