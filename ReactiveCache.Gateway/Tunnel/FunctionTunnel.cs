@@ -9,6 +9,7 @@ namespace ReactiveCache.Gateway.Tunnel;
 internal sealed class FunctionTunnel(string invocationId, string host, IReadOnlyList<string> keys)
 {
     private int _open;
+    private int _inFlight;
     private volatile bool _saidGoodbye;
 
     public string InvocationId { get; } = invocationId;
@@ -36,6 +37,41 @@ internal sealed class FunctionTunnel(string invocationId, string host, IReadOnly
     public int Removed() => Interlocked.Decrement(ref _open);
 
     public void Goodbye() => _saidGoodbye = true;
+
+    /// <summary>A request is being forwarded to this function; false (and not counted) once it said goodbye.</summary>
+    public bool TryEnter()
+    {
+        Interlocked.Increment(ref _inFlight);
+        if (_saidGoodbye)
+        {
+            Interlocked.Decrement(ref _inFlight);
+            return false;
+        }
+
+        return true;
+    }
+
+    public void Exit() => Interlocked.Decrement(ref _inFlight);
+
+    /// <summary>
+    /// After the goodbye: waits until every request already forwarded here has its answer (the thesis's
+    /// gateway drained before acknowledging <c>lambdaBye</c>), or <paramref name="timeout"/> passed.
+    /// </summary>
+    public async Task<bool> DrainAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (Volatile.Read(ref _inFlight) > 0)
+        {
+            if (DateTime.UtcNow >= until)
+            {
+                return false;
+            }
+
+            await Task.Delay(5, cancellationToken);
+        }
+
+        return true;
+    }
 
     /// <summary>Takes an idle live connection, waiting up to <paramref name="timeout"/> for one.</summary>
     public async ValueTask<TunnelStream> TakeAsync(TimeSpan timeout, CancellationToken cancellationToken)

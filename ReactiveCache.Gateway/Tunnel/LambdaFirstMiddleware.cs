@@ -3,9 +3,9 @@ using ReactiveCache.Gateway.Layers;
 namespace ReactiveCache.Gateway.Tunnel;
 
 /// <summary>
-/// Interim (until the Gateway issue's route table and fallback chain land; enabled by
-/// <see cref="TunnelOptions.ServeObjectsThroughLambda"/>): a GET/HEAD of an object that a connected
-/// function holds goes through the Lambda layer; anything it cannot answer falls through to S3.
+/// With <see cref="TunnelOptions.ServeObjectsThroughLambda"/> (no orchestrator routing, functions invoked
+/// by hand): a GET/HEAD of an object that a connected function holds goes through the Lambda layer;
+/// anything it cannot answer falls through to the normal chain.
 /// </summary>
 internal sealed class LambdaFirstMiddleware(RequestDelegate next, ILambdaLayer lambda)
 {

@@ -58,11 +58,23 @@ internal sealed class LambdaTunnelLayer : ILambdaLayer, IDisposable
     public async Task<bool> TryServeAsync(HttpContext context, string key, CancellationToken cancellationToken)
     {
         var tunnel = _registry.Pick(key);
-        if (tunnel is null)
+        if (tunnel is null || !tunnel.TryEnter())
         {
             return false;
         }
 
+        try
+        {
+            return await ForwardAsync(context, key, tunnel, cancellationToken);
+        }
+        finally
+        {
+            tunnel.Exit();
+        }
+    }
+
+    private async Task<bool> ForwardAsync(HttpContext context, string key, FunctionTunnel tunnel, CancellationToken cancellationToken)
+    {
         using var activity = TunnelTelemetry.Start("tunnelled GET", ActivityKind.Client);
         activity?.SetTag("object.key", key);
         activity?.SetTag("faas.invocation_id", tunnel.InvocationId);

@@ -22,7 +22,7 @@ public static class TunnelEndpoints
 
         var tunnel = app.MapGroup("").WithTags("Tunnel").ExcludeFromDescription();
         tunnel.MapGet(TunnelProtocol.ConnectPath, ConnectAsync);
-        tunnel.MapDelete($"{TunnelProtocol.InvocationsPath}/{{invocationId}}", Goodbye);
+        tunnel.MapDelete($"{TunnelProtocol.InvocationsPath}/{{invocationId}}", GoodbyeAsync);
         return app;
     }
 
@@ -82,7 +82,8 @@ public static class TunnelEndpoints
         return TypedResults.Empty;
     }
 
-    private static Results<NoContent, ProblemHttpResult> Goodbye(string invocationId, HttpContext context, TunnelRegistry registry, TunnelTokenCheck tokens)
+    private static async Task<Results<NoContent, ProblemHttpResult>> GoodbyeAsync(string invocationId, HttpContext context, TunnelRegistry registry,
+        TunnelTokenCheck tokens, IOptions<TunnelOptions> options)
     {
         // A goodbye only withdraws; an expired (but genuine) token may still say it.
         var (claims, refusal) = tokens.Check(context.Request, allowExpired: true);
@@ -98,7 +99,10 @@ public static class TunnelEndpoints
                 return Problem(StatusCodes.Status403Forbidden, "Not your invocation", "The token does not belong to this invocation.");
             }
 
+            // No new requests go there; answer once those already forwarded have theirs, so that the
+            // function can close its connections without cutting one off.
             tunnel.Goodbye();
+            await tunnel.DrainAsync(options.Value.DrainTimeout, context.RequestAborted);
             registry.Forget(tunnel);
         }
 

@@ -20,6 +20,9 @@ public sealed class TunnelOptions : IValidatableObject
     /// <summary>How long a tunnelled request may stay silent before it fails.</summary>
     public TimeSpan ActivityTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a function's goodbye waits for the requests already forwarded to it.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// A tunnelled response body up to this size is held back until complete, so that a function dying
     /// mid-body still falls back to S3; larger ones stream (and cannot fall back once started).
@@ -27,8 +30,9 @@ public sealed class TunnelOptions : IValidatableObject
     public int MaxBufferedBytes { get; set; } = 8 * 1024 * 1024;
 
     /// <summary>
-    /// Interim switch until the route table arrives (Gateway issue): serve <c>/objects/{key}</c> through
-    /// the Lambda layer whenever a function holding the key is connected, else fall through to S3.
+    /// Off by default (the route table decides). On: serve <c>/objects/{key}</c> through the Lambda layer
+    /// whenever a function holding the key is connected, else fall through to the normal chain. For runs
+    /// that invoke functions by hand without an orchestrator (<c>bench startup</c>, the AppHost smoke test).
     /// </summary>
     public bool ServeObjectsThroughLambda { get; set; }
 
@@ -44,9 +48,9 @@ public sealed class TunnelOptions : IValidatableObject
             yield return new ValidationResult("Tunnel:MaxBufferedBytes cannot be negative.", [nameof(MaxBufferedBytes)]);
         }
 
-        if (ConnectTimeout <= TimeSpan.Zero || ActivityTimeout <= TimeSpan.Zero)
+        if (ConnectTimeout <= TimeSpan.Zero || ActivityTimeout <= TimeSpan.Zero || DrainTimeout < TimeSpan.Zero)
         {
-            yield return new ValidationResult("Tunnel:ConnectTimeout and Tunnel:ActivityTimeout must be positive.", [nameof(ConnectTimeout)]);
+            yield return new ValidationResult("Tunnel:ConnectTimeout and Tunnel:ActivityTimeout must be positive, Tunnel:DrainTimeout not negative.", [nameof(ConnectTimeout)]);
         }
     }
 }

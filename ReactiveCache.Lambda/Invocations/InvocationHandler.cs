@@ -105,7 +105,8 @@ public sealed class InvocationHandler(
             using var goodbye = new HttpRequestMessage(HttpMethod.Delete,
                 new Uri(HttpBase(connectUri), $"{TunnelProtocol.InvocationsPath}/{Uri.EscapeDataString(active.Id)}"));
             goodbye.Headers.Authorization = new AuthenticationHeaderValue(TunnelProtocol.Scheme, token);
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            // The gateway answers once the requests it already forwarded here have their answers.
+            using var cts = new CancellationTokenSource(options.Value.DrainTimeout + TimeSpan.FromSeconds(2));
             using var response = await httpClients.CreateClient(nameof(InvocationHandler)).SendAsync(goodbye, cts.Token);
             if (!response.IsSuccessStatusCode)
             {

@@ -9,7 +9,8 @@ public static class EnvironmentsApi
     {
         app.MapGet("/emulator/environments", (EnvironmentPool pool) => TypedResults.Ok(pool.Environments
                 .OrderBy(e => e.StartedAt)
-                .Select(e => new EnvironmentView(e.Id, e.FunctionName, e.ProcessId, e.State.ToString(), e.Invocations, e.StartedAt))
+                .Select(e => new EnvironmentView(e.Id, e.FunctionName, e.ProcessId, e.State.ToString(), e.Invocations, e.StartedAt,
+                    e.ColdStart is { } c ? Math.Round(c.TotalMilliseconds, 1) : null))
                 .ToList()))
             .WithTags("Emulator")
             .WithName("GetEnvironments")
@@ -17,5 +18,6 @@ public static class EnvironmentsApi
         return app;
     }
 
-    public sealed record EnvironmentView(string Id, string Function, int ProcessId, string State, int Invocations, DateTimeOffset StartedAt);
+    /// <param name="ColdStartMs">Process start → the runtime's first <c>next</c>, in ms.</param>
+    public sealed record EnvironmentView(string Id, string Function, int ProcessId, string State, int Invocations, DateTimeOffset StartedAt, double? ColdStartMs);
 }

@@ -40,6 +40,9 @@ public sealed class ExecutionEnvironment : IDisposable
 
     public int Invocations { get; private set; }
 
+    /// <summary>The cold start: process start → the runtime's first <c>next</c> (null until then).</summary>
+    public TimeSpan? ColdStart { get; private set; }
+
     /// <summary>The invocation being run (between assignment and response).</summary>
     public PendingInvocation? Current { get; private set; }
 
@@ -137,6 +140,11 @@ public sealed class ExecutionEnvironment : IDisposable
     /// <summary>The runtime's <c>next</c>: the end of a cold start, then the next invocation (long poll).</summary>
     public async Task<PendingInvocation> NextAsync(CancellationToken cancellationToken)
     {
+        if (!_firstNext.Task.IsCompleted)
+        {
+            ColdStart = DateTimeOffset.UtcNow - StartedAt;
+        }
+
         if (_firstNext.TrySetResult())
         {
             _coldStart?.Dispose();

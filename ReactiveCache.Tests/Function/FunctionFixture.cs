@@ -4,15 +4,19 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using ReactiveCache.Core.Functions;
 using ReactiveCache.Core.Objects;
+using ReactiveCache.Core.Routing;
 using ReactiveCache.Core.Tunnel;
+using ReactiveCache.Tests.Gateway;
 using ReactiveCache.Tests.Infrastructure;
 
 namespace ReactiveCache.Tests.Function;
 
 /// <summary>
 /// The real programs, wired as in a local run: the Lambda emulator (which starts the function, JIT
-/// build, as real processes), the gateway (Lambda layer in front of S3 via its interim switch), and the
-/// orchestrator's control stream hosted in the test. One store folder seeded with the sample objects.
+/// build, as real processes) and the gateway, whose route table (fed by the gateway tests' test
+/// orchestrator over the real link contract) names the Lambda layer for every sample object, so its
+/// fallback chain goes lambda → s3; and the orchestrator's function side (tokens, control streams)
+/// hosted in the test. One store folder seeded with the sample objects.
 /// </summary>
 public sealed class FunctionFixture : IAsyncLifetime
 {
@@ -30,6 +34,9 @@ public sealed class FunctionFixture : IAsyncLifetime
 
     public ControlHost Control { get; private set; } = null!;
 
+    /// <summary>The gateway's orchestrator link (routes).</summary>
+    public TestOrchestratorHost Routes { get; private set; } = null!;
+
     public HttpClient Gateway { get; private set; } = null!;
 
     public HttpClient Emulator { get; private set; } = null!;
@@ -42,6 +49,8 @@ public sealed class FunctionFixture : IAsyncLifetime
     {
         SampleObjects.SeedFolder(_objects.FullName);
         Control = await ControlHost.StartAsync(Secret);
+        Routes = await TestOrchestratorHost.StartAsync();
+        Routes.Orchestrator.SetRoutes([.. SampleObjects.All.Keys.Select(k => (k, CacheLayer.Lambda))]);
 
         var gatewayPort = FreePort.Next();
         _gateway = await BuiltApps.StartAsync(BuiltApps.Gateway, gatewayPort, new Dictionary<string, string>
@@ -49,11 +58,21 @@ public sealed class FunctionFixture : IAsyncLifetime
             ["ObjectStore__Kind"] = "Folder",
             ["ObjectStore__Root"] = _objects.FullName,
             ["Tunnel__Secret"] = Secret,
-            ["Tunnel__ServeObjectsThroughLambda"] = "true",
+            ["OrchestratorLink__Address"] = Routes.Address,
             ["OTEL_SDK_DISABLED"] = "true",
         });
         Gateway = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}"), Timeout = Wait };
         GatewayTunnelUrl = $"http://127.0.0.1:{gatewayPort}{TunnelProtocol.ConnectPath}";
+        var linked = Stopwatch.StartNew();
+        while (Routes.Orchestrator.ConnectedSessions == 0)
+        {
+            if (linked.Elapsed > Wait)
+            {
+                throw new TimeoutException($"The gateway did not link to the test orchestrator.\n{_gateway.Output}");
+            }
+
+            await Task.Delay(20);
+        }
 
         var emulatorPort = FreePort.Next();
         var environment = new Dictionary<string, string>
@@ -163,6 +182,11 @@ public sealed class FunctionFixture : IAsyncLifetime
         if (Control is not null)
         {
             await Control.DisposeAsync();
+        }
+
+        if (Routes is not null)
+        {
+            await Routes.DisposeAsync();
         }
 
         _objects.Delete(recursive: true);
