@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ReactiveCache.Core.Objects;
 using ReactiveCache.Core.Policy.Configuration;
+using ReactiveCache.Core.Routing;
 using ReactiveCache.Orchestrator.CacheNode;
 using ReactiveCache.Orchestrator.Costs;
 using ReactiveCache.Orchestrator.Engine;
@@ -72,6 +73,25 @@ public static class ControlApi
             })
             .WithName("StopFunction")
             .WithSummary("Tells the function holding the key to shut down.");
+
+        app.MapPut("/routes/{**key}", Results<Accepted, ProblemHttpResult> (string key, string? layer, PolicyEngine engine) =>
+            {
+                if (ObjectKey.Validate(key) is { } error)
+                {
+                    return Problem(StatusCodes.Status400BadRequest, "Invalid object key", $"{error.Rule}: {error.Message}");
+                }
+
+                if (!CacheLayerNames.TryParse(layer, out var pinned))
+                {
+                    return Problem(StatusCodes.Status400BadRequest, "Invalid layer", "Give ?layer=s3, lambda or redis.");
+                }
+
+                engine.Pin(key, pinned);
+                return TypedResults.Accepted($"/state/{key}");
+            })
+            .WithTags("Routes")
+            .WithName("PinRoute")
+            .WithSummary("Serves a key from a layer now, whatever the policy would do (for measurements; use the S3Only policy so that it stays).");
 
         app.MapGet("/config", (IOptions<PolicyOptions> policy, CostMeter costs) =>
                 TypedResults.Ok(new ActiveConfiguration(policy.Value, policy.Value.ToParameters(), costs.Prices.Name)))

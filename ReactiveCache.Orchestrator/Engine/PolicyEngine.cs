@@ -36,6 +36,8 @@ public sealed class PolicyEngine(
     private readonly Channel<Func<CancellationToken, Task>> _nodeWork = Channel.CreateUnbounded<Func<CancellationToken, Task>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<PolicyCommand> _commands = [];
     private readonly Dictionary<string, ObjectStats> _stats = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _pinnedToLambda = new(StringComparer.Ordinal);
+    private CacheNodeEndpoint? _publishedNode;
 
     /// <summary>Control API: boot the node now; the policy hears NodeReady like after its own StartNode.</summary>
     public void StartNode() => Node(StartNodeAsync);
@@ -45,6 +47,45 @@ public sealed class PolicyEngine(
 
     /// <summary>Control API: invoke a function for <paramref name="key"/>; the policy hears when it is ready and when it ends.</summary>
     public void StartFunction(string key, TimeSpan tick) => _ = InvokeAsync(key, tick);
+
+    /// <summary>
+    /// Control API: serve <paramref name="key"/> from <paramref name="layer"/> now, whatever the policy would
+    /// do (for measurements such as <c>bench latency</c>; run the orchestrator with the <c>S3Only</c> policy
+    /// so that the policy leaves the pin alone). Lambda: a function with a long life holds the key and the
+    /// route switches when it is ready. Redis: the node is started if needed and the key loaded, then routed.
+    /// </summary>
+    public void Pin(string key, CacheLayer layer)
+    {
+        switch (layer)
+        {
+            case CacheLayer.Lambda:
+                _pinnedToLambda[key] = true;
+                StartFunction(key, PinnedFunctionLife);
+                break;
+            case CacheLayer.Redis:
+                Node(async ct =>
+                {
+                    var endpoint = await EnsureNodeAsync(ct);
+                    if (await loader.LoadAsync(endpoint, key, ct))
+                    {
+                        costs.ObjectLoaded();
+                        gateways.SetRoute(key, CacheLayer.Redis);
+                    }
+                });
+                break;
+            default:
+                if (_pinnedToLambda.TryRemove(key, out _))
+                {
+                    functionControl.Shutdown(key);
+                }
+
+                gateways.RemoveRoute(key);
+                break;
+        }
+    }
+
+    /// <summary>The life a pinned function asks for (the function timeout still ends it).</summary>
+    private static readonly TimeSpan PinnedFunctionLife = TimeSpan.FromMinutes(10);
 
     /// <summary>Feeds an outcome (function ready or ended, node ready or stopped, object loaded) to the policy.</summary>
     public void Post(PolicyEvent e) => _events.Writer.TryWrite(e);
@@ -56,6 +97,11 @@ public sealed class PolicyEngine(
         {
             foreach (var key in keys)
             {
+                if (_pinnedToLambda.ContainsKey(key))
+                {
+                    gateways.SetRoute(key, CacheLayer.Lambda);
+                }
+
                 Post(PolicyEvent.FunctionReady(key, time.GetUtcNow()));
             }
         };
@@ -193,6 +239,11 @@ public sealed class PolicyEngine(
         }
         finally
         {
+            if (_pinnedToLambda.TryRemove(key, out _))
+            {
+                gateways.RemoveRoute(key);
+            }
+
             Post(PolicyEvent.FunctionEnded(key, time.GetUtcNow()));
         }
     }
@@ -201,8 +252,7 @@ public sealed class PolicyEngine(
     {
         try
         {
-            var endpoint = await node.StartAsync(cancellationToken);
-            gateways.SetNode(Guid.NewGuid().ToString("N"), endpoint.ToString());
+            await EnsureNodeAsync(cancellationToken);
             Post(PolicyEvent.NodeReady(time.GetUtcNow()));
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -210,6 +260,19 @@ public sealed class PolicyEngine(
             logger.LogError(e, "The cache node did not start; the policy is told it stopped");
             Post(PolicyEvent.NodeStopped(time.GetUtcNow()));
         }
+    }
+
+    /// <summary>The running node (booted if needed), named to the gateways once per life. Runs on the node queue.</summary>
+    private async Task<CacheNodeEndpoint> EnsureNodeAsync(CancellationToken cancellationToken)
+    {
+        var endpoint = await node.StartAsync(cancellationToken);
+        if (_publishedNode != endpoint)
+        {
+            gateways.SetNode(Guid.NewGuid().ToString("N"), endpoint.ToString());
+            _publishedNode = endpoint;
+        }
+
+        return endpoint;
     }
 
     private async Task LoadAsync(string key, CancellationToken cancellationToken)
@@ -240,6 +303,7 @@ public sealed class PolicyEngine(
         {
             await node.StopAsync(ct => gateways.DrainAsync(options.Value.DrainTimeout, ct), cancellationToken);
             gateways.SetNode(null, null);
+            _publishedNode = null;
             await loader.ResetAsync();
             Post(PolicyEvent.NodeStopped(time.GetUtcNow()));
         }

@@ -21,7 +21,10 @@ public sealed class AppHostFixture : IAsyncLifetime
     public static readonly string[] ServiceResources = ["gateway", "gateway-2", "orchestrator", "lambda-emulator"];
 
     /// <summary>Objects that only the policy tests request (1 KB each).</summary>
-    public static readonly string[] PolicyObjects = ["walk.txt", "hot-a.txt", "hot-b.txt"];
+    public static readonly string[] PolicyObjects = ["walk.txt", "hot-a.txt", "hot-b.txt", ReplayObject];
+
+    /// <summary>The object the live replay requests (the latency trace names no key).</summary>
+    public const string ReplayObject = "replay.html";
 
     private readonly DirectoryInfo _objects = Directory.CreateTempSubdirectory("apphost-objects-");
 

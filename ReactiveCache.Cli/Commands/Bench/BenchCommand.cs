@@ -62,6 +62,7 @@ public static class BenchCommand
         command.Subcommands.Add(simulate);
         command.Subcommands.Add(GatewayBenchCommand.Create());
         command.Subcommands.Add(BenchStartupCommand.Create());
+        command.Subcommands.Add(BenchLatencyCommand.Create());
         return command;
     }
 }
