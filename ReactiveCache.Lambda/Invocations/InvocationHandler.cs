@@ -59,7 +59,7 @@ public sealed class InvocationHandler(
         }
         finally
         {
-            await EndAsync(active, session, connectUri, payload.Token);
+            await EndAsync(active, session, connectUri, payload.Token, invocation.Deadline);
             await lifeEnded.CancelAsync();
             await controlTask;
         }
@@ -98,7 +98,7 @@ public sealed class InvocationHandler(
     }
 
     /// <summary>Goodbye to the gateway (no new requests), drain in-flight ones, close the tunnel.</summary>
-    private async Task EndAsync(ActiveInvocation active, TunnelSession session, Uri connectUri, string token)
+    private async Task EndAsync(ActiveInvocation active, TunnelSession session, Uri connectUri, string token, DateTimeOffset deadline)
     {
         try
         {
@@ -106,7 +106,10 @@ public sealed class InvocationHandler(
                 new Uri(HttpBase(connectUri), $"{TunnelProtocol.InvocationsPath}/{Uri.EscapeDataString(active.Id)}"));
             goodbye.Headers.Authorization = new AuthenticationHeaderValue(TunnelProtocol.Scheme, token);
             // The gateway answers once the requests it already forwarded here have their answers.
-            using var cts = new CancellationTokenSource(options.Value.DrainTimeout + TimeSpan.FromSeconds(2));
+            // ...but never past the Lambda deadline, which would kill the environment before it responds.
+            var untilDeadline = deadline - time.GetUtcNow() - TimeSpan.FromMilliseconds(100);
+            var wait = options.Value.DrainTimeout + TimeSpan.FromSeconds(2);
+            using var cts = new CancellationTokenSource(untilDeadline < wait ? (untilDeadline > TimeSpan.Zero ? untilDeadline : TimeSpan.FromMilliseconds(1)) : wait);
             using var response = await httpClients.CreateClient(nameof(InvocationHandler)).SendAsync(goodbye, cts.Token);
             if (!response.IsSuccessStatusCode)
             {
