@@ -15,7 +15,8 @@ namespace ReactiveCache.Tests.AppHost;
 public sealed class ReactivePolicyTests(AppHostFixture fixture, ITestOutputHelper output)
 {
     private static readonly TimeSpan Gap = TimeSpan.FromMilliseconds(300);
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);
+    // Generous: a loaded 2-core machine (the whole suite runs in parallel) slows cold starts and boots.
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(180);
 
     [Fact]
     public async Task A_burst_walks_S3_Lambda_Redis_and_silence_walks_it_back_to_S3_with_the_node_stopped()
