@@ -25,8 +25,8 @@ public sealed class ControlApiClient(HttpClient orchestrator)
 
     public static async Task<GatewayRoutes> RoutesAsync(HttpClient gateway) => (await gateway.GetFromJsonAsync<GatewayRoutes>("/routes", Json))!;
 
-    public async Task<IReadOnlyList<string>> HistoryOfAsync(string key) =>
-        [.. (await orchestrator.GetFromJsonAsync<ObjectState>($"/state/{key}", Json))!.History.Select(h => h.State)];
+    public async Task<IReadOnlyList<StateChange>> HistoryOfAsync(string key) =>
+        (await orchestrator.GetFromJsonAsync<ObjectState>($"/state/{key}", Json))!.History;
 
     public sealed record ObjectState(string Key, string State, long Requests, string Route, IReadOnlyList<StateChange> History);
 

@@ -84,8 +84,12 @@ public sealed class ReactivePolicyTests(AppHostFixture fixture, ITestOutputHelpe
 
         // The control API's record of the object's states: the thesis's walk, every state in order. (The
         // states polled by the client above can miss a short one, e.g. RedisBootup on a running node.)
-        var history = await control.HistoryOfAsync(key);
-        output.WriteLine($"states polled: {string.Join(" → ", states)}; history: {string.Join(" → ", history)}");
+        var changes = await control.HistoryOfAsync(key);
+        var history = changes.Select(c => c.State).ToList();
+        output.WriteLine($"states polled: {string.Join(" → ", states)}");
+        output.WriteLine($"history: {string.Join(" → ", changes.Select(c => $"{c.State} +{(c.At - changes[0].At).TotalMilliseconds:0} ms"))}");
+        var run = (await control.NodeAsync()).Runs[^1];
+        output.WriteLine($"node run: trigger {run.Started:O}, ready after {(run.Ready - run.Started)?.TotalMilliseconds:0} ms, stopped {run.Stopped:O}");
         Assert.Equal(["S3", "Lambda", "RedisBootup", "RedisRunning", "RedisShutdown", "S3"], history);
         Assert.Equal(states, history.Where(states.Contains).ToList());
 
