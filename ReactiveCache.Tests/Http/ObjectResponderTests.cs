@@ -176,11 +176,8 @@ public sealed class ObjectResponderTests
     [Fact]
     public async Task A_get_is_200_with_the_bytes_and_all_headers()
     {
-        var (context, body) = HttpFake.Context("GET");
+        var (response, body) = await ServeAsync(Object, "GET");
 
-        await ObjectResponder.WriteAsync(context, Object, default);
-
-        var response = context.Response;
         Assert.Equal(200, response.StatusCode);
         Assert.Equal("\"abc\"", response.Headers.ETag.ToString());
         Assert.Equal("Mon, 06 May 2024 07:08:09 GMT", response.Headers.LastModified.ToString());
@@ -188,73 +185,39 @@ public sealed class ObjectResponderTests
         Assert.Equal("text/plain", response.ContentType);
         Assert.Equal(1024, response.ContentLength);
         Assert.Equal(0, response.Headers.ContentRange.Count);
-        Assert.Equal(Content, body.ToArray());
+        Assert.Equal(Content, body);
     }
 
+    /// <param name="from">First byte of the body; <c>null</c> for no body.</param>
+    /// <param name="length">Expected <c>Content-Length</c>; <c>null</c> for none.</param>
     [Theory]
-    [InlineData("\"abc\"")]
-    [InlineData("W/\"abc\"")]
-    [InlineData("\"x\", \"abc\"")]
-    [InlineData("*")]
-    public async Task A_matching_if_none_match_is_304_with_the_etag_and_no_body(string ifNoneMatch)
+    [InlineData("If-None-Match", "\"abc\"", 304, null, null, null, null)]
+    [InlineData("If-None-Match", "W/\"abc\"", 304, null, null, null, null)]
+    [InlineData("If-None-Match", "\"x\", \"abc\"", 304, null, null, null, null)]
+    [InlineData("If-None-Match", "*", 304, null, null, null, null)]
+    [InlineData("If-None-Match", "\"x\"", 200, null, 0, 1023, 1024)]
+    [InlineData("Range", "bytes=0-9", 206, "bytes 0-9/1024", 0, 9, 10)]
+    [InlineData("Range", "bytes=1000-", 206, "bytes 1000-1023/1024", 1000, 1023, 24)]
+    [InlineData("Range", "bytes=-24", 206, "bytes 1000-1023/1024", 1000, 1023, 24)]
+    [InlineData("Range", "bytes=-5000", 206, "bytes 0-1023/1024", 0, 1023, 1024)]
+    [InlineData("Range", "bytes=1000-5000", 206, "bytes 1000-1023/1024", 1000, 1023, 24)]
+    [InlineData("Range", "bytes=0-1,5-6", 200, null, 0, 1023, 1024)]
+    [InlineData("Range", "bytes=9-2", 200, null, 0, 1023, 1024)]
+    [InlineData("Range", "bytes=oops", 200, null, 0, 1023, 1024)]
+    [InlineData("Range", "bytes=2000-3000", 416, "bytes */1024", null, null, 0)]
+    [InlineData("Range", "bytes=1024-", 416, "bytes */1024", null, null, 0)]
+    [InlineData("Range", "bytes=-0", 416, "bytes */1024", null, null, 0)]
+    public async Task A_get_is_answered_with_its_status_content_range_and_bytes(
+        string header, string value, int status, string? contentRange, int? from, int? to, int? length)
     {
-        var (context, body) = HttpFake.Context("GET", ("If-None-Match", ifNoneMatch));
+        var (response, body) = await ServeAsync(Object, "GET", (header, value));
 
-        await ObjectResponder.WriteAsync(context, Object, default);
-
-        Assert.Equal(304, context.Response.StatusCode);
-        Assert.Equal("\"abc\"", context.Response.Headers.ETag.ToString());
-        Assert.Null(context.Response.ContentLength);
-        Assert.Equal(0, body.Length);
-    }
-
-    [Theory]
-    [InlineData("bytes=0-9", 0, 9)]
-    [InlineData("bytes=1000-", 1000, 1023)]
-    [InlineData("bytes=-24", 1000, 1023)]
-    [InlineData("bytes=-5000", 0, 1023)]
-    [InlineData("bytes=1000-5000", 1000, 1023)]
-    public async Task A_single_range_is_206_with_content_range(string range, int from, int to)
-    {
-        var (context, body) = HttpFake.Context("GET", ("Range", range));
-
-        await ObjectResponder.WriteAsync(context, Object, default);
-
-        Assert.Equal(206, context.Response.StatusCode);
-        Assert.Equal($"bytes {from}-{to}/1024", context.Response.Headers.ContentRange.ToString());
-        Assert.Equal(to - from + 1, context.Response.ContentLength);
-        Assert.Equal("text/plain", context.Response.ContentType);
-        Assert.Equal(Content[from..(to + 1)], body.ToArray());
-    }
-
-    [Theory]
-    [InlineData("bytes=0-1,5-6")]
-    [InlineData("bytes=9-2")]
-    [InlineData("bytes=oops")]
-    public async Task Several_or_malformed_ranges_are_200_with_the_whole_object(string range)
-    {
-        var (context, body) = HttpFake.Context("GET", ("Range", range));
-
-        await ObjectResponder.WriteAsync(context, Object, default);
-
-        Assert.Equal(200, context.Response.StatusCode);
-        Assert.Equal(Content, body.ToArray());
-    }
-
-    [Theory]
-    [InlineData("bytes=2000-3000")]
-    [InlineData("bytes=1024-")]
-    [InlineData("bytes=-0")]
-    public async Task An_unsatisfiable_range_is_416_with_content_range_and_no_body(string range)
-    {
-        var (context, body) = HttpFake.Context("GET", ("Range", range));
-
-        await ObjectResponder.WriteAsync(context, Object, default);
-
-        Assert.Equal(416, context.Response.StatusCode);
-        Assert.Equal("bytes */1024", context.Response.Headers.ContentRange.ToString());
-        Assert.Equal(0, context.Response.ContentLength);
-        Assert.Equal(0, body.Length);
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("\"abc\"", response.Headers.ETag.ToString());
+        Assert.Equal(contentRange ?? "", response.Headers.ContentRange.ToString());
+        Assert.Equal(length, response.ContentLength);
+        Assert.Equal(from is { } f ? Content[f..(to!.Value + 1)] : [], body);
+        Assert.Equal(status is 200 or 206 ? "text/plain" : null, response.ContentType);
     }
 
     [Theory]
@@ -262,26 +225,31 @@ public sealed class ObjectResponderTests
     [InlineData("bytes=0-9")]
     public async Task A_head_is_200_with_the_headers_and_no_body(string? range)
     {
-        var (context, body) = HttpFake.Context("HEAD", range is null ? [] : [("Range", range)]);
+        var (response, body) = await ServeAsync(Object, "HEAD", range is null ? [] : [("Range", range)]);
 
-        await ObjectResponder.WriteAsync(context, Object, default);
-
-        Assert.Equal(200, context.Response.StatusCode);
-        Assert.Equal(1024, context.Response.ContentLength);
-        Assert.Equal("\"abc\"", context.Response.Headers.ETag.ToString());
-        Assert.Equal(0, body.Length);
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal(1024, response.ContentLength);
+        Assert.Equal("\"abc\"", response.Headers.ETag.ToString());
+        Assert.Empty(body);
     }
 
     [Fact]
     public async Task An_empty_object_is_200_with_no_bytes()
     {
-        var (context, body) = HttpFake.Context("GET");
+        var empty = new InMemoryObject(Object.Metadata with { Length = 0 }, ReadOnlyMemory<byte>.Empty);
 
-        await ObjectResponder.WriteAsync(context, Object with { Metadata = Object.Metadata with { Length = 0 }, Content = ReadOnlyMemory<byte>.Empty }, default);
+        var (response, body) = await ServeAsync(empty, "GET");
 
-        Assert.Equal(200, context.Response.StatusCode);
-        Assert.Equal(0, context.Response.ContentLength);
-        Assert.Equal(0, body.Length);
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal(0, response.ContentLength);
+        Assert.Empty(body);
+    }
+
+    private static async Task<(HttpResponse Response, byte[] Body)> ServeAsync(InMemoryObject obj, string method, params (string Name, string Value)[] headers)
+    {
+        var (context, body) = HttpFake.Context(method, headers);
+        await ObjectResponder.WriteAsync(context, obj, default);
+        return (context.Response, body.ToArray());
     }
 }
 
