@@ -1,119 +1,69 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Net.Http.Headers;
 using ReactiveCache.Core.Objects;
 
 namespace ReactiveCache.Core.Http;
 
 /// <summary>
-/// HTTP object semantics over an object held in memory, the same as the gateway's: <c>ETag</c>,
-/// <c>If-None-Match</c> → 304, a single <c>Range: bytes=…</c> → 206 with <c>Content-Range</c>
-/// (416 when unsatisfiable; several ranges are answered with the whole object, as RFC 9110 allows),
-/// <c>HEAD</c> without a body.
+/// Writes an object response: the status and headers of a <see cref="ResponsePlan"/> (<c>ETag</c>,
+/// <c>Last-Modified</c>, <c>Accept-Ranges</c>, <c>Content-Type</c>/<c>Length</c>, <c>Content-Range</c>),
+/// the same whichever layer serves it, and the whole answer for an object held in memory (the function).
 /// </summary>
 public static class ObjectResponder
 {
-    public static async Task WriteAsync(HttpContext context, InMemoryObject obj, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sets status and headers for <paramref name="plan"/>. For 416 the caller then writes its body (if any);
+    /// for 200/206 it writes the bytes of <see cref="ResponsePlan.BodyRange"/> unless the request is a HEAD.
+    /// </summary>
+    public static void WriteHead(HttpResponse response, ObjectMetadata metadata, ResponsePlan plan)
     {
-        var request = context.Request;
-        var response = context.Response;
-        var metadata = obj.Metadata;
+        var headers = response.Headers;
+        headers.ETag = metadata.ETag;
+        headers.LastModified = metadata.LastModified.ToString("R", CultureInfo.InvariantCulture);
+        headers.AcceptRanges = "bytes";
 
-        response.Headers.ETag = metadata.ETag;
-        response.Headers.LastModified = metadata.LastModified.ToString("R");
-        response.Headers.AcceptRanges = "bytes";
-
-        if (NoneMatch(request, metadata.ETag))
+        switch (plan.Kind)
         {
-            response.StatusCode = StatusCodes.Status304NotModified;
-            return;
+            case ResponseKind.NotModified:
+                response.StatusCode = StatusCodes.Status304NotModified;
+                break;
+            case ResponseKind.RangeNotSatisfiable:
+                response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
+                headers.ContentRange = $"bytes */{metadata.Length}";
+                break;
+            case ResponseKind.Partial:
+                var range = plan.Range!.Value;
+                response.StatusCode = StatusCodes.Status206PartialContent;
+                response.ContentType = metadata.ContentType;
+                response.ContentLength = range.Length;
+                headers.ContentRange = $"bytes {range.From}-{range.To}/{metadata.Length}";
+                break;
+            default:
+                response.StatusCode = StatusCodes.Status200OK;
+                response.ContentType = metadata.ContentType;
+                response.ContentLength = metadata.Length;
+                break;
         }
-
-        response.ContentType = metadata.ContentType;
-        var range = ResolveRange(request, metadata.Length, out var unsatisfiable);
-        if (unsatisfiable)
-        {
-            response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
-            response.Headers.ContentRange = $"bytes */{metadata.Length}";
-            response.ContentLength = 0;
-            return;
-        }
-
-        var body = obj.Content;
-        if (range is { } r)
-        {
-            response.StatusCode = StatusCodes.Status206PartialContent;
-            response.Headers.ContentRange = $"bytes {r.From}-{r.To}/{metadata.Length}";
-            body = body.Slice((int)r.From, (int)r.Length);
-        }
-        else
-        {
-            response.StatusCode = StatusCodes.Status200OK;
-        }
-
-        response.ContentLength = body.Length;
-        if (!HttpMethods.IsHead(request.Method))
-        {
-            await response.Body.WriteAsync(body, cancellationToken);
-        }
-    }
-
-    /// <summary><c>If-None-Match</c> names the current ETag (weak comparison, as RFC 9110 asks for GET) or <c>*</c>.</summary>
-    public static bool NoneMatch(HttpRequest request, string etag)
-    {
-        var header = request.Headers.IfNoneMatch;
-        if (header.Count == 0 || !EntityTagHeaderValue.TryParseList(header, out var tags))
-        {
-            return false;
-        }
-
-        if (!EntityTagHeaderValue.TryParse(etag, out var current))
-        {
-            return false;
-        }
-
-        return tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(current, useStrongComparison: false));
     }
 
     /// <summary>
-    /// The single byte range asked for, resolved against <paramref name="length"/>; <c>null</c> for the
-    /// whole object (no header, a malformed one, or several ranges).
+    /// Answers the request for an object held in memory: 200, 206, 304 or 416 (with an empty body), and no
+    /// body for <c>HEAD</c>.
     /// </summary>
-    public static ByteRange? ResolveRange(HttpRequest request, long length, out bool unsatisfiable)
+    public static async Task WriteAsync(HttpContext context, InMemoryObject obj, CancellationToken cancellationToken)
     {
-        unsatisfiable = false;
-        var header = request.Headers.Range;
-        if (header.Count != 1
-            || !RangeHeaderValue.TryParse(header[0], out var parsed)
-            || !string.Equals(parsed.Unit.Value, "bytes", StringComparison.OrdinalIgnoreCase)
-            || parsed.Ranges.Count != 1)
+        var conditions = ObjectConditions.From(context.Request);
+        var plan = ResponsePlan.For(conditions, obj.Metadata);
+        WriteHead(context.Response, obj.Metadata, plan);
+        if (plan.Kind == ResponseKind.RangeNotSatisfiable)
         {
-            return null;
+            context.Response.ContentLength = 0;
+            return;
         }
 
-        var item = parsed.Ranges.First();
-        long from, to;
-        if (item.From is { } f)
+        if (!conditions.IsHead && plan.BodyRange(obj.Metadata) is { } range)
         {
-            from = f;
-            to = item.To is { } t ? Math.Min(t, length - 1) : length - 1;
+            await context.Response.Body.WriteAsync(obj.Content.Slice((int)range.From, (int)range.Length), cancellationToken);
         }
-        else if (item.To is { } suffix && suffix > 0)
-        {
-            from = Math.Max(0, length - suffix);
-            to = length - 1;
-        }
-        else
-        {
-            unsatisfiable = true;
-            return null;
-        }
-
-        if (from >= length || from > to)
-        {
-            unsatisfiable = true;
-            return null;
-        }
-
-        return new ByteRange(from, to);
     }
 }

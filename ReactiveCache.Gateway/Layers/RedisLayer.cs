@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using ReactiveCache.Core.Caching;
+using ReactiveCache.Core.Http;
 using ReactiveCache.Core.Objects;
 using ReactiveCache.Core.Routing;
 using ReactiveCache.Gateway.CacheNode;
@@ -55,7 +56,7 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
                 return LayerOutcome.Miss;
             }
 
-            var plan = ResponsePlan.For(request, metadata);
+            var plan = ResponsePlan.For(request.Conditions, metadata);
             var bodyRange = request.IsHead ? null : plan.BodyRange(metadata);
             var head = ReadOnlyMemory<byte>.Empty;
             if (bodyRange is { } range)

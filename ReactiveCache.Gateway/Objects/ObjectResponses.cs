@@ -1,47 +1,21 @@
-using System.Globalization;
+using ReactiveCache.Core.Http;
 using ReactiveCache.Core.Objects;
 using ReactiveCache.Core.Routing;
 
 namespace ReactiveCache.Gateway.Objects;
 
-/// <summary>Writes status and headers of an object response the same way whichever layer serves it.</summary>
+/// <summary>The gateway's side of an object response: the layer it came from and the problem body of a 416.</summary>
 public static class ObjectResponses
 {
     /// <summary>
-    /// Sets status and headers for <paramref name="plan"/>. For 416 the caller then writes the problem body
-    /// (<see cref="WriteRangeNotSatisfiableAsync"/>); for 200/206 it writes the bytes of
-    /// <see cref="ResponsePlan.BodyRange"/> unless the request is a HEAD.
+    /// Names <paramref name="origin"/> in <c>Content-Origin</c> and sets status and headers for
+    /// <paramref name="plan"/> (<see cref="ObjectResponder.WriteHead"/>). For 416 the caller then writes the
+    /// problem body (<see cref="WriteRangeNotSatisfiableAsync"/>).
     /// </summary>
     public static void WriteHead(HttpResponse response, ObjectMetadata metadata, ResponsePlan plan, CacheLayer origin)
     {
-        var headers = response.Headers;
-        headers[ContentOrigin.HeaderName] = origin.ToName();
-        headers.ETag = metadata.ETag;
-        headers.LastModified = metadata.LastModified.ToString("R", CultureInfo.InvariantCulture);
-        headers.AcceptRanges = "bytes";
-
-        switch (plan.Kind)
-        {
-            case ResponseKind.NotModified:
-                response.StatusCode = StatusCodes.Status304NotModified;
-                break;
-            case ResponseKind.RangeNotSatisfiable:
-                response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
-                headers.ContentRange = $"bytes */{metadata.Length}";
-                break;
-            case ResponseKind.Partial:
-                var range = plan.Range!.Value;
-                response.StatusCode = StatusCodes.Status206PartialContent;
-                response.ContentType = metadata.ContentType;
-                response.ContentLength = range.Length;
-                headers.ContentRange = $"bytes {range.From}-{range.To}/{metadata.Length}";
-                break;
-            default:
-                response.StatusCode = StatusCodes.Status200OK;
-                response.ContentType = metadata.ContentType;
-                response.ContentLength = metadata.Length;
-                break;
-        }
+        response.Headers[ContentOrigin.HeaderName] = origin.ToName();
+        ObjectResponder.WriteHead(response, metadata, plan);
     }
 
     public static Task WriteRangeNotSatisfiableAsync(HttpContext context, ObjectMetadata metadata) =>

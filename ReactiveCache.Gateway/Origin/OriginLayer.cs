@@ -1,3 +1,4 @@
+using ReactiveCache.Core.Http;
 using ReactiveCache.Core.Objects;
 using ReactiveCache.Core.Routing;
 using ReactiveCache.Gateway.Objects;
@@ -21,7 +22,7 @@ public sealed class OriginLayer(IObjectStore store, OriginFetchCoalescer coalesc
                 return;
             }
 
-            ObjectResponses.WriteHead(context.Response, metadata, ResponsePlan.For(request, metadata), CacheLayer.S3);
+            ObjectResponses.WriteHead(context.Response, metadata, ResponsePlan.For(request.Conditions, metadata), CacheLayer.S3);
             return;
         }
 
@@ -33,7 +34,7 @@ public sealed class OriginLayer(IObjectStore store, OriginFetchCoalescer coalesc
             return;
         }
 
-        var plan = ResponsePlan.For(request, meta);
+        var plan = ResponsePlan.For(request.Conditions, meta);
         ObjectResponses.WriteHead(context.Response, meta, plan, CacheLayer.S3);
         if (plan.Kind == ResponseKind.RangeNotSatisfiable)
         {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
+using ReactiveCache.Core.Http;
 using ReactiveCache.Core.Objects;
 using ReactiveCache.Core.Routing;
 using ReactiveCache.Gateway.Layers;
@@ -32,7 +33,7 @@ public sealed class FakeLambdaLayer : ILambdaLayer
         }
 
         var request = ObjectRequest.From(context.Request, key, 0);
-        var plan = ResponsePlan.For(request, held.Metadata);
+        var plan = ResponsePlan.For(request.Conditions, held.Metadata);
         ObjectResponses.WriteHead(context.Response, held.Metadata, plan, CacheLayer.Lambda);
         if (plan.Kind == ResponseKind.RangeNotSatisfiable)
         {

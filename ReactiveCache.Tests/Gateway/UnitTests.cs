@@ -39,35 +39,6 @@ public sealed class ObjectKeyTests
     }
 }
 
-public sealed class RangeSpecTests
-{
-    [Theory]
-    [InlineData("bytes=0-9", 100, 0, 9)]
-    [InlineData("bytes=90-", 100, 90, 99)]
-    [InlineData("bytes=-10", 100, 90, 99)]
-    [InlineData("bytes=-500", 100, 0, 99)]
-    [InlineData("bytes=95-200", 100, 95, 99)]
-    [InlineData("Bytes=5-5", 100, 5, 5)]
-    public void Satisfiable_ranges_resolve(string header, long length, long from, long to) =>
-        Assert.Equal(new ByteRange(from, to), RangeSpec.Parse(header)!.Value.Resolve(length));
-
-    [Theory]
-    [InlineData("bytes=100-")]
-    [InlineData("bytes=100-200")]
-    [InlineData("bytes=-0")]
-    public void Unsatisfiable_ranges_resolve_to_null(string header) => Assert.Null(RangeSpec.Parse(header)!.Value.Resolve(100));
-
-    [Theory]
-    [InlineData(null)]
-    [InlineData("items=0-5")]
-    [InlineData("bytes=0-1,4-5")]
-    [InlineData("bytes=5-1")]
-    [InlineData("bytes=a-b")]
-    [InlineData("bytes=-")]
-    [InlineData("bytes=99999999999999999999-")]
-    public void Headers_a_server_ignores_parse_to_null(string? header) => Assert.Null(RangeSpec.Parse(header));
-}
-
 public sealed class RouteTableTests
 {
     [Fact]

@@ -1,6 +1,6 @@
 using ReactiveCache.Core.Objects;
 
-namespace ReactiveCache.Gateway.Objects;
+namespace ReactiveCache.Core.Http;
 
 /// <summary>
 /// One byte range as a client asked for it (<c>bytes=a-b</c>, <c>bytes=a-</c> or <c>bytes=-n</c>), before

@@ -1,7 +1,8 @@
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using ReactiveCache.Core.Objects;
 
-namespace ReactiveCache.Gateway.Objects;
+namespace ReactiveCache.Core.Http;
 
 public enum ResponseKind
 {
@@ -18,7 +19,10 @@ public enum ResponseKind
     RangeNotSatisfiable,
 }
 
-/// <summary>What to answer for an object once its metadata is known: the same decision on every layer.</summary>
+/// <summary>
+/// What to answer for an object once its metadata is known: the one decision every layer makes (the gateway's
+/// S3, Redis and Lambda layers, and the function itself through <see cref="ObjectResponder"/>).
+/// </summary>
 public readonly record struct ResponsePlan(ResponseKind Kind, ByteRange? Range)
 {
     /// <summary>The bytes of the body to send (<c>null</c> for none).</summary>
@@ -29,7 +33,7 @@ public readonly record struct ResponsePlan(ResponseKind Kind, ByteRange? Range)
         _ => null,
     };
 
-    public static ResponsePlan For(ObjectRequest request, ObjectMetadata metadata)
+    public static ResponsePlan For(ObjectConditions request, ObjectMetadata metadata)
     {
         if (request.IfNoneMatch.Count > 0 && Matches(request.IfNoneMatch, metadata.ETag))
         {
@@ -53,7 +57,7 @@ public readonly record struct ResponsePlan(ResponseKind Kind, ByteRange? Range)
     }
 
     /// <summary>If-None-Match uses the weak comparison (RFC 9110 §13.1.2); <c>*</c> matches any current object.</summary>
-    private static bool Matches(Microsoft.Extensions.Primitives.StringValues ifNoneMatch, string etag)
+    private static bool Matches(StringValues ifNoneMatch, string etag)
     {
         if (!EntityTagHeaderValue.TryParse(etag, out var current))
         {
