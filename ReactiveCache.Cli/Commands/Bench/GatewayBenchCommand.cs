@@ -12,11 +12,19 @@ namespace ReactiveCache.Cli.Commands.Bench;
 /// <c>reactive-cache bench gateway</c>: the gateway's Redis-hit path against a bare Kestrel endpoint serving
 /// the same bytes from memory, same load generator, same run, 1 KB and 1 MB objects. Starts redis-server,
 /// the gateway (in process) and the bare endpoint itself, on loopback; stops them at the end.
+/// Beside them, the Lambda path: the gateway program serving the same objects from a function (JIT build)
+/// through its tunnel (<see cref="FunctionRig"/>: gateway process, Lambda emulator, one invoked function
+/// holding both keys), measured in the same rounds against the Redis path.
 /// </summary>
 public static class GatewayBenchCommand
 {
     private const double RpsTarget = 0.8;
     private const double P99Target = 1.5;
+    private const double LambdaRpsTarget = 0.6;
+    private const string Function = "bench";
+
+    /// <summary>The function's TICK: each served GET extends its life by one, so it outlives the pauses between its runs.</summary>
+    private static readonly TimeSpan FunctionTick = TimeSpan.FromSeconds(300);
 
     public static Command Create()
     {
@@ -25,22 +33,50 @@ public static class GatewayBenchCommand
         var connections = new Option<int>("--connections") { Description = "Concurrent connections (closed loop).", DefaultValueFactory = _ => 16 };
         var rounds = new Option<int>("--rounds") { Description = "Rounds, alternating targets, summed per target.", DefaultValueFactory = _ => 2 };
         var telemetry = new Option<bool>("--telemetry") { Description = "Run the gateway with the service defaults (OpenTelemetry instrumentation, no exporter)." };
+        var noLambda = new Option<bool>("--no-lambda") { Description = "Leave out the Lambda path (which needs the built gateway, emulator and function of a checkout)." };
+        var jit = new Option<string?>("--jit") { Description = "The function's JIT bootstrap.dll (default: the Release, else Debug, build)." };
+        var repo = new Option<string?>("--repo") { Description = "The repository root, for the Lambda path's programs (default: found above the current directory)." };
 
-        var command = new Command("gateway", "Redis-hit path of the gateway vs a bare Kestrel endpoint (RPS, p50, p99, ratios).")
+        var command = new Command("gateway", "Redis-hit path of the gateway vs a bare Kestrel endpoint, and its Lambda path vs the Redis path (RPS, p50, p99, ratios).")
         {
-            duration, warmup, connections, rounds, telemetry,
+            duration, warmup, connections, rounds, telemetry, noLambda, jit, repo,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(
-            TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(duration), 1, 120)),
-            TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(warmup), 0, 60)),
-            Math.Clamp(parse.GetValue(connections), 1, 1024),
-            Math.Clamp(parse.GetValue(rounds), 1, 10),
-            parse.GetValue(telemetry),
-            cancellationToken));
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            LambdaSetup? lambda = null;
+            if (!parse.GetValue(noLambda))
+            {
+                try
+                {
+                    var layout = RepoLayout.Find(parse.GetValue(repo));
+                    lambda = new LambdaSetup(layout, parse.GetValue(jit) ?? layout.Dll("ReactiveCache.Lambda", "bootstrap"));
+                    // Checked now rather than after the Redis part has started.
+                    _ = layout.Dll("ReactiveCache.Gateway");
+                    _ = layout.Dll("ReactiveCache.LambdaEmulator");
+                }
+                catch (InvalidOperationException e)
+                {
+                    await Console.Error.WriteLineAsync($"{e.Message}\n(--no-lambda leaves out the Lambda path.)");
+                    return 2;
+                }
+            }
+
+            return await RunAsync(
+                TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(duration), 1, 120)),
+                TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(warmup), 0, 60)),
+                Math.Clamp(parse.GetValue(connections), 1, 1024),
+                Math.Clamp(parse.GetValue(rounds), 1, 10),
+                parse.GetValue(telemetry),
+                lambda,
+                cancellationToken);
+        });
         return command;
     }
 
-    private static async Task<int> RunAsync(TimeSpan duration, TimeSpan warmup, int connections, int rounds, bool withTelemetry, CancellationToken cancellationToken)
+    /// <summary>Where the Lambda path's programs are.</summary>
+    private sealed record LambdaSetup(RepoLayout Layout, string JitBootstrap);
+
+    private static async Task<int> RunAsync(TimeSpan duration, TimeSpan warmup, int connections, int rounds, bool withTelemetry, LambdaSetup? lambda, CancellationToken cancellationToken)
     {
         string[] keys = ["1KB.txt", "1MB.txt"];
         var objects = keys.ToDictionary(k => k, k => SampleObjects.All[k]);
@@ -56,6 +92,11 @@ public static class GatewayBenchCommand
             await using var floorConnection = await ConnectionMultiplexer.ConnectAsync($"{redis.Endpoint},password={redis.Password}");
             await using var bare = await BareEndpoint.StartAsync(objects, floorConnection.GetDatabase(), cancellationToken);
             using var load = new LoadGenerator(connections);
+            await using var rig = lambda is null ? null : await StartFunctionAsync(lambda, root, keys, cancellationToken);
+            if (rig is not null)
+            {
+                await EnsureLambdaAsync(rig, load, keys, objects, cancellationToken);
+            }
 
             foreach (var key in keys)
             {
@@ -80,7 +121,7 @@ public static class GatewayBenchCommand
             var allMet = true;
             foreach (var key in keys)
             {
-                var runs = new Dictionary<string, List<LoadResult>> { ["bare"] = [], ["gateway"] = [], ["floor"] = [] };
+                var runs = new Dictionary<string, List<LoadResult>> { ["bare"] = [], ["gateway"] = [], ["floor"] = [], ["lambda"] = [] };
                 // The floor is one Redis read per request with nothing around it; only objects up to one read.
                 var withFloor = objects[key].Length <= 64 * 1024;
                 for (var round = 0; round < rounds; round++)
@@ -90,6 +131,13 @@ public static class GatewayBenchCommand
                     if (withFloor)
                     {
                         runs["floor"].Add(await load.RunAsync("floor", new Uri(bare.BaseAddress, $"redis/{key}"), warmup, duration, () => redis.CpuTime, cancellationToken));
+                    }
+
+                    if (rig is not null)
+                    {
+                        // Still through the tunnel (the function re-invoked if its life ended), then measured.
+                        await EnsureLambdaAsync(rig, load, keys, objects, cancellationToken);
+                        runs["lambda"].Add(await load.RunAsync("lambda", new Uri(rig.GatewayAddress, $"objects/{key}"), warmup, duration, () => TimeSpan.Zero, cancellationToken));
                     }
                 }
 
@@ -109,10 +157,27 @@ public static class GatewayBenchCommand
                 allMet &= met;
                 verdicts.Add($"{key}: RPS ratio {rpsRatio:F2} (target ≥ {RpsTarget}), p99 ratio {p99Ratio:F2} (target ≤ {P99Target}) → {(met ? "[green]met[/]" : "[red]not met[/]")}"
                              + (withFloor ? $"; floor (one Redis read, nothing else) / bare RPS {Combine(runs["floor"]).RequestsPerSecond / baseline.RequestsPerSecond:F2}" : ""));
+
+                if (rig is not null)
+                {
+                    var viaLambda = Combine(runs["lambda"]);
+                    table.AddRow(key, "gateway, lambda (tunnel)", viaLambda.Requests.ToString("N0"), viaLambda.Errors.ToString("N0"),
+                        viaLambda.RequestsPerSecond.ToString("N0"), viaLambda.P50Ms.ToString("F3"), viaLambda.P99Ms.ToString("F3"),
+                        viaLambda.ProcessCpuUsPerRequest.ToString("F1"), "–");
+                    var lambdaRatio = viaLambda.RequestsPerSecond / measured.RequestsPerSecond;
+                    var lambdaMet = lambdaRatio >= LambdaRpsTarget && viaLambda.Errors == 0;
+                    allMet &= lambdaMet;
+                    verdicts.Add($"{key}: lambda / redis RPS ratio {lambdaRatio:F2} (target ≥ {LambdaRpsTarget}), p99 {viaLambda.P99Ms:F3} ms vs {measured.P99Ms:F3} ms → {(lambdaMet ? "[green]met[/]" : "[red]not met[/]")}");
+                }
             }
 
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLine($"[grey]{Environment.ProcessorCount} cores shared by the load generator, both servers and redis-server; \"CPU µs/req here\" counts this process (load generator + server under test).[/]");
+            if (rig is not null)
+            {
+                AnsiConsole.MarkupLine("[grey]lambda rows: the gateway program in its own process (no cache node) forwarding through the tunnel to one function process (JIT) that holds the objects in memory; \"CPU µs/req here\" is then the load generator alone.[/]");
+            }
+
             foreach (var verdict in verdicts)
             {
                 AnsiConsole.MarkupLine(verdict);
@@ -125,6 +190,65 @@ public static class GatewayBenchCommand
         finally
         {
             Directory.Delete(root, recursive: true);
+        }
+    }
+
+    /// <summary>The gateway program, the emulator and one function (JIT) invoked with both keys, serving through its tunnel.</summary>
+    private static async Task<FunctionRig> StartFunctionAsync(LambdaSetup lambda, string root, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        AnsiConsole.MarkupLine($"[grey]starting the gateway program (serving through connected functions), the Lambda emulator and the function (dotnet {Markup.Escape(lambda.JitBootstrap)}, TICK {FunctionTick.TotalSeconds:F0} s)…[/]");
+        var rig = await FunctionRig.StartAsync(lambda.Layout, root, new Dictionary<string, string>
+        {
+            ["Emulator__MaxConcurrency"] = "2",
+            [$"Emulator__Functions__{Function}__Command"] = "dotnet",
+            [$"Emulator__Functions__{Function}__Args__0"] = lambda.JitBootstrap,
+            [$"Emulator__Functions__{Function}__Timeout"] = "00:15:00",
+        }, cancellationToken);
+        try
+        {
+            var activation = await rig.ActivateAsync(Function, rig.Payload(keys, FunctionTick), expectCold: true, cancellationToken);
+            AnsiConsole.MarkupLine($"[grey]function serving through its tunnel {activation:F0} ms after the invoke[/]");
+            return rig;
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException or HttpRequestException)
+        {
+            var output = rig.Output;
+            await rig.DisposeAsync();
+            throw new InvalidOperationException($"The function did not come to serve through its tunnel: {e.Message}\n{output}", e);
+        }
+    }
+
+    /// <summary>
+    /// Checks that the gateway program serves every key from the function (<c>Content-Origin: lambda</c>, whole
+    /// bodies); once, re-invokes the function when it no longer does (its life or its 15-minute timeout ended).
+    /// </summary>
+    private static async Task EnsureLambdaAsync(FunctionRig rig, LoadGenerator load, IReadOnlyList<string> keys, Dictionary<string, byte[]> objects, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var notLambda = new List<string>();
+            foreach (var key in keys)
+            {
+                using var probe = await load.ProbeAsync(new Uri(rig.GatewayAddress, $"objects/{key}"), objects[key].Length, cancellationToken);
+                var origin = probe.Headers.TryGetValues("Content-Origin", out var values) ? values.Single() : "(none)";
+                if (origin != "lambda")
+                {
+                    notLambda.Add($"{key} from '{origin}'");
+                }
+            }
+
+            if (notLambda.Count == 0)
+            {
+                return;
+            }
+
+            if (attempt > 0)
+            {
+                throw new InvalidOperationException($"The gateway program served {string.Join(", ", notLambda)}, not through the function.\n{rig.Output}");
+            }
+
+            AnsiConsole.MarkupLine("[grey]the function no longer serves; invoking it again…[/]");
+            await rig.ActivateAsync(Function, rig.Payload(keys, FunctionTick), expectCold: null, cancellationToken);
         }
     }
 
