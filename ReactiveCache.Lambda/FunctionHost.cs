@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 using ReactiveCache.Core.Objects;
@@ -96,16 +95,16 @@ public static class FunctionHost
     }
 
     /// <summary>
-    /// The store of record from the <c>ObjectStore</c> section, built without the reflection-based
-    /// options validation that <c>AddObjectStore()</c> uses (Native AOT).
+    /// The store of record from the <c>ObjectStore</c> section (bound by the configuration source
+    /// generator), checked by the same validator as <c>AddObjectStore()</c>.
     /// </summary>
     private static IObjectStore CreateObjectStore(IConfiguration configuration)
     {
         var options = configuration.GetSection(ObjectStoreOptions.SectionName).Get<ObjectStoreOptions>() ?? new ObjectStoreOptions();
-        var errors = options.Validate(new ValidationContext(options, nameof(ObjectStoreOptions), null, null)).ToList();
-        if (errors.Count > 0)
+        var validation = new ObjectStoreOptionsValidator().Validate(null, options);
+        if (validation.Failed)
         {
-            throw new OptionsValidationException(ObjectStoreOptions.SectionName, typeof(ObjectStoreOptions), errors.Select(e => e.ErrorMessage ?? "invalid"));
+            throw new OptionsValidationException(ObjectStoreOptions.SectionName, typeof(ObjectStoreOptions), validation.Failures);
         }
 
         return options.Kind == ObjectStoreKind.S3

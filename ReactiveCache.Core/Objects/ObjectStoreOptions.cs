@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace ReactiveCache.Core.Objects;
 
 public enum ObjectStoreKind
@@ -12,7 +10,7 @@ public enum ObjectStoreKind
 }
 
 /// <summary>Configuration section <c>ObjectStore</c>.</summary>
-public sealed class ObjectStoreOptions : IValidatableObject
+public sealed class ObjectStoreOptions
 {
     public const string SectionName = "ObjectStore";
 
@@ -33,21 +31,22 @@ public sealed class ObjectStoreOptions : IValidatableObject
     /// <summary>S3: AWS region (e.g. <c>eu-central-1</c>); empty for the SDK's default resolution.</summary>
     public string? Region { get; set; }
 
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    /// <summary>What is wrong with these settings (nothing when valid). Checked at start by <see cref="ObjectStoreOptionsValidator"/>.</summary>
+    public IEnumerable<string> Errors()
     {
         if (Kind == ObjectStoreKind.Folder && string.IsNullOrWhiteSpace(Root))
         {
-            yield return new ValidationResult("ObjectStore:Root is required when ObjectStore:Kind is Folder.", [nameof(Root)]);
+            yield return "ObjectStore:Root is required when ObjectStore:Kind is Folder.";
         }
 
         if (Kind == ObjectStoreKind.S3 && string.IsNullOrWhiteSpace(Bucket))
         {
-            yield return new ValidationResult("ObjectStore:Bucket is required when ObjectStore:Kind is S3.", [nameof(Bucket)]);
+            yield return "ObjectStore:Bucket is required when ObjectStore:Kind is S3.";
         }
 
         if (!string.IsNullOrWhiteSpace(ServiceUrl) && !Uri.TryCreate(ServiceUrl, UriKind.Absolute, out _))
         {
-            yield return new ValidationResult("ObjectStore:ServiceUrl must be an absolute URL.", [nameof(ServiceUrl)]);
+            yield return "ObjectStore:ServiceUrl must be an absolute URL.";
         }
     }
 }

@@ -15,9 +15,9 @@ public static class ObjectStoreRegistration
     /// </summary>
     public static TBuilder AddObjectStore<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        builder.Services.AddSingleton<IValidateOptions<ObjectStoreOptions>, ObjectStoreOptionsValidator>();
         builder.Services.AddOptions<ObjectStoreOptions>()
             .BindConfiguration(ObjectStoreOptions.SectionName)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
 
         builder.Services.AddSingleton<IAmazonS3>(sp => CreateS3Client(sp.GetRequiredService<IOptions<ObjectStoreOptions>>().Value));

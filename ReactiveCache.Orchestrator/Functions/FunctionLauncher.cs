@@ -23,6 +23,12 @@ public sealed class FunctionLauncher(IFunctionInvoker invoker, FunctionTokens to
         activity?.SetTag("object.keys", string.Join(',', keys));
         var invocation = await invoker.InvokeAsync(payload, type, cancellationToken);
         activity?.SetTag("faas.invocation_id", invocation.RequestId);
+        if (invocation.Result is { } result)
+        {
+            // OpenTelemetry's FaaS convention: was this a cold start (a new execution environment)?
+            activity?.SetTag("faas.coldstart", !result.Warm);
+            activity?.SetTag("faas.life_ms", result.LifeMs);
+        }
         if (!invocation.Succeeded)
         {
             activity?.SetStatus(ActivityStatusCode.Error, invocation.FunctionError ?? invocation.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -155,6 +155,12 @@ public sealed class ReactivePolicyTests(AppHostFixture fixture, ITestOutputHelpe
         }
 
         Assert.Equal("Running", (await control.NodeAsync()).State);
+
+        // The dashboard's cache-node resource follows the orchestrator.
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var resource = await fixture.App.ResourceNotifications.WaitForResourceAsync("cache-node",
+            e => e.Snapshot.State?.Text is "Running" or "Draining" or "Stopping", cts.Token);
+        Assert.Equal("CacheNode", resource.Snapshot.ResourceType);
     }
 
     private static void AddIfNew(List<string> states, string state)
