@@ -57,24 +57,24 @@ public static class CacheNodeResourceExtensions
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         string? last = null;
+        string? baseUrl = null;
         while (!token.IsCancellationRequested)
         {
             try
             {
-                if (controlApi.IsAllocated)
+                // The URL once the orchestrator's endpoint is allocated (GetValueAsync waits for it).
+                baseUrl ??= await controlApi.GetValueAsync(token);
+                var status = await http.GetFromJsonAsync<NodeStatus>($"{baseUrl}/node", Json, token);
+                if (status is not null && status.State != last)
                 {
-                    var status = await http.GetFromJsonAsync<NodeStatus>($"{controlApi.Url}/node", Json, token);
-                    if (status is not null && status.State != last)
+                    last = status.State;
+                    await @event.Notifications.PublishUpdateAsync(@event.Resource, s => s with
                     {
-                        last = status.State;
-                        await @event.Notifications.PublishUpdateAsync(@event.Resource, s => s with
-                        {
-                            State = new ResourceStateSnapshot(status.State, Style(status.State)),
-                            StartTimeStamp = status.State == "Running" ? DateTime.UtcNow : s.StartTimeStamp,
-                            Properties = [.. s.Properties.Where(p => p.Name != "endpoint"), new("endpoint", status.Endpoint ?? "")],
-                        });
-                        @event.Logger.LogInformation("Cache node {State} {Endpoint}", status.State, status.Endpoint);
-                    }
+                        State = new ResourceStateSnapshot(status.State, Style(status.State)),
+                        StartTimeStamp = status.State == "Running" ? DateTime.UtcNow : s.StartTimeStamp,
+                        Properties = [.. s.Properties.Where(p => p.Name != "endpoint"), new("endpoint", status.Endpoint ?? "")],
+                    });
+                    @event.Logger.LogInformation("Cache node {State} {Endpoint}", status.State, status.Endpoint);
                 }
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException && !token.IsCancellationRequested)
@@ -89,7 +89,7 @@ public static class CacheNodeResourceExtensions
     private static async Task<ExecuteCommandResult> PostAsync(EndpointReference controlApi, string path, CancellationToken token)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        using var response = await http.PostAsync($"{controlApi.Url}{path}", content: null, token);
+        using var response = await http.PostAsync($"{await controlApi.GetValueAsync(token)}{path}", content: null, token);
         return response.IsSuccessStatusCode
             ? CommandResults.Success()
             : CommandResults.Failure($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(token)}");
