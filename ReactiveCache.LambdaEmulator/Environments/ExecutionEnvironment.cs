@@ -181,23 +181,14 @@ public sealed class ExecutionEnvironment : IDisposable
     /// <summary>Kills the process; a running invocation fails with <paramref name="errorType"/>.</summary>
     public void Kill(string errorType, string reason)
     {
-        PendingInvocation? invocation;
-        lock (_gate)
+        if (!TryDie(out var invocation))
         {
-            if (State == EnvironmentState.Dead)
-            {
-                return;
-            }
-
-            State = EnvironmentState.Dead;
-            invocation = Current;
-            Current = null;
+            return;
         }
 
         _logger.LogInformation("[{Environment}] killing process {Pid}: {Reason}", Id, ProcessId, reason);
         invocation?.TryComplete(InvocationResult.Error(errorType, reason));
-        _coldStart?.SetStatus(ActivityStatusCode.Error, reason);
-        _coldStart?.Dispose();
+        EndColdStart(reason);
         try
         {
             if (_process is { HasExited: false })
@@ -214,23 +205,38 @@ public sealed class ExecutionEnvironment : IDisposable
     private void OnExited()
     {
         var code = _process?.ExitCode;
-        PendingInvocation? invocation;
+        if (!TryDie(out var invocation))
+        {
+            return;
+        }
+
+        _logger.LogWarning("[{Environment}] process {Pid} exited with {Code}", Id, ProcessId, code);
+        EndColdStart("exited before the first next");
+        invocation?.TryComplete(InvocationResult.Error("Runtime.ExitError", $"RequestId: {invocation.RequestId} Error: Runtime exited with error: exit status {code}"));
+    }
+
+    /// <summary>Marks the environment dead (once) and hands back the invocation it was running, if any.</summary>
+    private bool TryDie(out PendingInvocation? invocation)
+    {
         lock (_gate)
         {
+            invocation = null;
             if (State == EnvironmentState.Dead)
             {
-                return;
+                return false;
             }
 
             State = EnvironmentState.Dead;
             invocation = Current;
             Current = null;
+            return true;
         }
+    }
 
-        _logger.LogWarning("[{Environment}] process {Pid} exited with {Code}", Id, ProcessId, code);
-        _coldStart?.SetStatus(ActivityStatusCode.Error, "exited before the first next");
+    private void EndColdStart(string reason)
+    {
+        _coldStart?.SetStatus(ActivityStatusCode.Error, reason);
         _coldStart?.Dispose();
-        invocation?.TryComplete(InvocationResult.Error("Runtime.ExitError", $"RequestId: {invocation.RequestId} Error: Runtime exited with error: exit status {code}"));
     }
 
     private void Log(string? line)
