@@ -21,7 +21,7 @@ public sealed class DefaultPolicy : ICachePolicy
 {
     private readonly TimeProvider _time;
     private readonly Dictionary<string, DefaultObject> _objects = new(StringComparer.Ordinal);
-    private readonly PriorityQueue<DefaultObject, DateTimeOffset> _leaves = new();
+    private readonly DueQueue<DefaultObject> _leaves = new();
     private readonly List<DefaultObject> _waiting = [];
     private int _onNode;
 
@@ -41,23 +41,7 @@ public sealed class DefaultPolicy : ICachePolicy
 
     public IReadOnlyCollection<string> Keys => _objects.Keys;
 
-    public DateTimeOffset? NextDueAt
-    {
-        get
-        {
-            while (_leaves.TryPeek(out var o, out var due))
-            {
-                if (o.State == ObjectState.RedisRunning && o.QueuedAt == due)
-                {
-                    return due;
-                }
-
-                _leaves.Dequeue();
-            }
-
-            return null;
-        }
-    }
+    public DateTimeOffset? NextDueAt => _leaves.NextDue(static (o, due) => o.State == ObjectState.RedisRunning && o.QueuedAt == due);
 
     /// <summary>The full state of one key, or null when it was never seen.</summary>
     public DefaultObject? Find(string key) => _objects.GetValueOrDefault(key);
@@ -120,14 +104,9 @@ public sealed class DefaultPolicy : ICachePolicy
     public void OnDue(List<PolicyCommand> commands)
     {
         var now = _time.GetUtcNow();
-        while (_leaves.TryPeek(out var o, out var due) && due <= now)
+        // Every entry still queued for its object is taken (and cleared), whatever the object's state now.
+        while (_leaves.TryTakeDue(now, static (o, due) => o.QueuedAt == due, out var o, out _))
         {
-            _leaves.Dequeue();
-            if (o.QueuedAt != due)
-            {
-                continue;
-            }
-
             o.QueuedAt = null;
             if (o.State != ObjectState.RedisRunning || o.LeaveAt is not { } leaveAt)
             {
@@ -286,6 +265,6 @@ public sealed class DefaultPolicy : ICachePolicy
     private void Enqueue(DefaultObject o, DateTimeOffset due)
     {
         o.QueuedAt = due;
-        _leaves.Enqueue(o, due);
+        _leaves.Schedule(o, due);
     }
 }

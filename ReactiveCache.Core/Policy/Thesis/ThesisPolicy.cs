@@ -20,7 +20,7 @@ public sealed class ThesisPolicy : ICachePolicy
 {
     private readonly TimeProvider _time;
     private readonly Dictionary<string, ThesisObject> _objects = new(StringComparer.Ordinal);
-    private readonly PriorityQueue<ThesisObject, DateTimeOffset> _checks = new();
+    private readonly DueQueue<ThesisObject> _checks = new();
     private readonly List<ThesisObject> _waitingForNode = [];
     private readonly List<ThesisObject> _waitingForStop = [];
     private int _onNode;
@@ -46,23 +46,10 @@ public sealed class ThesisPolicy : ICachePolicy
 
     public IReadOnlyCollection<string> Keys => _objects.Keys;
 
-    public DateTimeOffset? NextDueAt
-    {
-        get
-        {
-            while (_checks.TryPeek(out var o, out var due))
-            {
-                if (o.State == ObjectState.RedisRunning && o.NextCheckAt == due)
-                {
-                    return due;
-                }
+    public DateTimeOffset? NextDueAt => _checks.NextDue(CheckStands);
 
-                _checks.Dequeue();
-            }
-
-            return null;
-        }
-    }
+    /// <summary>A node check stands while the object is on the node and still expects it at that time.</summary>
+    private static bool CheckStands(ThesisObject o, DateTimeOffset due) => o.State == ObjectState.RedisRunning && o.NextCheckAt == due;
 
     public ObjectState StateOf(string key) => _objects.TryGetValue(key, out var o) ? o.State : ObjectState.S3;
 
@@ -99,14 +86,8 @@ public sealed class ThesisPolicy : ICachePolicy
     public void OnDue(List<PolicyCommand> commands)
     {
         var now = _time.GetUtcNow();
-        while (_checks.TryPeek(out var o, out var due) && due <= now)
+        while (_checks.TryTakeDue(now, CheckStands, out var o, out var due))
         {
-            _checks.Dequeue();
-            if (o.State != ObjectState.RedisRunning || o.NextCheckAt != due)
-            {
-                continue;
-            }
-
             // state.go checkRedisUtilization: now − oldest of the last 5 > redisUtilization → stop.
             if (now - o.Timestamps.Oldest > Parameters.RedisUtilization)
             {
@@ -115,7 +96,7 @@ public sealed class ThesisPolicy : ICachePolicy
             else
             {
                 o.NextCheckAt = due + Parameters.RedisCheckInterval;
-                _checks.Enqueue(o, o.NextCheckAt.Value);
+                _checks.Schedule(o, o.NextCheckAt.Value);
             }
         }
     }
@@ -266,7 +247,7 @@ public sealed class ThesisPolicy : ICachePolicy
         o.State = ObjectState.RedisRunning;
         _onNode++;
         o.NextCheckAt = _time.GetUtcNow() + Parameters.RedisCheckInterval;
-        _checks.Enqueue(o, o.NextCheckAt.Value);
+        _checks.Schedule(o, o.NextCheckAt.Value);
     }
 
     // state.go checkRedisUtilization → redisControl.StopRedis: remove the route, drain, stop.
