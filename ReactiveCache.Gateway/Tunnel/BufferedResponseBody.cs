@@ -1,18 +1,26 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
 namespace ReactiveCache.Gateway.Tunnel;
 
 /// <summary>
 /// Holds a tunnelled response body back until it is complete (up to a limit), so that a function that
 /// dies mid-body is still a failure "before the first response byte" and the request falls back to S3
 /// (the thesis's Lambda also answered with one whole message). Past the limit it starts the response and
-/// streams the rest. Written by hand: ASP.NET Core's response buffering middleware has no size switch-over
-/// and cannot be applied to one forwarded call.
+/// streams the rest. The held bytes sit in an unflushed <see cref="Pipe"/>: pooled segments, no copy on
+/// growth, returned to the pool when the body is sent or dropped. Written by hand: ASP.NET Core's response
+/// buffering middleware has no size switch-over and cannot be applied to one forwarded call.
 /// </summary>
 internal sealed class BufferedResponseBody(Stream response, int limit) : Stream
 {
-    private MemoryStream? _buffer = new();
+    /// <summary>Segments as large as the forwarder's copy buffer: a 1 MB body is 16 of them.</summary>
+    private static readonly PipeOptions HoldOptions = new(
+        pauseWriterThreshold: 0, resumeWriterThreshold: 0, minimumSegmentSize: 64 * 1024, useSynchronizationContext: false);
+
+    private Pipe? _held = new(HoldOptions);
 
     /// <summary>The limit was passed: bytes already went to the client.</summary>
-    public bool Spilled => _buffer is null;
+    public bool Spilled => _held is null;
 
     public override bool CanRead => false;
     public override bool CanSeek => false;
@@ -28,9 +36,9 @@ internal sealed class BufferedResponseBody(Stream response, int limit) : Stream
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
-        if (_buffer is not null && _buffer.Length + data.Length <= limit)
+        if (_held is { } held && held.Writer.UnflushedBytes + data.Length <= limit)
         {
-            _buffer.Write(data.Span);
+            held.Writer.Write(data.Span);
             return;
         }
 
@@ -38,23 +46,56 @@ internal sealed class BufferedResponseBody(Stream response, int limit) : Stream
         await response.WriteAsync(data, cancellationToken);
     }
 
-    /// <summary>Flushes only once streaming: while buffering, a flush would start the response.</summary>
+    /// <summary>Flushes only once streaming: while holding back, a flush would start the response.</summary>
     public override Task FlushAsync(CancellationToken cancellationToken) =>
-        _buffer is null ? response.FlushAsync(cancellationToken) : Task.CompletedTask;
+        _held is null ? response.FlushAsync(cancellationToken) : Task.CompletedTask;
 
     public override void Flush() => FlushAsync(CancellationToken.None).GetAwaiter().GetResult();
 
     /// <summary>The whole body arrived: send what was held back.</summary>
     public Task CompleteAsync(CancellationToken cancellationToken) => SpillAsync(cancellationToken);
 
+    /// <summary>Drops what was held back (the request falls back): the segments go back to the pool.</summary>
+    public void Discard()
+    {
+        if (Interlocked.Exchange(ref _held, null) is { } held)
+        {
+            held.Writer.Complete();
+            held.Reader.Complete();
+        }
+    }
+
     private async Task SpillAsync(CancellationToken cancellationToken)
     {
-        var buffer = _buffer;
-        _buffer = null;
-        if (buffer is { Length: > 0 })
+        if (Interlocked.Exchange(ref _held, null) is not { } held)
         {
-            await response.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), cancellationToken);
+            return;
         }
+
+        try
+        {
+            if (held.Writer.UnflushedBytes > 0)
+            {
+                await held.Writer.FlushAsync(cancellationToken);
+                held.Writer.Complete();
+                await held.Reader.CopyToAsync(response, cancellationToken);
+            }
+        }
+        finally
+        {
+            held.Writer.Complete();
+            held.Reader.Complete();
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Discard();
+        }
+
+        base.Dispose(disposing);
     }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();

@@ -80,7 +80,7 @@ internal sealed class LambdaTunnelLayer : ILambdaLayer, IDisposable
         activity?.SetTag("faas.invocation_id", tunnel.InvocationId);
         // The body is held back until complete (up to a limit): a tunnel that breaks mid-body still falls back.
         var bodyFeature = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
-        var buffered = new BufferedResponseBody(bodyFeature.Stream, _maxBufferedBytes);
+        using var buffered = new BufferedResponseBody(bodyFeature.Stream, _maxBufferedBytes);
         context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(buffered));
         var (abort, restoreAbort) = DeferredAbort.Install(context);
         ForwarderError error;

@@ -15,11 +15,6 @@ public static class TunnelEndpoints
     public static WebApplication MapLambdaTunnel(this WebApplication app)
     {
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
-        if (app.Services.GetRequiredService<IOptions<TunnelOptions>>().Value.ServeObjectsThroughLambda)
-        {
-            app.UseMiddleware<LambdaFirstMiddleware>();
-        }
-
         var tunnel = app.MapGroup("").WithTags("Tunnel").ExcludeFromDescription();
         tunnel.MapGet(TunnelProtocol.ConnectPath, ConnectAsync);
         tunnel.MapDelete($"{TunnelProtocol.InvocationsPath}/{{invocationId}}", GoodbyeAsync);

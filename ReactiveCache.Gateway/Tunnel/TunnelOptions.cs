@@ -29,13 +29,6 @@ public sealed class TunnelOptions : IValidatableObject
     /// </summary>
     public int MaxBufferedBytes { get; set; } = 8 * 1024 * 1024;
 
-    /// <summary>
-    /// Off by default (the route table decides). On: serve <c>/objects/{key}</c> through the Lambda layer
-    /// whenever a function holding the key is connected, else fall through to the normal chain. For runs
-    /// that invoke functions by hand without an orchestrator (<c>bench startup</c>, the AppHost smoke test).
-    /// </summary>
-    public bool ServeObjectsThroughLambda { get; set; }
-
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Secret is not null && Secret.Length < TunnelToken.MinimumSecretLength)

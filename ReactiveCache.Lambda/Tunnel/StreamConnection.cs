@@ -26,7 +26,7 @@ internal sealed class StreamConnection : ConnectionContext, IConnectionLifetimeF
         _abortTransport = abortTransport;
         _onDisposed = onDisposed;
         _input = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
-        _output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+        _output = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
         Transport = new DuplexPipe(_input, _output);
         ConnectionClosed = _closed.Token;
         Features.Set<IConnectionLifetimeFeature>(this);

@@ -1,20 +1,21 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using ReactiveCache.Core.Functions;
 using ReactiveCache.Core.Tunnel;
 
 namespace ReactiveCache.Tests.Function;
 
-/// <summary>The local run (AppHost) has the function: the emulator runs it, it tunnels into the gateway and opens its control stream.</summary>
+/// <summary>
+/// The local run (AppHost) has the function: a key pinned to the Lambda layer makes the orchestrator invoke
+/// it through the emulator; it tunnels into the gateway, which then serves the key through it.
+/// </summary>
 public sealed class AppHostFunctionTests
 {
     [Fact]
-    public async Task In_the_local_run_an_invoked_function_serves_through_the_gateway_and_reaches_the_orchestrator()
+    public async Task In_the_local_run_a_key_pinned_to_lambda_is_served_by_the_invoked_function_through_the_gateway()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ReactiveCache_AppHost>(cts.Token);
@@ -23,11 +24,6 @@ public sealed class AppHostFunctionTests
             // Nothing listens for OTLP in tests; exporting would only slow shutdown (PLATFORM.md).
             builder.CreateResourceBuilder(project).WithEnvironment("OTEL_SDK_DISABLED", "true");
         }
-
-        // This test invokes the function itself, without the policy engine routing the key to the Lambda
-        // layer: the gateway's switch sends GETs of keys a connected function holds through that layer.
-        builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(p => p.Name == "gateway"))
-            .WithEnvironment("Tunnel__ServeObjectsThroughLambda", "true");
 
         await using var app = await builder.BuildAsync(cts.Token);
         await app.StartAsync(cts.Token);
@@ -40,19 +36,13 @@ public sealed class AppHostFunctionTests
         var secret = await app.Services.GetRequiredService<DistributedApplicationModel>().Resources
             .OfType<ParameterResource>().Single(p => p.Name == "tunnel-secret").GetValueAsync(cts.Token);
         const string key = "100B.txt";
-        var payload = new FunctionPayload([key], 2,
-            new Uri(app.GetEndpoint("gateway", "http"), TunnelProtocol.ConnectPath).ToString(),
-            app.GetEndpoint("orchestrator", "control").ToString(),
-            TunnelToken.Mint(Encoding.UTF8.GetBytes(secret!), [key], DateTimeOffset.UtcNow.AddMinutes(5)));
+        var token = TunnelToken.Mint(Encoding.UTF8.GetBytes(secret!), [key], DateTimeOffset.UtcNow.AddMinutes(5));
 
-        using var emulator = app.CreateHttpClient("lambda-emulator", "http");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/2015-03-31/functions/reactive-cache-function/invocations")
-        {
-            Content = JsonContent.Create(payload, FunctionJsonContext.Default.FunctionPayload),
-        };
-        request.Headers.Add("X-Amz-Invocation-Type", "Event");
-        using var invoked = await emulator.SendAsync(request, cts.Token);
-        Assert.Equal(HttpStatusCode.Accepted, invoked.StatusCode);
+        // The key pinned to the Lambda layer: the orchestrator invokes the function through the emulator
+        // (payload with its tunnel URL, control address and token) and routes the key once it connects.
+        using var orchestrator = app.CreateHttpClient("orchestrator", "http");
+        using var pinned = await orchestrator.PutAsync($"/routes/{key}?layer=lambda", null, cts.Token);
+        Assert.Equal(HttpStatusCode.Accepted, pinned.StatusCode);
 
         using var gateway = app.CreateHttpClient("gateway", "http");
         string? origin = null;
@@ -69,7 +59,7 @@ public sealed class AppHostFunctionTests
         // function is given: a stream opened with a valid token stays open, waiting for commands.
         using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(app.GetEndpoint("orchestrator", "control"));
         var control = new ReactiveCache.Core.Protos.Function.FunctionControl.FunctionControlClient(channel);
-        var probe = new ReactiveCache.Core.Protos.Function.ControlRequest { InvocationId = "probe", Token = payload.Token };
+        var probe = new ReactiveCache.Core.Protos.Function.ControlRequest { InvocationId = "probe", Token = token };
         probe.Keys.Add(key);
         using var call = control.Control(probe, cancellationToken: cts.Token);
         using var quiet = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);

@@ -2,25 +2,31 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using HttpResults = Microsoft.AspNetCore.Http.Results;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ReactiveCache.Core.Caching;
 using StackExchange.Redis;
+using Yarp.ReverseProxy.Forwarder;
+using HttpResults = Microsoft.AspNetCore.Http.Results;
 
 namespace ReactiveCache.Cli.Commands.Bench;
 
 /// <summary>
 /// The baseline: bare Kestrel answering <c>GET /objects/{key}</c> with the same bytes from memory. Beside it,
-/// <c>GET /redis/{key}</c> answers with the bytes of ONE Redis read (a GETRANGE of the entry, nothing else):
-/// the floor any Redis-backed answer pays on the same machine, to tell the gateway's own cost from the hop's.
+/// two floors, each the baseline plus one hop and nothing else, to tell the gateway's own cost from the hop's:
+/// <c>GET /redis/{key}</c> answers with the bytes of ONE Redis read (a GETRANGE of the whole entry), what any
+/// Redis-backed answer pays on the same machine; <c>GET /proxy/{key}</c> forwards to <c>/objects/{key}</c> of
+/// this same endpoint over loopback with YARP, what any forwarded answer (the Lambda path's tunnel) pays.
 /// </summary>
 public sealed class BareEndpoint : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly HttpMessageInvoker _proxyClient;
 
-    private BareEndpoint(WebApplication app, int port)
+    private BareEndpoint(WebApplication app, HttpMessageInvoker proxyClient, int port)
     {
         _app = app;
+        _proxyClient = proxyClient;
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
     }
 
@@ -29,26 +35,48 @@ public sealed class BareEndpoint : IAsyncDisposable
     public static async Task<BareEndpoint> StartAsync(IReadOnlyDictionary<string, byte[]> objects, IDatabase redis, CancellationToken cancellationToken)
     {
         var port = BenchPorts.Free();
+        var self = $"http://127.0.0.1:{port}/";
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        builder.Services.AddHttpForwarder();
         var app = builder.Build();
+        // As the gateway's tunnel client is set up (LambdaTunnelLayer), minus the tunnel.
+        var proxyClient = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+        });
+
         app.MapGet("/objects/{**key}", (string key) =>
             objects.TryGetValue(key, out var body) ? HttpResults.Bytes(body, "text/plain") : HttpResults.NotFound());
         app.MapGet("/redis/{**key}", async (string key) =>
         {
-            var entry = (ReadOnlyMemory<byte>)await redis.StringGetRangeAsync(CacheEntryLayout.EntryKey(key), 0, CacheEntryLayout.MaxHeaderBytes + (64 * 1024) - 1);
+            if (!objects.TryGetValue(key, out var body))
+            {
+                return HttpResults.NotFound();
+            }
+
+            var entry = (ReadOnlyMemory<byte>)await redis.StringGetRangeAsync(CacheEntryLayout.EntryKey(key), 0, CacheEntryLayout.MaxHeaderBytes + body.Length - 1);
             return CacheEntryLayout.TryReadHeader(key, entry.Span, out _, out var headerLength)
                 ? HttpResults.Bytes(entry[headerLength..], "text/plain")
                 : HttpResults.NotFound();
         });
+        app.MapGet("/proxy/{**key}", async (HttpContext context, string key, IHttpForwarder forwarder) =>
+        {
+            context.Request.Path = $"/objects/{key}";
+            await forwarder.SendAsync(context, self, proxyClient, ForwarderRequestConfig.Empty, HttpTransformer.Empty);
+        });
         await app.StartAsync(cancellationToken);
-        return new BareEndpoint(app, port);
+        return new BareEndpoint(app, proxyClient, port);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _proxyClient.Dispose();
     }
 }

@@ -9,92 +9,69 @@ using ReactiveCache.Core.Tunnel;
 namespace ReactiveCache.Cli.Commands.Bench;
 
 /// <summary>
-/// The real gateway (serving objects through a connected function first, <c>Tunnel:ServeObjectsThroughLambda</c>)
-/// and the Lambda emulator, as built programs on loopback ports, with no orchestrator: functions are invoked
-/// by hand with a token this rig mints. Used by <c>bench startup</c> and <c>bench gateway</c>; disposing
-/// stops both processes (and the function processes the emulator started).
+/// The Lambda emulator, as the built program on a loopback port, running functions that tunnel into a
+/// gateway the bench hosts (<see cref="InProcessGateway"/>, its routes set by the bench); no orchestrator:
+/// functions are invoked by hand with a token minted with the gateway's secret. Used by <c>bench startup</c>
+/// and <c>bench gateway</c>; disposing stops the emulator and the function processes it started.
 /// </summary>
 internal sealed class FunctionRig : IAsyncDisposable
 {
     /// <summary>How long an activation or an environment's return may take.</summary>
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
 
-    private readonly byte[] _secret;
-    private readonly string _tunnelUrl;
+    private readonly InProcessGateway _gateway;
 
-    private FunctionRig(LocalProcess gateway, LocalProcess emulator, int gatewayPort, int emulatorPort, byte[] secret)
+    private FunctionRig(InProcessGateway gateway, LocalProcess emulator, int emulatorPort)
     {
-        Gateway = gateway;
+        _gateway = gateway;
         Emulator = emulator;
-        _secret = secret;
-        GatewayAddress = new Uri($"http://127.0.0.1:{gatewayPort}/");
-        _tunnelUrl = $"http://127.0.0.1:{gatewayPort}{TunnelProtocol.ConnectPath}";
-        GatewayClient = new HttpClient { BaseAddress = GatewayAddress, Timeout = TimeSpan.FromSeconds(10) };
+        GatewayClient = new HttpClient { BaseAddress = gateway.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
         EmulatorClient = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{emulatorPort}"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    public LocalProcess Gateway { get; }
-
     public LocalProcess Emulator { get; }
 
-    public Uri GatewayAddress { get; }
+    public Uri GatewayAddress => _gateway.BaseAddress;
 
     public HttpClient GatewayClient { get; }
 
     public HttpClient EmulatorClient { get; }
 
-    /// <summary>Both processes' output, for a failed run's message.</summary>
-    public string Output => $"--- emulator ---\n{Emulator.Output}\n--- gateway ---\n{Gateway.Output}";
+    /// <summary>The emulator's output (with the functions' lines), for a failed run's message.</summary>
+    public string Output => $"--- emulator ---\n{Emulator.Output}";
 
     /// <summary>
-    /// Starts the gateway and the emulator with the folder object store at <paramref name="objectsRoot"/>;
-    /// <paramref name="emulatorSettings"/> adds the functions (<c>Emulator__Functions__…</c>) and limits.
+    /// Starts the emulator with the folder object store at <paramref name="objectsRoot"/>, its functions
+    /// dialling <paramref name="gateway"/>; <paramref name="emulatorSettings"/> adds the functions
+    /// (<c>Emulator__Functions__…</c>) and limits.
     /// </summary>
-    public static async Task<FunctionRig> StartAsync(RepoLayout layout, string objectsRoot, IReadOnlyDictionary<string, string> emulatorSettings, CancellationToken cancellationToken)
+    public static async Task<FunctionRig> StartAsync(RepoLayout layout, string objectsRoot, InProcessGateway gateway,
+        IReadOnlyDictionary<string, string> emulatorSettings, CancellationToken cancellationToken)
     {
-        var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
-        var common = new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["ObjectStore__Kind"] = "Folder",
             ["ObjectStore__Root"] = objectsRoot,
             ["OTEL_SDK_DISABLED"] = "true",
             ["Logging__LogLevel__Default"] = "Warning",
-        };
-        var emulatorEnvironment = new Dictionary<string, string>(common)
-        {
             // The environments' lines (the function's own output) are what explains a failed run.
             ["Logging__LogLevel__ReactiveCache.LambdaEmulator"] = "Information",
             ["Logging__LogLevel__ReactiveCache.Lambda"] = "Information",
         };
         foreach (var (name, value) in emulatorSettings)
         {
-            emulatorEnvironment[name] = value;
+            environment[name] = value;
         }
 
-        var gatewayDll = layout.Dll("ReactiveCache.Gateway");
-        var emulatorDll = layout.Dll("ReactiveCache.LambdaEmulator");
-        var gatewayPort = LocalProcess.FreePort();
         var emulatorPort = LocalProcess.FreePort();
-        var gateway = await LocalProcess.StartDotnetAsync(gatewayDll, gatewayPort,
-            new Dictionary<string, string>(common) { ["Tunnel__Secret"] = secret, ["Tunnel__ServeObjectsThroughLambda"] = "true" }, cancellationToken);
-        LocalProcess emulator;
-        try
-        {
-            emulator = await LocalProcess.StartDotnetAsync(emulatorDll, emulatorPort, emulatorEnvironment, cancellationToken);
-        }
-        catch
-        {
-            await gateway.DisposeAsync();
-            throw;
-        }
-
-        return new FunctionRig(gateway, emulator, gatewayPort, emulatorPort, Encoding.UTF8.GetBytes(secret));
+        var emulator = await LocalProcess.StartDotnetAsync(layout.Dll("ReactiveCache.LambdaEmulator"), emulatorPort, environment, cancellationToken);
+        return new FunctionRig(gateway, emulator, emulatorPort);
     }
 
     /// <summary>The payload the orchestrator would send: these keys, this TICK, this gateway's tunnel, a token valid for an hour.</summary>
     public FunctionPayload Payload(IReadOnlyList<string> keys, TimeSpan tick) =>
-        new(keys, tick.TotalSeconds, _tunnelUrl, null,
-            TunnelToken.Mint(_secret, keys, DateTimeOffset.UtcNow.AddHours(1)));
+        new(keys, tick.TotalSeconds, _gateway.TunnelUrl.ToString(), null,
+            TunnelToken.Mint(_gateway.TunnelSecret, keys, DateTimeOffset.UtcNow.AddHours(1)));
 
     /// <summary>
     /// Invokes <paramref name="function"/> (<c>Event</c>) and polls the gateway until a GET of the payload's
@@ -156,8 +133,7 @@ internal sealed class FunctionRig : IAsyncDisposable
     {
         GatewayClient.Dispose();
         EmulatorClient.Dispose();
-        // The emulator first: it takes the function processes with it (killed as its process tree).
+        // The emulator takes the function processes with it (killed as its process tree).
         await Emulator.DisposeAsync();
-        await Gateway.DisposeAsync();
     }
 }

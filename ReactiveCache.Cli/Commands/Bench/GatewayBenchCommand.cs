@@ -12,9 +12,10 @@ namespace ReactiveCache.Cli.Commands.Bench;
 /// <c>reactive-cache bench gateway</c>: the gateway's Redis-hit path against a bare Kestrel endpoint serving
 /// the same bytes from memory, same load generator, same run, 1 KB and 1 MB objects. Starts redis-server,
 /// the gateway (in process) and the bare endpoint itself, on loopback; stops them at the end.
-/// Beside them, the Lambda path: the gateway program serving the same objects from a function (JIT build)
-/// through its tunnel (<see cref="FunctionRig"/>: gateway process, Lambda emulator, one invoked function
-/// holding both keys), measured in the same rounds against the Redis path.
+/// Beside them, the Lambda path: the same gateway with the keys routed to the Lambda layer, served by a
+/// function (JIT build) through its tunnel (<see cref="FunctionRig"/>: Lambda emulator, one invoked
+/// function holding both keys), measured in the same rounds against the Redis path. Two floors tell the
+/// gateway's own cost from the hop's: bare Kestrel plus one Redis read, and bare Kestrel behind one YARP hop.
 /// </summary>
 public static class GatewayBenchCommand
 {
@@ -33,13 +34,18 @@ public static class GatewayBenchCommand
         var connections = new Option<int>("--connections") { Description = "Concurrent connections (closed loop).", DefaultValueFactory = _ => 16 };
         var rounds = new Option<int>("--rounds") { Description = "Rounds, alternating targets, summed per target.", DefaultValueFactory = _ => 2 };
         var telemetry = new Option<bool>("--telemetry") { Description = "Run the gateway with the service defaults (OpenTelemetry instrumentation, no exporter)." };
-        var noLambda = new Option<bool>("--no-lambda") { Description = "Leave out the Lambda path (which needs the built gateway, emulator and function of a checkout)." };
-        var jit = new Option<string?>("--jit") { Description = "The function's JIT bootstrap.dll (default: the Release, else Debug, build)." };
+        var noLambda = new Option<bool>("--no-lambda") { Description = "Leave out the Lambda path (which needs the built emulator and function of a checkout)." };
+        var function = new Option<string?>("--function")
+        {
+            Description = "The function to serve through: 'aot' (default; the Native AOT bootstrap, as deployed, published into "
+                          + "artifacts/lambda-aot when missing), 'jit' (the Release, else Debug, build of bootstrap.dll run with dotnet), "
+                          + "or a path to either.",
+        };
         var repo = new Option<string?>("--repo") { Description = "The repository root, for the Lambda path's programs (default: found above the current directory)." };
 
         var command = new Command("gateway", "Redis-hit path of the gateway vs a bare Kestrel endpoint, and its Lambda path vs the Redis path (RPS, p50, p99, ratios).")
         {
-            duration, warmup, connections, rounds, telemetry, noLambda, jit, repo,
+            duration, warmup, connections, rounds, telemetry, noLambda, function, repo,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -49,10 +55,22 @@ public static class GatewayBenchCommand
                 try
                 {
                     var layout = RepoLayout.Find(parse.GetValue(repo));
-                    lambda = new LambdaSetup(layout, parse.GetValue(jit) ?? layout.Dll("ReactiveCache.Lambda", "bootstrap"));
                     // Checked now rather than after the Redis part has started.
-                    _ = layout.Dll("ReactiveCache.Gateway");
                     _ = layout.Dll("ReactiveCache.LambdaEmulator");
+                    var choice = parse.GetValue(function) ?? "aot";
+                    if (choice == "aot" && !File.Exists(layout.AotBootstrap) && !await layout.PublishAotAsync(cancellationToken))
+                    {
+                        await Console.Error.WriteLineAsync("Publishing the function with Native AOT failed (see above); --function jit runs the JIT build instead.");
+                        return 2;
+                    }
+
+                    var bootstrap = choice switch
+                    {
+                        "aot" => layout.AotBootstrap,
+                        "jit" => layout.Dll("ReactiveCache.Lambda", "bootstrap"),
+                        _ => File.Exists(choice) ? Path.GetFullPath(choice) : throw new InvalidOperationException($"No function at {choice}."),
+                    };
+                    lambda = new LambdaSetup(layout, bootstrap);
                 }
                 catch (InvalidOperationException e)
                 {
@@ -74,7 +92,12 @@ public static class GatewayBenchCommand
     }
 
     /// <summary>Where the Lambda path's programs are.</summary>
-    private sealed record LambdaSetup(RepoLayout Layout, string JitBootstrap);
+    private sealed record LambdaSetup(RepoLayout Layout, string Bootstrap)
+    {
+        public bool IsJit => Bootstrap.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+
+        public string Describe => IsJit ? $"JIT: dotnet {Bootstrap}" : $"Native AOT: {Bootstrap}";
+    }
 
     private static async Task<int> RunAsync(TimeSpan duration, TimeSpan warmup, int connections, int rounds, bool withTelemetry, LambdaSetup? lambda, CancellationToken cancellationToken)
     {
@@ -87,15 +110,16 @@ public static class GatewayBenchCommand
             AnsiConsole.MarkupLine($"[grey]starting redis-server, the gateway (in process{(withTelemetry ? ", with telemetry" : "")}) and the bare endpoint on loopback…[/]");
             await using var redis = await BenchRedisServer.StartAsync(cancellationToken);
             await LoadAsync(redis, root, keys);
-            await using var gateway = await InProcessGateway.StartAsync(root, redis.Endpoint, redis.Password,
-                keys.ToDictionary(k => k, _ => CacheLayer.Redis), withTelemetry, cancellationToken);
+            await using var gateway = await InProcessGateway.StartAsync(root, (redis.Endpoint, redis.Password), withTelemetry, cancellationToken);
+            gateway.Route(keys, CacheLayer.Redis);
             await using var floorConnection = await ConnectionMultiplexer.ConnectAsync($"{redis.Endpoint},password={redis.Password}");
             await using var bare = await BareEndpoint.StartAsync(objects, floorConnection.GetDatabase(), cancellationToken);
             using var load = new LoadGenerator(connections);
-            await using var rig = lambda is null ? null : await StartFunctionAsync(lambda, root, keys, cancellationToken);
+            await using var rig = lambda is null ? null : await StartFunctionAsync(lambda, root, gateway, keys, cancellationToken);
             if (rig is not null)
             {
-                await EnsureLambdaAsync(rig, load, keys, objects, cancellationToken);
+                await EnsureLambdaAsync(rig, gateway, load, keys, objects, cancellationToken);
+                gateway.Route(keys, CacheLayer.Redis);
             }
 
             foreach (var key in keys)
@@ -121,32 +145,30 @@ public static class GatewayBenchCommand
             var allMet = true;
             foreach (var key in keys)
             {
-                var runs = new Dictionary<string, List<LoadResult>> { ["bare"] = [], ["gateway"] = [], ["floor"] = [], ["lambda"] = [] };
-                // The floor is one Redis read per request with nothing around it; only objects up to one read.
-                var withFloor = objects[key].Length <= 64 * 1024;
+                var runs = new Dictionary<string, List<LoadResult>> { ["bare"] = [], ["gateway"] = [], ["floor"] = [], ["proxy"] = [], ["lambda"] = [] };
                 for (var round = 0; round < rounds; round++)
                 {
                     runs["bare"].Add(await load.RunAsync("bare", new Uri(bare.BaseAddress, $"objects/{key}"), warmup, duration, () => redis.CpuTime, cancellationToken));
+                    gateway.Route(keys, CacheLayer.Redis);
                     runs["gateway"].Add(await load.RunAsync("gateway", new Uri(gateway.BaseAddress, $"objects/{key}"), warmup, duration, () => redis.CpuTime, cancellationToken));
-                    if (withFloor)
-                    {
-                        runs["floor"].Add(await load.RunAsync("floor", new Uri(bare.BaseAddress, $"redis/{key}"), warmup, duration, () => redis.CpuTime, cancellationToken));
-                    }
+                    runs["proxy"].Add(await load.RunAsync("proxy", new Uri(bare.BaseAddress, $"proxy/{key}"), warmup, duration, () => redis.CpuTime, cancellationToken));
+                    runs["floor"].Add(await load.RunAsync("floor", new Uri(bare.BaseAddress, $"redis/{key}"), warmup, duration, () => redis.CpuTime, cancellationToken));
 
                     if (rig is not null)
                     {
-                        // Still through the tunnel (the function re-invoked if its life ended), then measured.
-                        await EnsureLambdaAsync(rig, load, keys, objects, cancellationToken);
-                        runs["lambda"].Add(await load.RunAsync("lambda", new Uri(rig.GatewayAddress, $"objects/{key}"), warmup, duration, () => TimeSpan.Zero, cancellationToken));
+                        // The same gateway, the keys routed to the Lambda layer: still through the tunnel (the
+                        // function re-invoked if its life ended), then measured.
+                        await EnsureLambdaAsync(rig, gateway, load, keys, objects, cancellationToken);
+                        runs["lambda"].Add(await load.RunAsync("lambda", new Uri(gateway.BaseAddress, $"objects/{key}"), warmup, duration, () => TimeSpan.Zero, cancellationToken));
                     }
                 }
 
                 var baseline = Combine(runs["bare"]);
                 var measured = Combine(runs["gateway"]);
-                var rows = withFloor ? new[] { baseline, measured, Combine(runs["floor"]) } : [baseline, measured];
+                var rows = new[] { baseline, measured, Combine(runs["floor"]), Combine(runs["proxy"]) };
                 foreach (var result in rows)
                 {
-                    table.AddRow(key, result.Target switch { "bare" => "bare Kestrel", "gateway" => "gateway, redis hit", _ => "bare + 1 GETRANGE (floor)" }, result.Requests.ToString("N0"), result.Errors.ToString("N0"),
+                    table.AddRow(key, result.Target switch { "bare" => "bare Kestrel", "gateway" => "gateway, redis hit", "proxy" => "bare + 1 YARP hop (floor)", _ => "bare + 1 Redis read (floor)" }, result.Requests.ToString("N0"), result.Errors.ToString("N0"),
                         result.RequestsPerSecond.ToString("N0"), result.P50Ms.ToString("F3"), result.P99Ms.ToString("F3"),
                         result.ProcessCpuUsPerRequest.ToString("F1"), result.NodeCpuUsPerRequest.ToString("F1"));
                 }
@@ -156,7 +178,7 @@ public static class GatewayBenchCommand
                 var met = rpsRatio >= RpsTarget && p99Ratio <= P99Target && measured.Errors == 0;
                 allMet &= met;
                 verdicts.Add($"{key}: RPS ratio {rpsRatio:F2} (target ≥ {RpsTarget}), p99 ratio {p99Ratio:F2} (target ≤ {P99Target}) → {(met ? "[green]met[/]" : "[red]not met[/]")}"
-                             + (withFloor ? $"; floor (one Redis read, nothing else) / bare RPS {Combine(runs["floor"]).RequestsPerSecond / baseline.RequestsPerSecond:F2}" : ""));
+                             + $"; floor (one Redis read, nothing else) / bare RPS {Combine(runs["floor"]).RequestsPerSecond / baseline.RequestsPerSecond:F2}");
 
                 if (rig is not null)
                 {
@@ -167,7 +189,8 @@ public static class GatewayBenchCommand
                     var lambdaRatio = viaLambda.RequestsPerSecond / measured.RequestsPerSecond;
                     var lambdaMet = lambdaRatio >= LambdaRpsTarget && viaLambda.Errors == 0;
                     allMet &= lambdaMet;
-                    verdicts.Add($"{key}: lambda / redis RPS ratio {lambdaRatio:F2} (target ≥ {LambdaRpsTarget}), p99 {viaLambda.P99Ms:F3} ms vs {measured.P99Ms:F3} ms → {(lambdaMet ? "[green]met[/]" : "[red]not met[/]")}");
+                    verdicts.Add($"{key}: lambda / redis RPS ratio {lambdaRatio:F2} (target ≥ {LambdaRpsTarget}), p99 {viaLambda.P99Ms:F3} ms vs {measured.P99Ms:F3} ms → {(lambdaMet ? "[green]met[/]" : "[red]not met[/]")}"
+                                 + $"; floor (one YARP hop, nothing else) / redis RPS {Combine(runs["proxy"]).RequestsPerSecond / measured.RequestsPerSecond:F2}");
                 }
             }
 
@@ -175,7 +198,7 @@ public static class GatewayBenchCommand
             AnsiConsole.MarkupLine($"[grey]{Environment.ProcessorCount} cores shared by the load generator, both servers and redis-server; \"CPU µs/req here\" counts this process (load generator + server under test).[/]");
             if (rig is not null)
             {
-                AnsiConsole.MarkupLine("[grey]lambda rows: the gateway program in its own process (no cache node) forwarding through the tunnel to one function process (JIT) that holds the objects in memory; \"CPU µs/req here\" is then the load generator alone.[/]");
+                AnsiConsole.MarkupLine("[grey]lambda rows: the same in-process gateway, keys routed to the Lambda layer, forwarding through the tunnel to one function process that holds the objects in memory; \"CPU µs/req here\" leaves the function's process out. YARP-hop floor: bare Kestrel forwarding to itself over loopback with YARP, nothing else.[/]");
             }
 
             foreach (var verdict in verdicts)
@@ -193,19 +216,26 @@ public static class GatewayBenchCommand
         }
     }
 
-    /// <summary>The gateway program, the emulator and one function (JIT) invoked with both keys, serving through its tunnel.</summary>
-    private static async Task<FunctionRig> StartFunctionAsync(LambdaSetup lambda, string root, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    /// <summary>The emulator and one function (AOT or JIT) invoked with both keys, serving through its tunnel into <paramref name="gateway"/>.</summary>
+    private static async Task<FunctionRig> StartFunctionAsync(LambdaSetup lambda, string root, InProcessGateway gateway, IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
-        AnsiConsole.MarkupLine($"[grey]starting the gateway program (serving through connected functions), the Lambda emulator and the function (dotnet {Markup.Escape(lambda.JitBootstrap)}, TICK {FunctionTick.TotalSeconds:F0} s)…[/]");
-        var rig = await FunctionRig.StartAsync(lambda.Layout, root, new Dictionary<string, string>
+        AnsiConsole.MarkupLine($"[grey]starting the Lambda emulator and the function ({Markup.Escape(lambda.Describe)}, TICK {FunctionTick.TotalSeconds:F0} s), tunnelling into the gateway…[/]");
+        var settings = new Dictionary<string, string>
         {
             ["Emulator__MaxConcurrency"] = "2",
-            [$"Emulator__Functions__{Function}__Command"] = "dotnet",
-            [$"Emulator__Functions__{Function}__Args__0"] = lambda.JitBootstrap,
+            [$"Emulator__Functions__{Function}__Command"] = lambda.IsJit ? "dotnet" : lambda.Bootstrap,
             [$"Emulator__Functions__{Function}__Timeout"] = "00:15:00",
-        }, cancellationToken);
+        };
+        if (lambda.IsJit)
+        {
+            settings[$"Emulator__Functions__{Function}__Args__0"] = lambda.Bootstrap;
+        }
+
+        var rig = await FunctionRig.StartAsync(lambda.Layout, root, gateway, settings, cancellationToken);
         try
         {
+            // Activation is measured on the Lambda route: S3 answers until the function has tunnelled in.
+            gateway.Route(keys, CacheLayer.Lambda);
             var activation = await rig.ActivateAsync(Function, rig.Payload(keys, FunctionTick), expectCold: true, cancellationToken);
             AnsiConsole.MarkupLine($"[grey]function serving through its tunnel {activation:F0} ms after the invoke[/]");
             return rig;
@@ -219,17 +249,19 @@ public static class GatewayBenchCommand
     }
 
     /// <summary>
-    /// Checks that the gateway program serves every key from the function (<c>Content-Origin: lambda</c>, whole
-    /// bodies); once, re-invokes the function when it no longer does (its life or its 15-minute timeout ended).
+    /// Routes the keys to the Lambda layer and checks that the gateway serves every one from the function
+    /// (<c>Content-Origin: lambda</c>, whole bodies); once, re-invokes the function when it no longer does (its
+    /// life or its 15-minute timeout ended).
     /// </summary>
-    private static async Task EnsureLambdaAsync(FunctionRig rig, LoadGenerator load, IReadOnlyList<string> keys, Dictionary<string, byte[]> objects, CancellationToken cancellationToken)
+    private static async Task EnsureLambdaAsync(FunctionRig rig, InProcessGateway gateway, LoadGenerator load, IReadOnlyList<string> keys, Dictionary<string, byte[]> objects, CancellationToken cancellationToken)
     {
+        gateway.Route(keys, CacheLayer.Lambda);
         for (var attempt = 0; ; attempt++)
         {
             var notLambda = new List<string>();
             foreach (var key in keys)
             {
-                using var probe = await load.ProbeAsync(new Uri(rig.GatewayAddress, $"objects/{key}"), objects[key].Length, cancellationToken);
+                using var probe = await load.ProbeAsync(new Uri(gateway.BaseAddress, $"objects/{key}"), objects[key].Length, cancellationToken);
                 var origin = probe.Headers.TryGetValues("Content-Origin", out var values) ? values.Single() : "(none)";
                 if (origin != "lambda")
                 {
@@ -244,7 +276,7 @@ public static class GatewayBenchCommand
 
             if (attempt > 0)
             {
-                throw new InvalidOperationException($"The gateway program served {string.Join(", ", notLambda)}, not through the function.\n{rig.Output}");
+                throw new InvalidOperationException($"The gateway served {string.Join(", ", notLambda)}, not through the function.\n{rig.Output}");
             }
 
             AnsiConsole.MarkupLine("[grey]the function no longer serves; invoking it again…[/]");

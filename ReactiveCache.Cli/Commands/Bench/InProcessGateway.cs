@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -7,41 +9,59 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ReactiveCache.Core.Objects;
 using ReactiveCache.Core.Routing;
+using ReactiveCache.Core.Tunnel;
 using ReactiveCache.Gateway.CacheNode;
 using ReactiveCache.Gateway.Objects;
 using ReactiveCache.Gateway.Routing;
+using ReactiveCache.Gateway.Tunnel;
 
 namespace ReactiveCache.Cli.Commands.Bench;
 
 /// <summary>
 /// The gateway composed as its Program.cs composes it (object store, route table, cache node, layers and
-/// fallback chain, the object endpoints), on Kestrel at a free loopback port, with no orchestrator: the
-/// bench puts the routes in itself.
+/// fallback chain, the Lambda tunnel, the object endpoints), on Kestrel at a free loopback port, with no
+/// orchestrator: the bench sets the routes itself (<see cref="Route(IReadOnlyDictionary{string, CacheLayer})"/>),
+/// as the orchestrator's snapshots would. Both paths a bench compares go through this one gateway; only the
+/// route differs.
 /// </summary>
 public sealed class InProcessGateway : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly RouteTable _routes;
+    private ulong _version;
 
-    private InProcessGateway(WebApplication app, int port)
+    private InProcessGateway(WebApplication app, int port, byte[] tunnelSecret)
     {
         _app = app;
+        _routes = app.Services.GetRequiredService<RouteTable>();
+        TunnelSecret = tunnelSecret;
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+        TunnelUrl = new Uri(BaseAddress, TunnelProtocol.ConnectPath.TrimStart('/'));
     }
 
     public Uri BaseAddress { get; }
 
-    public static async Task<InProcessGateway> StartAsync(string objectsRoot, string nodeEndpoint, string nodePassword,
-        IReadOnlyDictionary<string, CacheLayer> routes, bool withTelemetry, CancellationToken cancellationToken)
+    /// <summary>Where functions dial in (<c>gatewayTunnelUrl</c> of their payload).</summary>
+    public Uri TunnelUrl { get; }
+
+    /// <summary>The secret this gateway checks tunnel tokens with (the orchestrator's, in a real run).</summary>
+    public byte[] TunnelSecret { get; }
+
+    /// <param name="node">The cache node (endpoint, password); none: the gateway has no Redis layer to use.</param>
+    public static async Task<InProcessGateway> StartAsync(string objectsRoot, (string Endpoint, string Password)? node, bool withTelemetry,
+        CancellationToken cancellationToken)
     {
         var port = BenchPorts.Free();
+        var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = objectsRoot });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ObjectStore:Kind"] = "Folder",
             ["ObjectStore:Root"] = objectsRoot,
-            ["CacheNode:Endpoint"] = nodeEndpoint,
-            ["CacheNode:Password"] = nodePassword,
+            ["CacheNode:Endpoint"] = node?.Endpoint,
+            ["CacheNode:Password"] = node?.Password,
             ["OrchestratorLink:Address"] = "",
+            ["Tunnel:Secret"] = secret,
         });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
@@ -54,28 +74,39 @@ public sealed class InProcessGateway : IAsyncDisposable
         builder.AddOrchestratorLink();
         builder.AddCacheNode();
         builder.AddObjectServing();
+        builder.AddLambdaTunnel();
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.MapLambdaTunnel();
         app.MapObjectEndpoints();
-        app.Services.GetRequiredService<RouteTable>().Replace(1, routes);
         await app.StartAsync(cancellationToken);
 
-        var node = app.Services.GetRequiredService<CacheNodeConnection>();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (node.Current is not { Connected: true })
+        if (node is { } cacheNode)
         {
-            if (DateTime.UtcNow > deadline)
+            var connection = app.Services.GetRequiredService<CacheNodeConnection>();
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (connection.Current is not { Connected: true })
             {
-                throw new InvalidOperationException($"The gateway did not connect to the cache node at {nodeEndpoint}.");
-            }
+                if (DateTime.UtcNow > deadline)
+                {
+                    await app.DisposeAsync();
+                    throw new InvalidOperationException($"The gateway did not connect to the cache node at {cacheNode.Endpoint}.");
+                }
 
-            await Task.Delay(20, cancellationToken);
+                await Task.Delay(20, cancellationToken);
+            }
         }
 
-        return new InProcessGateway(app, port);
+        return new InProcessGateway(app, port, Encoding.UTF8.GetBytes(secret));
     }
+
+    /// <summary>Replaces the route table (a new version, as an orchestrator snapshot would): these keys to these layers, the rest to S3.</summary>
+    public void Route(IReadOnlyDictionary<string, CacheLayer> routes) => _routes.Replace(Interlocked.Increment(ref _version), routes);
+
+    /// <summary>Routes every one of <paramref name="keys"/> to <paramref name="layer"/>.</summary>
+    public void Route(IEnumerable<string> keys, CacheLayer layer) => Route(keys.ToDictionary(k => k, _ => layer));
 
     public async ValueTask DisposeAsync()
     {

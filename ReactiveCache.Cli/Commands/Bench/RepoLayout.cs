@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using Spectre.Console;
+
 namespace ReactiveCache.Cli.Commands.Bench;
 
 /// <summary>Where the built programs of a checkout are.</summary>
@@ -33,4 +36,22 @@ public sealed record RepoLayout(string Root)
     }
 
     public string AotOutput => Path.Combine(Root, "artifacts", "lambda-aot");
+
+    /// <summary>The function as deployed: the Native AOT <c>bootstrap</c> (<see cref="PublishAotAsync"/> makes it).</summary>
+    public string AotBootstrap => Path.Combine(AotOutput, "bootstrap");
+
+    /// <summary>Publishes the function with Native AOT into <see cref="AotOutput"/>; false when the publish failed.</summary>
+    public async Task<bool> PublishAotAsync(CancellationToken cancellationToken)
+    {
+        AnsiConsole.MarkupLine("[grey]Publishing the function with Native AOT (dotnet publish -c Release -r linux-x64)…[/]");
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = Root, UseShellExecute = false };
+        foreach (var arg in new[] { "publish", "ReactiveCache.Lambda", "-c", "Release", "-r", "linux-x64", "-o", AotOutput, "-nologo" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        await process.WaitForExitAsync(cancellationToken);
+        return process.ExitCode == 0;
+    }
 }

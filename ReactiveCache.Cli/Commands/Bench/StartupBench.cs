@@ -1,11 +1,12 @@
-using System.Diagnostics;
 using ReactiveCache.Core.Objects;
+using ReactiveCache.Core.Routing;
 using Spectre.Console;
 
 namespace ReactiveCache.Cli.Commands.Bench;
 
 /// <summary>
-/// Starts the gateway and the Lambda emulator (real processes, the built programs), then, for each run,
+/// Starts the gateway (in process, the key routed to the Lambda layer) and the Lambda emulator (the built
+/// program, whose environments are real processes), then, for each run,
 /// activates a fresh function (cold: a new process) and the same one again (warm), for the Native AOT
 /// and the JIT builds alternately. Activation = invoke → first GET through the gateway answered by the
 /// function (<c>Content-Origin: lambda</c>).
@@ -17,10 +18,10 @@ public sealed class StartupBench(RepoLayout layout, string key, int runs)
     public async Task<int> RunAsync(string? aotPath, string? jitPath, CancellationToken cancellationToken)
     {
         var jit = jitPath ?? layout.Dll("ReactiveCache.Lambda", "bootstrap");
-        var aot = aotPath ?? Path.Combine(layout.AotOutput, "bootstrap");
+        var aot = aotPath ?? layout.AotBootstrap;
         if (!File.Exists(aot))
         {
-            if (aotPath is not null || !await PublishAotAsync(cancellationToken))
+            if (aotPath is not null || !await layout.PublishAotAsync(cancellationToken))
             {
                 await Console.Error.WriteLineAsync($"No Native AOT bootstrap at {aot}.");
                 return 1;
@@ -44,7 +45,10 @@ public sealed class StartupBench(RepoLayout layout, string key, int runs)
             }
 
             AnsiConsole.MarkupLine($"[grey]AOT:[/] {Markup.Escape(aot)}\n[grey]JIT:[/] dotnet {Markup.Escape(jit)}\n[grey]key:[/] {Markup.Escape(key)}, {runs} runs, TICK {Tick.TotalMilliseconds} ms");
-            await using var rig = await FunctionRig.StartAsync(layout, objects.FullName, emulatorSettings, cancellationToken);
+            await using var gateway = await InProcessGateway.StartAsync(objects.FullName, node: null, withTelemetry: false, cancellationToken);
+            // The key routed to the Lambda layer: S3 answers (fallback) until a function holding it tunnels in.
+            gateway.Route([key], CacheLayer.Lambda);
+            await using var rig = await FunctionRig.StartAsync(layout, objects.FullName, gateway, emulatorSettings, cancellationToken);
             var payload = rig.Payload([key], Tick);
 
             // Warm the gateway's own path (JIT of its S3 route) so that it does not count against the first run.
@@ -117,19 +121,5 @@ public sealed class StartupBench(RepoLayout layout, string key, int runs)
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    private async Task<bool> PublishAotAsync(CancellationToken cancellationToken)
-    {
-        AnsiConsole.MarkupLine("[grey]Publishing the function with Native AOT (dotnet publish -c Release -r linux-x64)…[/]");
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = layout.Root, UseShellExecute = false };
-        foreach (var arg in new[] { "publish", "ReactiveCache.Lambda", "-c", "Release", "-r", "linux-x64", "-o", layout.AotOutput, "-nologo" })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info)!;
-        await process.WaitForExitAsync(cancellationToken);
-        return process.ExitCode == 0;
     }
 }
