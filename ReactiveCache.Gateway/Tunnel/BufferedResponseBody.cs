@@ -18,9 +18,10 @@ internal sealed class BufferedResponseBody(Stream response, int limit) : Stream
         pauseWriterThreshold: 0, resumeWriterThreshold: 0, minimumSegmentSize: 64 * 1024, useSynchronizationContext: false);
 
     private Pipe? _held = new(HoldOptions);
+    private bool _spilled;
 
-    /// <summary>The limit was passed: bytes already went to the client.</summary>
-    public bool Spilled => _held is null;
+    /// <summary>Bytes went to the client (the limit was passed, or the body completed).</summary>
+    public bool Spilled => _spilled;
 
     public override bool CanRead => false;
     public override bool CanSeek => false;
@@ -42,13 +43,18 @@ internal sealed class BufferedResponseBody(Stream response, int limit) : Stream
             return;
         }
 
+        if (!_spilled && _held is null)
+        {
+            throw new ObjectDisposedException(nameof(BufferedResponseBody), "The held-back body was discarded.");
+        }
+
         await SpillAsync(cancellationToken);
         await response.WriteAsync(data, cancellationToken);
     }
 
     /// <summary>Flushes only once streaming: while holding back, a flush would start the response.</summary>
     public override Task FlushAsync(CancellationToken cancellationToken) =>
-        _held is null ? response.FlushAsync(cancellationToken) : Task.CompletedTask;
+        _spilled ? response.FlushAsync(cancellationToken) : Task.CompletedTask;
 
     public override void Flush() => FlushAsync(CancellationToken.None).GetAwaiter().GetResult();
 
@@ -72,6 +78,7 @@ internal sealed class BufferedResponseBody(Stream response, int limit) : Stream
             return;
         }
 
+        _spilled = true;
         try
         {
             if (held.Writer.UnflushedBytes > 0)

@@ -48,7 +48,15 @@ public sealed class NativeAotPublishFixture : IAsyncLifetime
     public Task DisposeAsync() => Task.CompletedTask;
 }
 
-public sealed class NativeAotPublishTests(NativeAotPublishFixture publish) : IClassFixture<NativeAotPublishFixture>
+/// <summary>The tests that need the published function share one publish (one output folder).</summary>
+[CollectionDefinition(Name)]
+public sealed class NativeAotCollection : ICollectionFixture<NativeAotPublishFixture>
+{
+    public const string Name = "native-aot";
+}
+
+[Collection(NativeAotCollection.Name)]
+public sealed class NativeAotPublishTests(NativeAotPublishFixture publish)
 {
     [Fact]
     public void The_function_publishes_with_native_aot_and_no_warnings()
