@@ -137,7 +137,7 @@ public static class GatewayBenchCommand
             AnsiConsole.MarkupLine($"[grey]{connections} connections, {rounds} round(s) × {duration.TotalSeconds:F0} s per target and size (+{warmup.TotalSeconds:F0} s warm-up), targets alternating[/]");
             if (Console.IsOutputRedirected)
             {
-                AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 132);
+                AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 180);
             }
 
             var table = new Table().AddColumns("object", "target", "requests", "errors", "RPS", "p50 ms", "p99 ms", "CPU µs/req here", "CPU µs/req redis-server");
