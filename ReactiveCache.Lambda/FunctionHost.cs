@@ -51,7 +51,9 @@ public static class FunctionHost
 
     private static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        // No configuration file is watched for changes: an environment's configuration is fixed for its life
+        // (Lambda's environment variables), and the watcher costs the cold start a file-system watch.
+        var builder = WebApplication.CreateSlimBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
         {
