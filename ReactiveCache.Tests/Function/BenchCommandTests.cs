@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ReactiveCache.Tests.Infrastructure;
 
 namespace ReactiveCache.Tests.Function;
@@ -56,29 +55,6 @@ public sealed class BenchCommandTests(NativeAotPublishFixture publish)
             .Select(line => line.Split('│').Select(cell => cell.Trim()).Where(cell => cell.Length > 0).ToArray())
             .FirstOrDefault(cells => cells.Length >= 4 && cells[0] == key && cells[1] == target);
 
-    private static async Task<(int Exit, string Output)> RunCliAsync(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
-        info.ArgumentList.Add(BuiltApps.Dll("ReactiveCache.Cli", "reactive-cache"));
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"reactive-cache {string.Join(' ', args)} took more than 4 minutes:\n{await stdout}\n{await stderr}");
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private static Task<(int ExitCode, string Output)> RunCliAsync(params string[] args) =>
+        DotnetCommand.RunAsync([BuiltApps.Dll("ReactiveCache.Cli", "reactive-cache"), .. args], TimeSpan.FromMinutes(4));
 }

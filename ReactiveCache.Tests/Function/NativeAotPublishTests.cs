@@ -16,33 +16,9 @@ public sealed class NativeAotPublishFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = RepoPaths.Root,
-        };
-        foreach (var arg in new[] { "publish", "ReactiveCache.Lambda", "-c", "Release", "-r", "linux-x64", "-o", Output, "-nologo", "-clp:NoSummary" })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("dotnet publish (Native AOT) took more than 10 minutes.");
-        }
-
-        ExitCode = process.ExitCode;
-        Log = await stdout + await stderr;
+        (ExitCode, Log) = await DotnetCommand.RunAsync(
+            ["publish", "ReactiveCache.Lambda", "-c", "Release", "-r", "linux-x64", "-o", Output, "-nologo", "-clp:NoSummary"],
+            TimeSpan.FromMinutes(10));
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
