@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using ReactiveCache.Core.Objects;
 using ReactiveCache.Lambda.Control;
@@ -85,7 +86,9 @@ public static class FunctionHost
         builder.Services.AddSingleton<IConnectionListenerFactory, TunnelConnectionListenerFactory>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(new TunnelEndPoint());
+            // HTTP/2 with prior knowledge (the gateway's client asks for exactly 2.0): the requests in flight
+            // share one connection, and under load many of them share one WebSocket message per write.
+            kestrel.Listen(new TunnelEndPoint(), listen => listen.Protocols = HttpProtocols.Http2);
             kestrel.AddServerHeader = false;
             // An idle tunnel connection is not a dead one: the gateway pools them.
             kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(15);

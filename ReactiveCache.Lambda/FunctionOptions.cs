@@ -5,8 +5,12 @@ public sealed class FunctionOptions
 {
     public const string SectionName = "Function";
 
-    /// <summary>Tunnel connections kept open to the gateway per invocation (= concurrent tunnelled requests).</summary>
-    public int MaxTunnelConnections { get; set; } = 16;
+    /// <summary>
+    /// Tunnel connections kept open to the gateway per invocation. Each carries one HTTP/2 connection, up to
+    /// 100 requests at once (Kestrel's streams per connection); the gateway opens a second when the first is
+    /// full, and the spare one stands ready when a connection breaks.
+    /// </summary>
+    public int MaxTunnelConnections { get; set; } = 2;
 
     /// <summary>How long, after saying goodbye, the function waits for in-flight requests to finish.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(5);

@@ -5,7 +5,7 @@ public static class TunnelProtocol
 {
     /// <summary>
     /// The gateway's internal endpoint a function dials (WebSocket upgrade), one connection per
-    /// tunnelled HTTP/1.1 connection: <c>GET {gatewayTunnelUrl}?invocation={id}</c>. The payload's
+    /// tunnelled HTTP/2 connection: <c>GET {gatewayTunnelUrl}?invocation={id}</c>. The payload's
     /// <c>gatewayTunnelUrl</c> points at it.
     /// </summary>
     public const string ConnectPath = "/tunnel/connect";

@@ -34,7 +34,13 @@ internal sealed class LambdaTunnelLayer : ILambdaLayer, IDisposable
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
-            EnableMultipleHttp2Connections = false,
+            // HTTP/2 over each tunnel connection (the function's Kestrel speaks only that): one connection
+            // carries every request in flight, so under load the writes of many requests share a WebSocket
+            // message (bench gateway, 1 KB through the tunnel: 0.43–0.53× the Redis path's RPS with one
+            // HTTP/1.1 request per connection, 0.49–1.04× with HTTP/2). A second connection when one is full;
+            // a receive window large enough for a whole object, so a 1 MB answer never waits for an update.
+            EnableMultipleHttp2Connections = true,
+            InitialHttp2StreamWindowSize = 16 * 1024 * 1024,
             ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.Current),
             ConnectTimeout = connectTimeout,
             // A "connection" is an idle tunnel the function opened: take one instead of dialling.
@@ -48,7 +54,7 @@ internal sealed class LambdaTunnelLayer : ILambdaLayer, IDisposable
         _requestConfig = new ForwarderRequestConfig
         {
             ActivityTimeout = options.Value.ActivityTimeout,
-            Version = HttpVersion.Version11,
+            Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
     }

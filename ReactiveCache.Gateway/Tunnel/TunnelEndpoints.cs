@@ -7,7 +7,7 @@ namespace ReactiveCache.Gateway.Tunnel;
 
 /// <summary>
 /// The internal endpoints functions dial: <c>GET /tunnel/connect?invocation=…</c> (WebSocket upgrade;
-/// each WebSocket carries one HTTP/1.1 connection from the gateway to the function) and the goodbye
+/// each WebSocket carries one HTTP/2 connection from the gateway to the function) and the goodbye
 /// <c>DELETE /tunnel/invocations/{id}</c>. Both need the invocation's token.
 /// </summary>
 public static class TunnelEndpoints

@@ -8,7 +8,7 @@ using ReactiveCache.Core.Tunnel;
 namespace ReactiveCache.Lambda.Tunnel;
 
 /// <summary>
-/// Dials the tunnel's connections for the active invocation (one WebSocket per HTTP/1.1 connection,
+/// Dials the tunnel's connections for the active invocation (one WebSocket per HTTP/2 connection,
 /// up to <see cref="FunctionOptions.MaxTunnelConnections"/>), and closes them when the invocation ends.
 /// The Kestrel app and this dialer live as long as the execution environment (warm reuse).
 /// </summary>

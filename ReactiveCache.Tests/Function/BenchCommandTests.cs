@@ -38,7 +38,8 @@ public sealed class BenchCommandTests(NativeAotPublishFixture publish)
     public async Task Bench_startup_activates_the_aot_and_the_jit_function_cold_and_warm()
     {
         Assert.True(publish.ExitCode == 0, publish.Log);
-        var (exit, output) = await RunCliAsync("bench", "startup", "--runs", "1", "--aot", publish.Binary, "--repo", RepoPaths.Root);
+        var (exit, output) = await RunCliAsync("bench", "startup", "--runs", "1", "--aot", publish.Binary,
+            "--jit", BuiltApps.FunctionJit, "--repo", RepoPaths.Root);
 
         Assert.True(exit == 0, output);
         foreach (var sample in new[] { "AOT cold", "AOT warm", "JIT cold", "JIT warm" })

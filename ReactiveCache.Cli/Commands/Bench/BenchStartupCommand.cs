@@ -14,7 +14,7 @@ public static class BenchStartupCommand
         var runs = new Option<int>("--runs") { Description = "Cold+warm activations per build.", DefaultValueFactory = _ => 5 };
         var key = new Option<string>("--key") { Description = "The sample object the function holds.", DefaultValueFactory = _ => "1KB.txt" };
         var aot = new Option<string?>("--aot") { Description = "The Native AOT bootstrap (default: artifacts/lambda-aot/bootstrap, published if missing)." };
-        var jit = new Option<string?>("--jit") { Description = "The JIT bootstrap.dll (default: the Release, else Debug, build)." };
+        var jit = new Option<string?>("--jit") { Description = "The JIT bootstrap.dll (default: the newer of the Release and Debug builds)." };
         var repo = new Option<string?>("--repo") { Description = "The repository root (default: found above the current directory)." };
 
         var command = new Command("startup", "Cold and warm function activation (invoke → first tunnelled hit), Native AOT vs JIT.")

@@ -38,7 +38,7 @@ public static class GatewayBenchCommand
         var function = new Option<string?>("--function")
         {
             Description = "The function to serve through: 'aot' (default; the Native AOT bootstrap, as deployed, published into "
-                          + "artifacts/lambda-aot when missing), 'jit' (the Release, else Debug, build of bootstrap.dll run with dotnet), "
+                          + "artifacts/lambda-aot when missing), 'jit' (the newer of the Release and Debug builds of bootstrap.dll, run with dotnet), "
                           + "or a path to either.",
         };
         var repo = new Option<string?>("--repo") { Description = "The repository root, for the Lambda path's programs (default: found above the current directory)." };

@@ -20,20 +20,14 @@ public sealed record RepoLayout(string Root)
         throw new InvalidOperationException($"No ReactiveCache.sln at or above {start}: run from the repository or pass --repo.");
     }
 
-    /// <summary>The built <c>{assembly}.dll</c> of <paramref name="project"/>, Release preferred.</summary>
-    public string Dll(string project, string? assembly = null)
-    {
-        foreach (var configuration in new[] { "Release", "Debug" })
-        {
-            var path = Path.Combine(Root, project, "bin", configuration, "net10.0", (assembly ?? project) + ".dll");
-            if (File.Exists(path))
-            {
-                return path;
-            }
-        }
-
-        throw new InvalidOperationException($"{project} is not built: run `dotnet build {project} -c Release` first.");
-    }
+    /// <summary>The built <c>{assembly}.dll</c> of <paramref name="project"/>: the newer of the Release and Debug builds.</summary>
+    public string Dll(string project, string? assembly = null) =>
+        new[] { "Release", "Debug" }
+            .Select(configuration => Path.Combine(Root, project, "bin", configuration, "net10.0", (assembly ?? project) + ".dll"))
+            .Where(File.Exists)
+            .OrderByDescending(File.GetLastWriteTimeUtc)
+            .FirstOrDefault()
+        ?? throw new InvalidOperationException($"{project} is not built: run `dotnet build {project} -c Release` first.");
 
     public string AotOutput => Path.Combine(Root, "artifacts", "lambda-aot");
 
