@@ -19,6 +19,7 @@ public sealed class CostMeter
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _started;
     private long _requests;
+    private CostReport? _gaugeReport;
 
     public CostMeter(CacheNodeController node, TimeProvider time, IOptions<CostOptions> options)
     {
@@ -28,10 +29,10 @@ public sealed class CostMeter
         Prices = PriceTable.Find(options.Value.PriceTable)
                  ?? throw new OptionsValidationException(CostOptions.SectionName, typeof(CostOptions), [$"Unknown price table '{options.Value.PriceTable}'."]);
 
-        OrchestratorTelemetry.Meter.CreateObservableGauge("reactivecache.cost.total", () => (double)Snapshot().Total.Total, "USD", "Cost of this run so far");
+        OrchestratorTelemetry.Meter.CreateObservableGauge("reactivecache.cost.total", () => (double)GaugeSnapshot().Total.Total, "USD", "Cost of this run so far");
         OrchestratorTelemetry.Meter.CreateObservableGauge("reactivecache.cost.by_layer", () =>
         {
-            var cost = Snapshot().Total;
+            var cost = GaugeSnapshot().Total;
             return new[]
             {
                 new Measurement<double>((double)cost.S3, new KeyValuePair<string, object?>("layer", "s3")),
@@ -39,8 +40,8 @@ public sealed class CostMeter
                 new Measurement<double>((double)cost.Redis, new KeyValuePair<string, object?>("layer", "redis")),
             };
         }, "USD", "Cost of this run so far, per layer");
-        OrchestratorTelemetry.Meter.CreateObservableGauge("reactivecache.cost.elasticache", () => (double)Snapshot().ElastiCache.Total, "USD", "What ElastiCache would have cost");
-        OrchestratorTelemetry.Meter.CreateObservableGauge("reactivecache.cost.s3_only", () => (double)Snapshot().S3Only.Total, "USD", "What S3 alone would have cost");
+        OrchestratorTelemetry.Meter.CreateObservableGauge("reactivecache.cost.elasticache", () => (double)GaugeSnapshot().ElastiCache.Total, "USD", "What ElastiCache would have cost");
+        OrchestratorTelemetry.Meter.CreateObservableGauge("reactivecache.cost.s3_only", () => (double)GaugeSnapshot().S3Only.Total, "USD", "What S3 alone would have cost");
     }
 
     public PriceTable Prices { get; }
@@ -79,6 +80,22 @@ public sealed class CostMeter
         {
             _usage.NodeLoadS3Gets++;
         }
+    }
+
+    /// <summary>
+    /// The report the four cost gauges read: one metrics collection reads them one after the other, so a
+    /// report under a second old is shared instead of priced four times.
+    /// </summary>
+    private CostReport GaugeSnapshot()
+    {
+        var report = Volatile.Read(ref _gaugeReport);
+        if (report is null || _time.GetUtcNow() - report.Now >= TimeSpan.FromSeconds(1))
+        {
+            report = Snapshot();
+            Volatile.Write(ref _gaugeReport, report);
+        }
+
+        return report;
     }
 
     public CostReport Snapshot()

@@ -13,7 +13,7 @@ namespace ReactiveCache.Cli.Commands.Bench;
 /// the same bytes from memory, same load generator, same run, 1 KB and 1 MB objects. Starts redis-server,
 /// the gateway (in process) and the bare endpoint itself, on loopback; stops them at the end.
 /// Beside them, the Lambda path: the same gateway with the keys routed to the Lambda layer, served by a
-/// function (JIT build) through its tunnel (<see cref="FunctionRig"/>: Lambda emulator, one invoked
+/// function (the Native AOT build, as deployed, unless told otherwise) through its tunnel (<see cref="FunctionRig"/>: Lambda emulator, one invoked
 /// function holding both keys), measured in the same rounds against the Redis path. Two floors tell the
 /// gateway's own cost from the hop's: bare Kestrel plus one Redis read, and bare Kestrel behind one YARP hop.
 /// </summary>
