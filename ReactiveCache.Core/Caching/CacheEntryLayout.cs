@@ -32,6 +32,50 @@ public static class CacheEntryLayout
             throw new ArgumentException($"The body has {body.Length} bytes; the metadata says {metadata.Length}.", nameof(body));
         }
 
+        var (entry, headerLength) = NewEntry(metadata);
+        body.CopyTo(entry.AsSpan(headerLength));
+        return entry;
+    }
+
+    /// <summary>Stores an object (one SET: header and body together, without expiry).</summary>
+    public static async Task StoreAsync(IDatabaseAsync database, ObjectMetadata metadata, ReadOnlyMemory<byte> body) =>
+        await SetAsync(database, metadata, Encode(metadata, body.Span));
+
+    /// <summary>
+    /// Stores an object whose body is read from <paramref name="body"/> straight into the entry behind its
+    /// header (one copy); the stream must hold exactly <see cref="ObjectMetadata.Length"/> bytes.
+    /// </summary>
+    public static async Task StoreAsync(IDatabaseAsync database, ObjectMetadata metadata, Stream body, CancellationToken cancellationToken)
+    {
+        var (entry, headerLength) = NewEntry(metadata);
+        try
+        {
+            await body.ReadExactlyAsync(entry.AsMemory(headerLength), cancellationToken);
+        }
+        catch (EndOfStreamException)
+        {
+            throw new InvalidDataException($"The body of '{metadata.Key}' is shorter than the {metadata.Length} bytes its metadata says.");
+        }
+
+        if (await body.ReadAsync(new byte[1], cancellationToken) != 0)
+        {
+            throw new InvalidDataException($"The body of '{metadata.Key}' is longer than the {metadata.Length} bytes its metadata says.");
+        }
+
+        await SetAsync(database, metadata, entry);
+    }
+
+    private static async Task SetAsync(IDatabaseAsync database, ObjectMetadata metadata, byte[] entry)
+    {
+        if (!await database.StringSetAsync(EntryKey(metadata.Key), entry))
+        {
+            throw new InvalidOperationException($"The cache node did not store '{metadata.Key}'.");
+        }
+    }
+
+    /// <summary>An entry of the right size with its header written; the body goes from <c>headerLength</c> on.</summary>
+    private static (byte[] Entry, int HeaderLength) NewEntry(ObjectMetadata metadata)
+    {
         var etag = Encoding.UTF8.GetBytes(metadata.ETag);
         var contentType = Encoding.UTF8.GetBytes(metadata.ContentType);
         var headerLength = FixedBytes + 2 + etag.Length + 2 + contentType.Length;
@@ -40,7 +84,7 @@ public static class CacheEntryLayout
             throw new ArgumentException($"The ETag and content type of '{metadata.Key}' are too long for a cache entry header.", nameof(metadata));
         }
 
-        var entry = new byte[headerLength + body.Length];
+        var entry = new byte[headerLength + checked((int)metadata.Length)];
         var span = entry.AsSpan();
         span[0] = (byte)'R';
         span[1] = (byte)'C';
@@ -55,17 +99,7 @@ public static class CacheEntryLayout
         at += 2 + etag.Length;
         BinaryPrimitives.WriteUInt16BigEndian(span[at..], (ushort)contentType.Length);
         contentType.CopyTo(span[(at + 2)..]);
-        body.CopyTo(span[headerLength..]);
-        return entry;
-    }
-
-    /// <summary>Stores an object (one SET: header and body together, without expiry).</summary>
-    public static async Task StoreAsync(IDatabaseAsync database, ObjectMetadata metadata, ReadOnlyMemory<byte> body)
-    {
-        if (!await database.StringSetAsync(EntryKey(metadata.Key), Encode(metadata, body.Span)))
-        {
-            throw new InvalidOperationException($"The cache node did not store '{metadata.Key}'.");
-        }
+        return (entry, headerLength);
     }
 
     /// <summary>Removes an object from the node.</summary>

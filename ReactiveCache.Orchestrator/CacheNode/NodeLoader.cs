@@ -25,11 +25,10 @@ public sealed class NodeLoader(IObjectStore store, IOptions<CacheNodeOptions> op
             return false;
         }
 
-        using var body = new MemoryStream(checked((int)stored.Metadata.Length));
-        await stored.Body.CopyToAsync(body, cancellationToken);
+        // The body goes from the store's stream straight into the entry behind its header: one copy.
         var database = await DatabaseAsync(endpoint);
-        await CacheEntryLayout.StoreAsync(database, stored.Metadata, body.GetBuffer().AsMemory(0, (int)body.Length));
-        logger.LogInformation("Loaded {Key} ({Bytes} bytes) onto the cache node", key, body.Length);
+        await CacheEntryLayout.StoreAsync(database, stored.Metadata, stored.Body, cancellationToken);
+        logger.LogInformation("Loaded {Key} ({Bytes} bytes) onto the cache node", key, stored.Metadata.Length);
         return true;
     }
 
