@@ -13,14 +13,10 @@ if (string.IsNullOrWhiteSpace(runtimeApi))
 // function runs is non-blocking (objects in memory, the tunnel, the control stream), and on a fraction of
 // a vCPU every hop is a context switch. The runtime reads this switch only from the environment, when the
 // first socket is made, so it is set here, before any; the function's configuration may still override it.
+const string InlineSocketCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 if (Environment.GetEnvironmentVariable(InlineSocketCompletions) is null)
 {
     Environment.SetEnvironmentVariable(InlineSocketCompletions, "1");
 }
 
 return await FunctionHost.RunAsync(runtimeApi, args);
-
-internal static partial class Program
-{
-    private const string InlineSocketCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
-}

@@ -31,8 +31,6 @@ internal sealed class FunctionRig : IAsyncDisposable
 
     public LocalProcess Emulator { get; }
 
-    public Uri GatewayAddress => _gateway.BaseAddress;
-
     public HttpClient GatewayClient { get; }
 
     public HttpClient EmulatorClient { get; }
@@ -63,7 +61,7 @@ internal sealed class FunctionRig : IAsyncDisposable
             environment[name] = value;
         }
 
-        var emulatorPort = LocalProcess.FreePort();
+        var emulatorPort = BenchPorts.Free();
         var emulator = await LocalProcess.StartDotnetAsync(layout.Dll("ReactiveCache.LambdaEmulator"), emulatorPort, environment, cancellationToken);
         return new FunctionRig(gateway, emulator, emulatorPort);
     }

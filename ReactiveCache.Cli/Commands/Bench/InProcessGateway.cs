@@ -20,7 +20,7 @@ namespace ReactiveCache.Cli.Commands.Bench;
 /// <summary>
 /// The gateway composed as its Program.cs composes it (object store, route table, cache node, layers and
 /// fallback chain, the Lambda tunnel, the object endpoints), on Kestrel at a free loopback port, with no
-/// orchestrator: the bench sets the routes itself (<see cref="Route(IReadOnlyDictionary{string, CacheLayer})"/>),
+/// orchestrator: the bench sets the routes itself (<see cref="Route"/>),
 /// as the orchestrator's snapshots would. Both paths a bench compares go through this one gateway; only the
 /// route differs.
 /// </summary>
@@ -102,11 +102,12 @@ public sealed class InProcessGateway : IAsyncDisposable
         return new InProcessGateway(app, port, Encoding.UTF8.GetBytes(secret));
     }
 
-    /// <summary>Replaces the route table (a new version, as an orchestrator snapshot would): these keys to these layers, the rest to S3.</summary>
-    public void Route(IReadOnlyDictionary<string, CacheLayer> routes) => _routes.Replace(Interlocked.Increment(ref _version), routes);
-
-    /// <summary>Routes every one of <paramref name="keys"/> to <paramref name="layer"/>.</summary>
-    public void Route(IEnumerable<string> keys, CacheLayer layer) => Route(keys.ToDictionary(k => k, _ => layer));
+    /// <summary>
+    /// Replaces the route table with a new version, as an orchestrator snapshot would: every one of
+    /// <paramref name="keys"/> to <paramref name="layer"/>, the rest to S3.
+    /// </summary>
+    public void Route(IEnumerable<string> keys, CacheLayer layer) =>
+        _routes.Replace(Interlocked.Increment(ref _version), keys.Select(k => KeyValuePair.Create(k, layer)));
 
     public async ValueTask DisposeAsync()
     {
