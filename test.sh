@@ -33,6 +33,26 @@ counters=$(cat "$results"/*.trx 2>/dev/null | grep -oE '<Counters [^>]*>' || tru
 passed=$(printf '%s\n' "$counters" | grep -oE ' passed="[0-9]+"' | grep -oE '[0-9]+' | awk '{n+=$1} END {print n+0}')
 failed=$(printf '%s\n' "$counters" | grep -oE ' failed="[0-9]+"' | grep -oE '[0-9]+' | awk '{n+=$1} END {print n+0}')
 passed=${passed:-0}; failed=${failed:-0}
+
+# Name every failed test and the first lines of its message just above the closing line, so a CI log
+# that keeps only its tail still says what failed.
+if [ "$failed" -gt 0 ]; then
+  echo
+  echo "== failed tests"
+  python3 - "$results" <<'PY' 2>/dev/null || grep -h -oE '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$results"/*.trx | grep -oE 'testName="[^"]*"'
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for f in glob.glob(sys.argv[1] + "/*.trx"):
+    for r in ET.parse(f).getroot().iterfind(".//t:UnitTestResult[@outcome='Failed']", ns):
+        print("- " + r.get("testName", "?") + " (" + r.get("duration", "?") + ")")
+        msg = r.find(".//t:Message", ns)
+        trace = r.find(".//t:StackTrace", ns)
+        for text in (msg, trace):
+            if text is not None and text.text:
+                for line in text.text.strip().splitlines()[:12]:
+                    print("    " + line)
+PY
+fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo
 echo "$passed passed, $failed failed"

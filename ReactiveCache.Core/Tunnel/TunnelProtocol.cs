@@ -4,7 +4,8 @@ namespace ReactiveCache.Core.Tunnel;
 public static class TunnelProtocol
 {
     /// <summary>
-    /// The gateway's internal endpoint a function dials (WebSocket upgrade), one connection per
+    /// The gateway's internal endpoint a function dials (an HTTP/1.1 upgrade to <see cref="UpgradeToken"/>,
+    /// or a WebSocket), one connection per
     /// tunnelled HTTP/2 connection: <c>GET {gatewayTunnelUrl}?invocation={id}</c>. The payload's
     /// <c>gatewayTunnelUrl</c> points at it.
     /// </summary>
@@ -14,6 +15,12 @@ public static class TunnelProtocol
     public const string InvocationsPath = "/tunnel/invocations";
 
     public const string InvocationQuery = "invocation";
+
+    /// <summary>
+    /// The <c>Upgrade</c> token of a plain tunnel connection: after the gateway's <c>101 Switching Protocols</c>
+    /// the connection carries the tunnelled HTTP/2 bytes as they are (no WebSocket framing or masking).
+    /// </summary>
+    public const string UpgradeToken = "reactivecache-tunnel";
 
     /// <summary>
     /// Set by the function on a response for a key it does not hold (a stale route): the gateway does

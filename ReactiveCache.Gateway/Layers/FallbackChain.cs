@@ -143,9 +143,11 @@ public sealed partial class FallbackChain(
             throw;
         }
 
-        // A function that could not answer counts as a failure for the circuit.
+        // A function that could not answer counts as a failure for the circuit; a client that went away
+        // while it answered is nobody's failure, and nothing is left to serve (no fallback to S3).
         if (!answered)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             breakers.ReportFailure(CacheLayer.Lambda);
             return LayerOutcome.Failed;
         }

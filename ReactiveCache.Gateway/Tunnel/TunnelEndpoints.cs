@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ReactiveCache.Core.Tunnel;
@@ -6,8 +7,9 @@ using ReactiveCache.Core.Tunnel;
 namespace ReactiveCache.Gateway.Tunnel;
 
 /// <summary>
-/// The internal endpoints functions dial: <c>GET /tunnel/connect?invocation=…</c> (WebSocket upgrade;
-/// each WebSocket carries one HTTP/2 connection from the gateway to the function) and the goodbye
+/// The internal endpoints functions dial: <c>GET /tunnel/connect?invocation=…</c> (an HTTP/1.1 upgrade to
+/// <see cref="TunnelProtocol.UpgradeToken"/> or a WebSocket; each carries one HTTP/2 connection from the
+/// gateway to the function) and the goodbye
 /// <c>DELETE /tunnel/invocations/{id}</c>. Both need the invocation's token.
 /// </summary>
 public static class TunnelEndpoints
@@ -35,9 +37,14 @@ public static class TunnelEndpoints
             return Problem(StatusCodes.Status400BadRequest, "Invocation missing", $"Name the invocation in the '{TunnelProtocol.InvocationQuery}' query parameter.");
         }
 
-        if (!context.WebSockets.IsWebSocketRequest)
+        var upgrade = context.Features.Get<IHttpUpgradeFeature>();
+        var plain = upgrade is { IsUpgradableRequest: true }
+                    && string.Equals(context.Request.Headers.Upgrade, TunnelProtocol.UpgradeToken, StringComparison.OrdinalIgnoreCase);
+        if (!plain && !context.WebSockets.IsWebSocketRequest)
         {
-            return Problem(StatusCodes.Status400BadRequest, "WebSocket required", "The tunnel endpoint accepts WebSocket upgrades only.");
+            context.Response.Headers.Upgrade = TunnelProtocol.UpgradeToken;
+            return Problem(StatusCodes.Status426UpgradeRequired, "Upgrade required",
+                $"The tunnel endpoint accepts only an HTTP/1.1 upgrade to '{TunnelProtocol.UpgradeToken}' or a WebSocket.");
         }
 
         var tunnel = registry.Register(invocationId, claims!.Keys);
@@ -48,12 +55,26 @@ public static class TunnelEndpoints
 
         using var activity = TunnelTelemetry.Start("tunnel connection", System.Diagnostics.ActivityKind.Server);
         activity?.SetTag("faas.invocation_id", invocationId);
-        using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var stream = new TunnelStream(WebSocketStream.Create(socket, WebSocketMessageType.Binary, ownsWebSocket: false));
+        var transport = plain ? TunnelProtocol.UpgradeToken : "websocket";
+        activity?.SetTag("tunnel.transport", transport);
+        TunnelStream stream;
+        WebSocket? socket = null;
+        if (plain)
+        {
+            context.Response.Headers.Upgrade = TunnelProtocol.UpgradeToken;
+            stream = new TunnelStream(await upgrade!.UpgradeAsync());
+        }
+        else
+        {
+            socket = await context.WebSockets.AcceptWebSocketAsync();
+            stream = new TunnelStream(WebSocketStream.Create(socket, WebSocketMessageType.Binary, ownsWebSocket: false));
+        }
+
+        using var _ = socket;
         if (tunnel.OpenConnections == 0)
         {
             loggers.CreateLogger(typeof(TunnelEndpoints)).LogInformation(
-                "Function invocation {Invocation} tunnelled in for {Keys}", invocationId, string.Join(", ", claims.Keys));
+                "Function invocation {Invocation} tunnelled in for {Keys} (transport {Transport})", invocationId, string.Join(", ", claims.Keys), transport);
         }
 
         tunnel.Add(stream);

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
@@ -8,7 +9,8 @@ using ReactiveCache.Core.Tunnel;
 namespace ReactiveCache.Lambda.Tunnel;
 
 /// <summary>
-/// Dials the tunnel's connections for the active invocation (one WebSocket per HTTP/2 connection,
+/// Dials the tunnel's connections for the active invocation (one upgraded HTTP/1.1 connection or
+/// WebSocket per HTTP/2 connection,
 /// up to <see cref="FunctionOptions.MaxTunnelConnections"/>), and closes them when the invocation ends.
 /// The Kestrel app and this dialer live as long as the execution environment (warm reuse).
 /// </summary>
@@ -117,26 +119,25 @@ public sealed class TunnelDialer(IOptions<FunctionOptions> options, ILogger<Tunn
 
     private async Task<StreamConnection?> DialAsync(TunnelSession session, CancellationToken cancellationToken)
     {
-        var socket = new ClientWebSocket();
-        socket.Options.SetRequestHeader("Authorization", $"{TunnelProtocol.Scheme} {session.Token}");
-        socket.Options.CollectHttpResponseDetails = true;
-        socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(30);
+        Stream stream;
+        Action abortTransport;
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(ConnectTimeout);
-            await socket.ConnectAsync(ToWebSocketUri(session.ConnectUri), _invoker, timeout.Token);
+            (stream, abortTransport) = options.Value.TunnelTransport == TunnelTransport.WebSocket
+                ? await DialWebSocketAsync(session, timeout.Token)
+                : await DialUpgradeAsync(session, timeout.Token);
         }
-        catch (Exception e) when (e is WebSocketException or HttpRequestException or OperationCanceledException)
+        catch (TunnelRefusedException e) when (e.Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
-            var status = socket.HttpStatusCode;
-            socket.Dispose();
-            if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
-            {
-                logger.LogError("The gateway refused the tunnel ({Status}): the invocation's token is bad or expired.", (int)status);
-                session.Refuse(new UnauthorizedAccessException($"The gateway refused the tunnel with {(int)status}."));
-            }
-            else if (!session.IsClosing)
+            logger.LogError("The gateway refused the tunnel ({Status}): the invocation's token is bad or expired.", (int)e.Status);
+            session.Refuse(new UnauthorizedAccessException($"The gateway refused the tunnel with {(int)e.Status}."));
+            return null;
+        }
+        catch (Exception e) when (e is TunnelRefusedException or WebSocketException or HttpRequestException or IOException or OperationCanceledException)
+        {
+            if (!session.IsClosing)
             {
                 logger.LogWarning("Could not dial the gateway's tunnel at {Url}: {Error}", session.ConnectUri, e.Message);
             }
@@ -144,8 +145,6 @@ public sealed class TunnelDialer(IOptions<FunctionOptions> options, ILogger<Tunn
             return null;
         }
 
-        // A short close handshake when Kestrel ends a connection; the peer may not be reading.
-        var stream = WebSocketStream.Create(socket, WebSocketMessageType.Binary, TimeSpan.FromSeconds(1));
         if (session.IsClosing)
         {
             // Closed while dialling: hand Kestrel nothing that outlives the session.
@@ -153,7 +152,7 @@ public sealed class TunnelDialer(IOptions<FunctionOptions> options, ILogger<Tunn
             return null;
         }
 
-        var connection = new StreamConnection(stream, socket.Abort, c =>
+        var connection = new StreamConnection(stream, abortTransport, c =>
         {
             if (session.Open.TryRemove(c, out _))
             {
@@ -165,6 +164,63 @@ public sealed class TunnelDialer(IOptions<FunctionOptions> options, ILogger<Tunn
         return connection;
     }
 
+    /// <summary>
+    /// <c>GET</c> with <c>Connection: Upgrade</c>: on the gateway's 101 the handler hands back the raw
+    /// connection as the response body, and HTTP/2 runs over it unframed.
+    /// </summary>
+    private async Task<(Stream, Action)> DialUpgradeAsync(TunnelSession session, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, session.ConnectUri)
+        {
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        request.Headers.Authorization = new(TunnelProtocol.Scheme, session.Token);
+        request.Headers.Connection.Add("Upgrade");
+        request.Headers.Upgrade.Add(new ProductHeaderValue(TunnelProtocol.UpgradeToken));
+        var response = await _invoker.SendAsync(request, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.SwitchingProtocols)
+        {
+            var status = response.StatusCode;
+            response.Dispose();
+            throw new TunnelRefusedException(status);
+        }
+
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        // Disposing the upgraded stream closes the socket at once: that is the abort.
+        return (stream, () =>
+        {
+            stream.Dispose();
+            response.Dispose();
+        });
+    }
+
+    private async Task<(Stream, Action)> DialWebSocketAsync(TunnelSession session, CancellationToken cancellationToken)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Authorization", $"{TunnelProtocol.Scheme} {session.Token}");
+        socket.Options.CollectHttpResponseDetails = true;
+        socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(30);
+        try
+        {
+            await socket.ConnectAsync(ToWebSocketUri(session.ConnectUri), _invoker, cancellationToken);
+        }
+        catch (Exception e) when (e is WebSocketException or HttpRequestException or OperationCanceledException)
+        {
+            var status = socket.HttpStatusCode;
+            socket.Dispose();
+            if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            {
+                throw new TunnelRefusedException(status);
+            }
+
+            throw;
+        }
+
+        // A short close handshake when Kestrel ends a connection; the peer may not be reading.
+        return (WebSocketStream.Create(socket, WebSocketMessageType.Binary, TimeSpan.FromSeconds(1)), socket.Abort);
+    }
+
     private static Uri ToWebSocketUri(Uri uri) => new UriBuilder(uri)
     {
         Scheme = uri.Scheme switch { "https" or "wss" => "wss", _ => "ws" },
@@ -172,4 +228,11 @@ public sealed class TunnelDialer(IOptions<FunctionOptions> options, ILogger<Tunn
     }.Uri;
 
     public void Dispose() => _invoker.Dispose();
+
+    /// <summary>The gateway answered the dial with a status other than the upgrade.</summary>
+    private sealed class TunnelRefusedException(HttpStatusCode status)
+        : Exception($"The gateway answered the tunnel dial with {(int)status}.")
+    {
+        public HttpStatusCode Status { get; } = status;
+    }
 }

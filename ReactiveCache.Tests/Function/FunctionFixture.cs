@@ -24,7 +24,7 @@ public sealed class FunctionFixture : IAsyncLifetime
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     /// <summary>Functions the emulator knows; each test uses its own so that cold/warm is its own.</summary>
-    public static readonly string[] Functions = ["cold", "life", "control", "load", "refused", "events", "miss"];
+    public static readonly string[] Functions = ["cold", "life", "control", "load", "refused", "events", "miss", "websocket"];
 
     private readonly DirectoryInfo _objects = Directory.CreateTempSubdirectory("function-objects-");
     private ServerProcess? _gateway;
@@ -90,6 +90,10 @@ public sealed class FunctionFixture : IAsyncLifetime
             environment[$"Emulator__Functions__{name}__Args__0"] = BuiltApps.FunctionJit;
             environment[$"Emulator__Functions__{name}__Timeout"] = "00:00:30";
         }
+
+        // The same function dialling its tunnel as WebSockets instead of plain upgrades (its configuration as
+        // a command-line argument: an environment variable name cannot carry the section separator here).
+        environment["Emulator__Functions__websocket__Args__1"] = "--Function:TunnelTransport=WebSocket";
 
         // Timeout 2 s: the function ends its life itself before Lambda's deadline (it honours the header).
         environment["Emulator__Functions__short__Command"] = "dotnet";

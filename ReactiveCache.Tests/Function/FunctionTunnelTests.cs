@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using ReactiveCache.Core.Functions;
 using ReactiveCache.Core.Objects;
+using ReactiveCache.Core.Tunnel;
 
 namespace ReactiveCache.Tests.Function;
 
@@ -35,6 +36,9 @@ public sealed class FunctionTunnelTests(FunctionFixture fixture)
             Assert.Equal(SampleObjects.All[key], await served.Content.ReadAsByteArrayAsync());
             Assert.NotNull(served.Headers.ETag);
         }
+
+        // By default the function dials plain HTTP/1.1 upgrades, not WebSockets.
+        Assert.Contains($"tunnelled in for {key} (transport {TunnelProtocol.UpgradeToken})", fixture.Logs);
 
         // The life ends a TICK or so after the last GET; the environment goes idle, the process stays.
         await fixture.WaitForIdleAsync("cold");
@@ -86,6 +90,22 @@ public sealed class FunctionTunnelTests(FunctionFixture fixture)
         Assert.Equal(HttpStatusCode.OK, head.StatusCode);
         Assert.Equal(144, head.Content.Headers.ContentLength);
         await fixture.WaitForIdleAsync("events");
+    }
+
+    [Fact]
+    public async Task A_function_dialling_websockets_serves_like_one_dialling_plain_upgrades()
+    {
+        const string key = "100B.txt";
+        using var invoke = await fixture.InvokeAsync("websocket", fixture.Payload(key, TimeSpan.FromSeconds(1), control: false));
+        await fixture.WaitForLambdaAsync(key);
+
+        using var served = await fixture.Gateway.GetAsync($"/objects/{key}");
+
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        Assert.Equal("lambda", FunctionFixture.Origin(served));
+        Assert.Equal(SampleObjects.All[key], await served.Content.ReadAsByteArrayAsync());
+        Assert.Contains($"tunnelled in for {key} (transport websocket)", fixture.Logs);
+        await fixture.WaitForIdleAsync("websocket");
     }
 
     [Fact]

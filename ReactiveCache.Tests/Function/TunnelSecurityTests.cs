@@ -55,18 +55,45 @@ public sealed class TunnelSecurityTests(FunctionFixture fixture)
         Assert.Contains("401", error!.ErrorMessage);
     }
 
-    private async Task<HttpStatusCode> ConnectAsync(string? token)
+    [Fact]
+    public async Task A_websocket_dial_is_checked_the_same_way()
     {
+        var forged = TunnelToken.Mint("another-secret-of-at-least-32-characters"u8, ["1KB.txt"], DateTimeOffset.UtcNow.AddMinutes(5));
         using var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
-        if (token is not null)
-        {
-            socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
-        }
-
+        socket.Options.SetRequestHeader("Authorization", $"Bearer {forged}");
         var uri = new UriBuilder(fixture.GatewayTunnelUrl) { Scheme = "ws", Query = "invocation=test" }.Uri;
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+
         await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(uri, cts.Token));
-        return socket.HttpStatusCode;
+        Assert.Equal(HttpStatusCode.Unauthorized, socket.HttpStatusCode);
+    }
+
+    [Fact]
+    public async Task A_good_token_without_an_upgrade_gets_426_naming_the_upgrade()
+    {
+        var token = TunnelToken.Mint(System.Text.Encoding.UTF8.GetBytes(fixture.Secret), ["1KB.txt"], DateTimeOffset.UtcNow.AddMinutes(5));
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{TunnelProtocol.ConnectPath}?invocation=x");
+        request.Headers.Authorization = new("Bearer", token);
+        using var response = await fixture.Gateway.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.UpgradeRequired, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(TunnelProtocol.UpgradeToken, response.Headers.Upgrade.ToString());
+    }
+
+    /// <summary>Dials as the function does (an HTTP/1.1 upgrade) and returns the gateway's answer.</summary>
+    private async Task<HttpStatusCode> ConnectAsync(string? token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{TunnelProtocol.ConnectPath}?invocation=test");
+        if (token is not null)
+        {
+            request.Headers.Authorization = new("Bearer", token);
+        }
+
+        request.Headers.Connection.Add("Upgrade");
+        request.Headers.Upgrade.Add(new System.Net.Http.Headers.ProductHeaderValue(TunnelProtocol.UpgradeToken));
+        using var response = await fixture.Gateway.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        return response.StatusCode;
     }
 }

@@ -52,4 +52,45 @@ public sealed class CircuitBreakerTests(S3rverFixture s3) : IClassFixture<S3rver
 
         Assert.Equal(CircuitState.Closed, breakers.StateOf(CacheLayer.Lambda));
     }
+
+    [Fact]
+    public async Task Requests_their_clients_abandon_neither_open_the_circuit_nor_fall_back_to_s3()
+    {
+        const string key = "1KB.txt";
+        var lambda = new FakeLambdaLayer { HangUntilClientLeaves = true };
+        using (var client = s3.CreateClient())
+        {
+            var store = new S3ObjectStore(client, Microsoft.Extensions.Options.Options.Create(s3.Options));
+            lambda.Hold((await store.GetMetadataAsync(key))!, SampleObjects.All[key]);
+        }
+
+        await using var gateway = new GatewayFactory(s3, lambda: lambda, settings: new Dictionary<string, string?>
+        {
+            ["Layers:CircuitBreaker:MinimumThroughput"] = "3",
+            ["Layers:CircuitBreaker:BreakDurationMs"] = "60000",
+        });
+        using var http = gateway.CreateClient();
+        gateway.Route(key, CacheLayer.Lambda);
+        var breakers = gateway.Services.GetRequiredService<LayerCircuitBreakers>();
+        var readsBefore = gateway.Store.Gets;
+
+        // Clients that give up while the function is answering (a load generator stopping, a browser tab closed).
+        for (var i = 1; i <= 6; i++)
+        {
+            using var leave = new CancellationTokenSource();
+            var request = http.GetAsync($"/objects/{key}", leave.Token);
+            await Eventually.HoldsAsync(() => Volatile.Read(ref lambda.Calls) == i || request.IsCompleted, TimeSpan.FromSeconds(10), "the function is asked");
+            Assert.False(request.IsCompleted, $"request {i} was answered without the function (circuit {breakers.StateOf(CacheLayer.Lambda)})");
+            await leave.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request);
+        }
+
+        // The function did not fail: its circuit stays closed, and nobody's request was read from S3.
+        await Task.Delay(200);
+        Assert.Equal(CircuitState.Closed, breakers.StateOf(CacheLayer.Lambda));
+        Assert.Equal(readsBefore, gateway.Store.Gets);
+        lambda.HangUntilClientLeaves = false;
+        using var served = await http.GetAsync($"/objects/{key}");
+        Assert.Equal("lambda", served.Headers.GetValues("Content-Origin").Single());
+    }
 }

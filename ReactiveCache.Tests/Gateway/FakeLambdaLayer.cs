@@ -18,6 +18,9 @@ public sealed class FakeLambdaLayer : ILambdaLayer
 
     public bool FailBeforeFirstByte { get; set; }
 
+    /// <summary>Answers nothing until the client goes away, then reports "not served" (YARP's <c>RequestCanceled</c>).</summary>
+    public bool HangUntilClientLeaves { get; set; }
+
     public int Calls;
 
     public void Hold(ObjectMetadata metadata, byte[] body) => _objects[metadata.Key] = (metadata, body);
@@ -27,6 +30,12 @@ public sealed class FakeLambdaLayer : ILambdaLayer
     public async Task<bool> TryServeAsync(HttpContext context, string key, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref Calls);
+        if (HangUntilClientLeaves)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            return false;
+        }
+
         if (FailBeforeFirstByte || !_objects.TryGetValue(key, out var held))
         {
             return false;

@@ -45,14 +45,19 @@ public sealed class LoadGenerator(int connections) : IDisposable
         return response;
     }
 
-    public async Task<LoadResult> RunAsync(string target, Uri url, TimeSpan warmup, TimeSpan duration, Func<TimeSpan> nodeCpu, CancellationToken cancellationToken)
+    /// <param name="origin">
+    /// The layer every answer must name in <c>Content-Origin</c> (null: not checked). An answer from another
+    /// layer, say S3 after a fallback, counts as an error: it did not measure the path the row names.
+    /// </param>
+    public async Task<LoadResult> RunAsync(string target, Uri url, TimeSpan warmup, TimeSpan duration, Func<TimeSpan> nodeCpu, CancellationToken cancellationToken,
+        string? origin = null)
     {
-        await RunWorkersAsync(url, warmup, record: false, cancellationToken);
+        await RunWorkersAsync(url, origin, warmup, record: false, cancellationToken);
         using var self = Process.GetCurrentProcess();
         var processCpu = self.TotalProcessorTime;
         var nodeCpuBefore = nodeCpu();
         var started = Stopwatch.GetTimestamp();
-        var samples = await RunWorkersAsync(url, duration, record: true, cancellationToken);
+        var samples = await RunWorkersAsync(url, origin, duration, record: true, cancellationToken);
         var elapsed = Stopwatch.GetElapsedTime(started);
         self.Refresh();
         processCpu = self.TotalProcessorTime - processCpu;
@@ -64,17 +69,17 @@ public sealed class LoadGenerator(int connections) : IDisposable
             Percentile(latencies, 0.50), Percentile(latencies, 0.99), processCpu, nodeCpuUsed);
     }
 
-    private async Task<Sample[]> RunWorkersAsync(Uri url, TimeSpan duration, bool record, CancellationToken cancellationToken)
+    private async Task<Sample[]> RunWorkersAsync(Uri url, string? origin, TimeSpan duration, bool record, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         stop.CancelAfter(duration);
-        var workers = Enumerable.Range(0, connections).Select(_ => Task.Run(() => WorkAsync(url, record, stop.Token), CancellationToken.None)).ToArray();
+        var workers = Enumerable.Range(0, connections).Select(_ => Task.Run(() => WorkAsync(url, origin, record, stop.Token), CancellationToken.None)).ToArray();
         var samples = await Task.WhenAll(workers);
         cancellationToken.ThrowIfCancellationRequested();
         return samples;
     }
 
-    private async Task<Sample> WorkAsync(Uri url, bool record, CancellationToken stop)
+    private async Task<Sample> WorkAsync(Uri url, string? origin, bool record, CancellationToken stop)
     {
         var sample = new Sample();
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
@@ -91,7 +96,8 @@ public sealed class LoadGenerator(int connections) : IDisposable
                     {
                     }
 
-                    if (response.StatusCode != HttpStatusCode.OK)
+                    if (response.StatusCode != HttpStatusCode.OK
+                        || (origin is not null && !(response.Headers.TryGetValues("Content-Origin", out var served) && served.Contains(origin))))
                     {
                         sample.Errors++;
                         continue;
