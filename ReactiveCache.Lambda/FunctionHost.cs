@@ -86,9 +86,9 @@ public static class FunctionHost
         builder.Services.AddSingleton<IConnectionListenerFactory, TunnelConnectionListenerFactory>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            // HTTP/2 with prior knowledge (the gateway's client asks for exactly 2.0): the requests in flight
-            // share one connection, and under load many of them share one WebSocket message per write.
-            kestrel.Listen(new TunnelEndPoint(), listen => listen.Protocols = HttpProtocols.Http2);
+            // HTTP/1.1 (the gateway's client asks for exactly 1.1): one request at a time per tunnel connection,
+            // the body read straight off the connection (see LambdaTunnelLayer for the figures against HTTP/2).
+            kestrel.Listen(new TunnelEndPoint(), listen => listen.Protocols = HttpProtocols.Http1);
             kestrel.AddServerHeader = false;
             // An idle tunnel connection is not a dead one: the gateway pools them.
             kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(15);

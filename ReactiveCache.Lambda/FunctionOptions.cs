@@ -8,15 +8,15 @@ public sealed class FunctionOptions
     public const string SectionName = "Function";
 
     /// <summary>
-    /// Tunnel connections kept open to the gateway per invocation. Each carries one HTTP/2 connection, up to
-    /// 100 requests at once (Kestrel's streams per connection); the gateway opens a second when the first is
-    /// full, and the spare one stands ready when a connection breaks.
+    /// Tunnel connections kept open to the gateway per invocation: the requests the gateway can forward to
+    /// this function at once (HTTP/1.1, one per connection; the gateway's <c>Tunnel:MaxConnectionsPerFunction</c>
+    /// holds further ones back until a connection comes free).
     /// </summary>
-    public int MaxTunnelConnections { get; set; } = 2;
+    public int MaxTunnelConnections { get; set; } = 32;
 
     /// <summary>
     /// How each tunnel connection is dialled: a plain HTTP/1.1 upgrade (the default: after the 101 the
-    /// connection carries HTTP/2 bytes as they are) or a WebSocket (for a path where only WebSockets pass).
+    /// connection carries the tunnelled HTTP/1.1 bytes as they are) or a WebSocket (for a path where only WebSockets pass).
     /// </summary>
     public TunnelTransport TunnelTransport { get; set; } = TunnelTransport.Upgrade;
 

@@ -6,7 +6,7 @@ public static class TunnelProtocol
     /// <summary>
     /// The gateway's internal endpoint a function dials (an HTTP/1.1 upgrade to <see cref="UpgradeToken"/>,
     /// or a WebSocket), one connection per
-    /// tunnelled HTTP/2 connection: <c>GET {gatewayTunnelUrl}?invocation={id}</c>. The payload's
+    /// tunnelled HTTP connection: <c>GET {gatewayTunnelUrl}?invocation={id}</c>. The payload's
     /// <c>gatewayTunnelUrl</c> points at it.
     /// </summary>
     public const string ConnectPath = "/tunnel/connect";
@@ -18,7 +18,7 @@ public static class TunnelProtocol
 
     /// <summary>
     /// The <c>Upgrade</c> token of a plain tunnel connection: after the gateway's <c>101 Switching Protocols</c>
-    /// the connection carries the tunnelled HTTP/2 bytes as they are (no WebSocket framing or masking).
+    /// the connection carries the tunnelled HTTP bytes as they are (no WebSocket framing or masking).
     /// </summary>
     public const string UpgradeToken = "reactivecache-tunnel";
 

@@ -4,7 +4,7 @@ namespace ReactiveCache.Gateway.Tunnel;
 
 /// <summary>
 /// The tunnel of one function invocation: the keys it holds and its idle connections, which the
-/// forwarder's connection callback takes one at a time (each becomes a pooled HTTP/2 connection, many requests at once).
+/// forwarder's connection callback takes one at a time (each becomes a pooled HTTP/1.1 connection, one request at a time).
 /// </summary>
 internal sealed class FunctionTunnel(string invocationId, string host, IReadOnlyList<string> keys)
 {

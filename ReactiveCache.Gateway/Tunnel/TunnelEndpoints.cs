@@ -8,7 +8,7 @@ namespace ReactiveCache.Gateway.Tunnel;
 
 /// <summary>
 /// The internal endpoints functions dial: <c>GET /tunnel/connect?invocation=…</c> (an HTTP/1.1 upgrade to
-/// <see cref="TunnelProtocol.UpgradeToken"/> or a WebSocket; each carries one HTTP/2 connection from the
+/// <see cref="TunnelProtocol.UpgradeToken"/> or a WebSocket; each carries one HTTP/1.1 connection from the
 /// gateway to the function) and the goodbye
 /// <c>DELETE /tunnel/invocations/{id}</c>. Both need the invocation's token.
 /// </summary>

@@ -14,6 +14,13 @@ public sealed class TunnelOptions : IValidatableObject
     /// </summary>
     public string? Secret { get; set; }
 
+    /// <summary>
+    /// Requests forwarded to one function at once, each on its own tunnel connection (HTTP/1.1); more wait
+    /// for a connection to come free. Match the functions' <c>Function:MaxTunnelConnections</c>.
+    /// </summary>
+    [Range(1, 1024)]
+    public int MaxConnectionsPerFunction { get; set; } = 32;
+
     /// <summary>How long a forwarded request waits for a free tunnel connection before falling back.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
 

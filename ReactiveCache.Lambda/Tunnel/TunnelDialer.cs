@@ -10,7 +10,7 @@ namespace ReactiveCache.Lambda.Tunnel;
 
 /// <summary>
 /// Dials the tunnel's connections for the active invocation (one upgraded HTTP/1.1 connection or
-/// WebSocket per HTTP/2 connection,
+/// WebSocket per tunnelled HTTP connection,
 /// up to <see cref="FunctionOptions.MaxTunnelConnections"/>), and closes them when the invocation ends.
 /// The Kestrel app and this dialer live as long as the execution environment (warm reuse).
 /// </summary>
@@ -166,7 +166,7 @@ public sealed class TunnelDialer(IOptions<FunctionOptions> options, ILogger<Tunn
 
     /// <summary>
     /// <c>GET</c> with <c>Connection: Upgrade</c>: on the gateway's 101 the handler hands back the raw
-    /// connection as the response body, and HTTP/2 runs over it unframed.
+    /// connection as the response body, and the tunnelled HTTP runs over it unframed.
     /// </summary>
     private async Task<(Stream, Action)> DialUpgradeAsync(TunnelSession session, CancellationToken cancellationToken)
     {

@@ -5,7 +5,7 @@ public enum TunnelTransport
 {
     /// <summary>
     /// <c>Connection: Upgrade</c> with the token <see cref="Core.Tunnel.TunnelProtocol.UpgradeToken"/>: after the
-    /// gateway's 101 the TCP connection itself carries the tunnelled HTTP/2, with no framing of its own.
+    /// gateway's 101 the TCP connection itself carries the tunnelled HTTP, with no framing of its own.
     /// </summary>
     Upgrade,
 

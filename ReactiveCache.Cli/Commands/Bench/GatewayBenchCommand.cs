@@ -150,7 +150,7 @@ public static class GatewayBenchCommand
                 {
                     runs["bare"].Add(await load.RunAsync("bare", new Uri(bare.BaseAddress, $"objects/{key}"), warmup, duration, () => redis.CpuTime, cancellationToken));
                     gateway.Route(keys, CacheLayer.Redis);
-                    runs["gateway"].Add(await load.RunAsync("gateway", new Uri(gateway.BaseAddress, $"objects/{key}"), warmup, duration, () => redis.CpuTime, cancellationToken));
+                    runs["gateway"].Add(await load.RunAsync("gateway", new Uri(gateway.BaseAddress, $"objects/{key}"), warmup, duration, () => redis.CpuTime, cancellationToken, origin: CacheLayer.Redis.ToName()));
                     runs["proxy"].Add(await load.RunAsync("proxy", new Uri(bare.BaseAddress, $"proxy/{key}"), warmup, duration, () => redis.CpuTime, cancellationToken));
                     runs["floor"].Add(await load.RunAsync("floor", new Uri(bare.BaseAddress, $"redis/{key}"), warmup, duration, () => redis.CpuTime, cancellationToken));
 
@@ -159,7 +159,7 @@ public static class GatewayBenchCommand
                         // The same gateway, the keys routed to the Lambda layer: still through the tunnel (the
                         // function re-invoked if its life ended), then measured.
                         await EnsureLambdaAsync(rig, gateway, load, keys, objects, cancellationToken);
-                        runs["lambda"].Add(await load.RunAsync("lambda", new Uri(gateway.BaseAddress, $"objects/{key}"), warmup, duration, () => TimeSpan.Zero, cancellationToken));
+                        runs["lambda"].Add(await load.RunAsync("lambda", new Uri(gateway.BaseAddress, $"objects/{key}"), warmup, duration, () => TimeSpan.Zero, cancellationToken, origin: CacheLayer.Lambda.ToName()));
                     }
                 }
 
@@ -195,7 +195,7 @@ public static class GatewayBenchCommand
             }
 
             AnsiConsole.Write(table);
-            AnsiConsole.MarkupLine($"[grey]{Environment.ProcessorCount} cores shared by the load generator, both servers and redis-server; \"CPU µs/req here\" counts this process (load generator + server under test).[/]");
+            AnsiConsole.MarkupLine($"[grey]{Environment.ProcessorCount} cores shared by the load generator, both servers and redis-server; \"CPU µs/req here\" counts this process (load generator + server under test). errors: failed requests, non-200 answers, and gateway answers from another layer than the row's (Content-Origin), which are not counted as requests.[/]");
             if (rig is not null)
             {
                 AnsiConsole.MarkupLine("[grey]lambda rows: the same in-process gateway, keys routed to the Lambda layer, forwarding through the tunnel to one function process that holds the objects in memory; \"CPU µs/req here\" leaves the function's process out. YARP-hop floor: bare Kestrel forwarding to itself over loopback with YARP, nothing else.[/]");
