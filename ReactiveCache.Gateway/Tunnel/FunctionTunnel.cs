@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Threading.Channels;
 
 namespace ReactiveCache.Gateway.Tunnel;
@@ -8,6 +9,8 @@ namespace ReactiveCache.Gateway.Tunnel;
 /// </summary>
 internal sealed class FunctionTunnel(string invocationId, string host, IReadOnlyList<string> keys)
 {
+    private readonly FrozenSet<string> _keys = keys.ToFrozenSet(StringComparer.Ordinal);
+
     private int _open;
     private int _inFlight;
     private volatile bool _saidGoodbye;
@@ -18,6 +21,11 @@ internal sealed class FunctionTunnel(string invocationId, string host, IReadOnly
     public string Host { get; } = host;
 
     public IReadOnlyList<string> Keys { get; } = keys;
+
+    /// <summary>The forwarder's destination prefix for this function.</summary>
+    public string Destination { get; } = $"http://{host}/";
+
+    public bool Holds(string key) => _keys.Contains(key);
 
     public Channel<TunnelStream> Idle { get; } = Channel.CreateUnbounded<TunnelStream>();
 

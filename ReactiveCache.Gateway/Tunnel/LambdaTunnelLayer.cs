@@ -91,7 +91,7 @@ internal sealed class LambdaTunnelLayer : ILambdaLayer, IDisposable
         ForwarderError error;
         try
         {
-            error = await _forwarder.SendAsync(context, $"http://{tunnel.Host}/", _invoker, _requestConfig, _transformer, cancellationToken);
+            error = await _forwarder.SendAsync(context, tunnel.Destination, _invoker, _requestConfig, _transformer, cancellationToken);
         }
         finally
         {

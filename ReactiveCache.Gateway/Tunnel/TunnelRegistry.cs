@@ -23,15 +23,38 @@ internal sealed class TunnelRegistry
     public FunctionTunnel? FindHost(string host) => _byHost.GetValueOrDefault(host);
 
     /// <summary>A serving tunnel of a function holding <paramref name="key"/> (round robin among several).</summary>
+    /// <remarks>
+    /// On every request through the Lambda layer: enumerates the dictionary without its locks and without
+    /// copying it (<c>Values</c> would take every lock and copy).
+    /// </remarks>
     public FunctionTunnel? Pick(string key)
     {
-        var candidates = _byInvocation.Values.Where(t => t.IsServing && t.Keys.Contains(key, StringComparer.Ordinal)).ToList();
-        return candidates.Count switch
+        FunctionTunnel? first = null;
+        var count = 0;
+        foreach (var (_, tunnel) in _byInvocation)
         {
-            0 => null,
-            1 => candidates[0],
-            _ => candidates[(int)(Interlocked.Increment(ref _roundRobin) % candidates.Count)],
-        };
+            if (tunnel.IsServing && tunnel.Holds(key))
+            {
+                first ??= tunnel;
+                count++;
+            }
+        }
+
+        if (count <= 1)
+        {
+            return first;
+        }
+
+        var skip = (int)((ulong)Interlocked.Increment(ref _roundRobin) % (ulong)count);
+        foreach (var (_, tunnel) in _byInvocation)
+        {
+            if (tunnel.IsServing && tunnel.Holds(key) && skip-- == 0)
+            {
+                return tunnel;
+            }
+        }
+
+        return first;
     }
 
     /// <summary>Forgets a tunnel once it said goodbye or lost every connection.</summary>
