@@ -10,7 +10,7 @@ namespace ReactiveCache.Gateway.Layers;
 
 /// <summary>
 /// Serves one object request down the chain redis → lambda → s3, starting at the layer the route table
-/// names. Every miss or failure before the first response byte moves on to the next layer, so a client
+/// names (a Lambda route that no function answers tries the cache node before S3). Every miss or failure before the first response byte moves on to the next layer, so a client
 /// never gets an error that S3 could have answered. Records the span, the metrics and the request event.
 /// </summary>
 public sealed partial class FallbackChain(
@@ -70,6 +70,24 @@ public sealed partial class FallbackChain(
             {
                 // With a Redis route the function is only a second chance: not finding one is no fallback.
                 fallbacks.Add(CacheLayer.Lambda, outcome, telemetry);
+            }
+        }
+
+        if (!done && route == CacheLayer.Lambda)
+        {
+            // No function answered a Lambda route. At the switch to Redis the function is told to shut down
+            // on its control stream while the route delta is still on its way here; the node already holds
+            // the key then. Without a node (or while it drains) this costs nothing.
+            var outcome = await TryLayerAsync(context, CacheLayer.Redis,
+                static (s, ctx, req, ct) => s._redis.TryServeAsync(ctx, req, ct), request, cancellationToken);
+            done = outcome == LayerOutcome.Served;
+            if (done)
+            {
+                served = CacheLayer.Redis;
+            }
+            else if (outcome != LayerOutcome.Unavailable)
+            {
+                fallbacks.Add(CacheLayer.Redis, outcome, telemetry);
             }
         }
 
