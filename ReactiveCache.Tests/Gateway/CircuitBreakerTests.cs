@@ -16,19 +16,8 @@ public sealed class CircuitBreakerTests(S3rverFixture s3) : IClassFixture<S3rver
     {
         const string key = "1KB.txt";
         var lambda = new FakeLambdaLayer { FailBeforeFirstByte = true };
-        using (var client = s3.CreateClient())
-        {
-            var store = new S3ObjectStore(client, Microsoft.Extensions.Options.Options.Create(s3.Options));
-            lambda.Hold((await store.GetMetadataAsync(key))!, SampleObjects.All[key]);
-        }
-
-        await using var gateway = new GatewayFactory(s3, lambda: lambda, settings: new Dictionary<string, string?>
-        {
-            ["Layers:CircuitBreaker:MinimumThroughput"] = "3",
-            ["Layers:CircuitBreaker:BreakDurationMs"] = "1000",
-        });
+        await using var gateway = await StartAsync(lambda, key, TimeSpan.FromSeconds(1));
         using var http = gateway.CreateClient();
-        gateway.Route(key, CacheLayer.Lambda);
         var breakers = gateway.Services.GetRequiredService<LayerCircuitBreakers>();
 
         for (var i = 0; i < 10; i++)
@@ -58,19 +47,8 @@ public sealed class CircuitBreakerTests(S3rverFixture s3) : IClassFixture<S3rver
     {
         const string key = "1KB.txt";
         var lambda = new FakeLambdaLayer { HangUntilClientLeaves = true };
-        using (var client = s3.CreateClient())
-        {
-            var store = new S3ObjectStore(client, Microsoft.Extensions.Options.Options.Create(s3.Options));
-            lambda.Hold((await store.GetMetadataAsync(key))!, SampleObjects.All[key]);
-        }
-
-        await using var gateway = new GatewayFactory(s3, lambda: lambda, settings: new Dictionary<string, string?>
-        {
-            ["Layers:CircuitBreaker:MinimumThroughput"] = "3",
-            ["Layers:CircuitBreaker:BreakDurationMs"] = "60000",
-        });
+        await using var gateway = await StartAsync(lambda, key, TimeSpan.FromMinutes(1));
         using var http = gateway.CreateClient();
-        gateway.Route(key, CacheLayer.Lambda);
         var breakers = gateway.Services.GetRequiredService<LayerCircuitBreakers>();
         var readsBefore = gateway.Store.Gets;
 
@@ -92,5 +70,23 @@ public sealed class CircuitBreakerTests(S3rverFixture s3) : IClassFixture<S3rver
         lambda.HangUntilClientLeaves = false;
         using var served = await http.GetAsync($"/objects/{key}");
         Assert.Equal("lambda", served.Headers.GetValues("Content-Origin").Single());
+    }
+
+    /// <summary>A gateway whose key is routed to <paramref name="lambda"/>, which holds it; three failures open the circuit.</summary>
+    private async Task<GatewayFactory> StartAsync(FakeLambdaLayer lambda, string key, TimeSpan breakDuration)
+    {
+        using (var client = s3.CreateClient())
+        {
+            var store = new S3ObjectStore(client, Microsoft.Extensions.Options.Options.Create(s3.Options));
+            lambda.Hold((await store.GetMetadataAsync(key))!, SampleObjects.All[key]);
+        }
+
+        var gateway = new GatewayFactory(s3, lambda: lambda, settings: new Dictionary<string, string?>
+        {
+            ["Layers:CircuitBreaker:MinimumThroughput"] = "3",
+            ["Layers:CircuitBreaker:BreakDurationMs"] = ((int)breakDuration.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        gateway.Route(key, CacheLayer.Lambda);
+        return gateway;
     }
 }
