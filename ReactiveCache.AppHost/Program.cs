@@ -40,13 +40,14 @@ var gateway = builder.AddProject<Projects.ReactiveCache_Gateway>("gateway")
     .WithExternalHttpEndpoints();
 
 // More gateways (Gateways=N in the AppHost's configuration) get the same routes and drains; each on
-// a port of its own. The function's tunnel dials the first gateway, so the others serve Lambda routes from S3.
+// a port of its own, and the functions tunnel into each of them.
 for (var i = 2; i <= builder.Configuration.GetValue("Gateways", 1); i++)
 {
-    builder.AddProject<Projects.ReactiveCache_Gateway>($"gateway-{i}", launchProfileName: null)
+    var more = builder.AddProject<Projects.ReactiveCache_Gateway>($"gateway-{i}", launchProfileName: null)
         .WithHttpEndpoint()
         .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
         .WithGatewaySettings(objectsRoot, orchestrator, cacheNodePassword, tunnelSecret);
+    orchestrator.WithEnvironment($"Function__MoreGatewayTunnelUrls__{i - 2}", ReferenceExpression.Create($"{more.GetEndpoint("http")}/tunnel/connect"));
 }
 
 orchestrator

@@ -50,16 +50,19 @@ public sealed class InvocationHandler(
         var controlTask = string.IsNullOrWhiteSpace(payload.OrchestratorUrl)
             ? Task.CompletedTask
             : control.RunAsync(payload.OrchestratorUrl, active, payload.Token, lifeEnded.Token);
-        var connectUri = WithInvocation(new Uri(payload.GatewayTunnelUrl), invocation.RequestId);
-        var session = dialer.Open(connectUri, payload.Token);
+        // One tunnel into every gateway: each serves its clients from this function.
+        var tunnels = payload.AllGatewayTunnelUrls()
+            .Select(url => WithInvocation(new Uri(url), invocation.RequestId))
+            .Select(uri => (Uri: uri, Session: dialer.Open(uri, payload.Token)))
+            .ToList();
         string endedBy;
         try
         {
-            endedBy = await LiveAsync(active, session, cancellationToken);
+            endedBy = await LiveAsync(active, [.. tunnels.Select(t => t.Session)], cancellationToken);
         }
         finally
         {
-            await EndAsync(active, session, connectUri, payload.Token, invocation.Deadline);
+            await EndAsync(active, tunnels, payload.Token, invocation.Deadline);
             await lifeEnded.CancelAsync();
             await controlTask;
         }
@@ -72,8 +75,10 @@ public sealed class InvocationHandler(
         return new FunctionResult(invocation.RequestId, payload.Keys, active.Served, endedBy, (long)life.TotalMilliseconds, warm);
     }
 
-    private async Task<string> LiveAsync(ActiveInvocation active, TunnelSession session, CancellationToken cancellationToken)
+    private async Task<string> LiveAsync(ActiveInvocation active, IReadOnlyList<TunnelSession> sessions, CancellationToken cancellationToken)
     {
+        // One token for every gateway: any refusal means the invocation cannot serve.
+        var refused = Task.WhenAny(sessions.Select(s => s.Refused));
         while (true)
         {
             var (endsAt, isOver, isShutDown, isHeld, timeout) = active.Snapshot();
@@ -82,23 +87,39 @@ public sealed class InvocationHandler(
                 return isShutDown ? "shutdown" : isHeld || endsAt >= timeout ? "timeout" : "tick";
             }
 
-            if (session.Refused.IsCompleted)
+            if (refused.IsCompleted)
             {
-                throw await session.Refused;
+                throw await await refused;
             }
 
             var wait = endsAt - time.GetUtcNow();
             if (wait > TimeSpan.Zero)
             {
                 // Wake at the deadline (a served GET may have pushed it: then loop), on shutdown, or on refusal.
-                await Task.WhenAny(Task.Delay(wait, time, cancellationToken), active.ShutdownRequested, session.Refused);
+                await Task.WhenAny(Task.Delay(wait, time, cancellationToken), active.ShutdownRequested, refused);
                 cancellationToken.ThrowIfCancellationRequested();
             }
         }
     }
 
-    /// <summary>Goodbye to the gateway (no new requests), drain in-flight ones, close the tunnel.</summary>
-    private async Task EndAsync(ActiveInvocation active, TunnelSession session, Uri connectUri, string token, DateTimeOffset deadline)
+    /// <summary>Goodbye to every gateway (no new requests), drain in-flight ones, close the tunnels.</summary>
+    private async Task EndAsync(ActiveInvocation active, IReadOnlyList<(Uri Uri, TunnelSession Session)> tunnels, string token, DateTimeOffset deadline)
+    {
+        await Task.WhenAll(tunnels.Select(t => GoodbyeAsync(active, t.Uri, token, deadline)));
+        if (!await catalog.DrainAsync(options.Value.DrainTimeout, CancellationToken.None))
+        {
+            logger.LogWarning("{InFlight} requests still in flight after {Timeout}: closing anyway", catalog.InFlight, options.Value.DrainTimeout);
+        }
+
+        foreach (var (_, session) in tunnels)
+        {
+            await dialer.CloseAsync(session);
+        }
+
+        catalog.Deactivate(active);
+    }
+
+    private async Task GoodbyeAsync(ActiveInvocation active, Uri connectUri, string token, DateTimeOffset deadline)
     {
         try
         {
@@ -118,16 +139,8 @@ public sealed class InvocationHandler(
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
         {
-            logger.LogWarning("Could not say goodbye to the gateway: {Error}", e.Message);
+            logger.LogWarning("Could not say goodbye to the gateway at {Gateway}: {Error}", HttpBase(connectUri), e.Message);
         }
-
-        if (!await catalog.DrainAsync(options.Value.DrainTimeout, CancellationToken.None))
-        {
-            logger.LogWarning("{InFlight} requests still in flight after {Timeout}: closing anyway", catalog.InFlight, options.Value.DrainTimeout);
-        }
-
-        await dialer.CloseAsync(session);
-        catalog.Deactivate(active);
     }
 
     /// <summary>Loads every key the environment does not hold yet; true when all were already held (warm).</summary>
@@ -167,9 +180,10 @@ public sealed class InvocationHandler(
             throw new InvalidPayloadException("The payload's tick must be a positive number of seconds.");
         }
 
-        if (!Uri.TryCreate(payload.GatewayTunnelUrl, UriKind.Absolute, out var gateway) || gateway.Scheme is not ("http" or "https" or "ws" or "wss"))
+        if (payload.GatewayTunnelUrl is null || payload.AllGatewayTunnelUrls().Any(url =>
+                !Uri.TryCreate(url, UriKind.Absolute, out var gateway) || gateway.Scheme is not ("http" or "https" or "ws" or "wss")))
         {
-            throw new InvalidPayloadException("The payload's gatewayTunnelUrl must be an absolute http(s) or ws(s) URL.");
+            throw new InvalidPayloadException("The payload's gatewayTunnelUrl and moreGatewayTunnelUrls must be absolute http(s) or ws(s) URLs.");
         }
 
         if (string.IsNullOrEmpty(payload.Token))

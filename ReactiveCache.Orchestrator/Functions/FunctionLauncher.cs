@@ -16,7 +16,8 @@ public sealed class FunctionLauncher(IFunctionInvoker invoker, FunctionTokens to
     {
         var o = options.Value;
         var gateway = o.GatewayTunnelUrl ?? throw new InvalidOperationException("Function:GatewayTunnelUrl is not set.");
-        var payload = new FunctionPayload(keys, tick.TotalSeconds, gateway, o.OrchestratorUrl, tokens.Mint(keys));
+        var payload = new FunctionPayload(keys, tick.TotalSeconds, gateway, o.OrchestratorUrl, tokens.Mint(keys),
+            o.MoreGatewayTunnelUrls.Count > 0 ? o.MoreGatewayTunnelUrls : null);
         using var activity = Source.StartActivity("invoke", ActivityKind.Client);
         activity?.SetTag("layer", "lambda");
         activity?.SetTag("faas.invoked_name", o.Name);

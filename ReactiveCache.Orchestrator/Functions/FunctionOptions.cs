@@ -24,6 +24,9 @@ public sealed class FunctionOptions : IValidatableObject
     /// <summary>The gateway's tunnel endpoint as the function reaches it (put in the payload).</summary>
     public string? GatewayTunnelUrl { get; set; }
 
+    /// <summary>Further gateways' tunnel endpoints (<c>Function:MoreGatewayTunnelUrls:0</c>, …): the function tunnels into each.</summary>
+    public List<string> MoreGatewayTunnelUrls { get; set; } = [];
+
     /// <summary>The orchestrator's gRPC address as the function reaches it (put in the payload).</summary>
     public string? OrchestratorUrl { get; set; }
 

@@ -10,15 +10,15 @@ namespace ReactiveCache.Tests.Function;
 
 /// <summary>
 /// The local run (AppHost) has the function: a key pinned to the Lambda layer makes the orchestrator invoke
-/// it through the emulator; it tunnels into the gateway, which then serves the key through it.
+/// it through the emulator; it tunnels into every gateway, which then serve the key through it.
 /// </summary>
 public sealed class AppHostFunctionTests
 {
     [Fact]
-    public async Task In_the_local_run_a_key_pinned_to_lambda_is_served_by_the_invoked_function_through_the_gateway()
+    public async Task In_the_local_run_a_key_pinned_to_lambda_is_served_by_the_invoked_function_through_each_gateway()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ReactiveCache_AppHost>(cts.Token);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ReactiveCache_AppHost>(["Gateways=2"], cts.Token);
         foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
         {
             // Nothing listens for OTLP in tests; exporting would only slow shutdown (PLATFORM.md).
@@ -28,7 +28,7 @@ public sealed class AppHostFunctionTests
         await using var app = await builder.BuildAsync(cts.Token);
         await app.StartAsync(cts.Token);
         var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
-        foreach (var name in new[] { "orchestrator", "lambda-emulator", "gateway" })
+        foreach (var name in new[] { "orchestrator", "lambda-emulator", "gateway", "gateway-2" })
         {
             await notifications.WaitForResourceHealthyAsync(name, cts.Token);
         }
@@ -44,15 +44,19 @@ public sealed class AppHostFunctionTests
         using var pinned = await orchestrator.PutAsync($"/routes/{key}?layer=lambda", null, cts.Token);
         Assert.Equal(HttpStatusCode.Accepted, pinned.StatusCode);
 
-        using var gateway = app.CreateHttpClient("gateway", "http");
-        string? origin = null;
-        while (origin != "lambda")
+        // One function, one tunnel into each gateway: both serve the key through it.
+        foreach (var name in new[] { "gateway", "gateway-2" })
         {
-            cts.Token.ThrowIfCancellationRequested();
-            using var response = await gateway.GetAsync($"/objects/{key}", cts.Token);
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            origin = FunctionFixture.Origin(response);
-            await Task.Delay(20, cts.Token);
+            using var gateway = app.CreateHttpClient(name, "http");
+            string? origin = null;
+            while (origin != "lambda")
+            {
+                cts.Token.ThrowIfCancellationRequested();
+                using var response = await gateway.GetAsync($"/objects/{key}", cts.Token);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                origin = FunctionFixture.Origin(response);
+                await Task.Delay(20, cts.Token);
+            }
         }
 
         // The orchestrator's control endpoint speaks gRPC (HTTP/2 prior knowledge) at the address the

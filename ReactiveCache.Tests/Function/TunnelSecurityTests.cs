@@ -56,6 +56,17 @@ public sealed class TunnelSecurityTests(FunctionFixture fixture)
     }
 
     [Fact]
+    public async Task A_payload_naming_a_gateway_that_is_no_url_fails_the_invocation_clearly()
+    {
+        var payload = fixture.Payload("100B.txt", TimeSpan.FromSeconds(5), control: false) with { MoreGatewayTunnelUrls = ["not a url"] };
+        using var response = await fixture.InvokeAsync("refused", payload, "RequestResponse");
+
+        Assert.Equal("Unhandled", FunctionFixture.Header(response, "X-Amz-Function-Error"));
+        var error = await response.Content.ReadFromJsonAsync(FunctionJsonContext.Default.FunctionError);
+        Assert.Contains("moreGatewayTunnelUrls", error!.ErrorMessage);
+    }
+
+    [Fact]
     public async Task A_websocket_dial_is_checked_the_same_way()
     {
         var forged = TunnelToken.Mint("another-secret-of-at-least-32-characters"u8, ["1KB.txt"], DateTimeOffset.UtcNow.AddMinutes(5));
