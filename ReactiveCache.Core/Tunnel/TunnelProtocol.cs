@@ -16,6 +16,10 @@ public static class TunnelProtocol
 
     public const string InvocationQuery = "invocation";
 
+    /// <summary>Whether <paramref name="url"/> can name a gateway's tunnel endpoint: absolute, http(s) or ws(s).</summary>
+    public static bool IsTunnelUrl(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or "ws" or "wss";
+
     /// <summary>
     /// The <c>Upgrade</c> token of a plain tunnel connection: after the gateway's <c>101 Switching Protocols</c>
     /// the connection carries the tunnelled HTTP bytes as they are (no WebSocket framing or masking).

@@ -10,7 +10,8 @@ namespace ReactiveCache.Gateway.Layers;
 
 /// <summary>
 /// Serves one object request down the chain redis → lambda → s3, starting at the layer the route table
-/// names (a Lambda route that no function answers tries the cache node before S3). Every miss or failure before the first response byte moves on to the next layer, so a client
+/// names (a Lambda route tries the function, then the node: <see cref="CacheOrder"/>). Every miss or failure
+/// before the first response byte moves on to the next layer, so a client
 /// never gets an error that S3 could have answered. Records the span, the metrics and the request event.
 /// </summary>
 public sealed partial class FallbackChain(
@@ -36,62 +37,28 @@ public sealed partial class FallbackChain(
 
         Fallbacks fallbacks = default;
         var served = CacheLayer.S3;
-        var done = false;
 
-        if (route == CacheLayer.Redis)
+        foreach (var layer in CacheOrder(route))
         {
-            var outcome = await TryLayerAsync(context, CacheLayer.Redis,
-                static (s, ctx, req, ct) => s._redis.TryServeAsync(ctx, req, ct), request, cancellationToken);
-            done = outcome == LayerOutcome.Served;
-            if (done)
+            var outcome = layer == CacheLayer.Redis
+                ? await TryLayerAsync(context, CacheLayer.Redis, static (s, ctx, req, ct) => s._redis.TryServeAsync(ctx, req, ct), request, cancellationToken)
+                : lambda is not null && breakers.Allows(CacheLayer.Lambda) && lambda.CanServe(request.Key)
+                    ? await TryLayerAsync(context, CacheLayer.Lambda, static (s, ctx, req, ct) => s.TryLambdaAsync(ctx, req, ct), request, cancellationToken)
+                    : LayerOutcome.Unavailable;
+            if (outcome == LayerOutcome.Served)
             {
-                served = CacheLayer.Redis;
+                served = layer;
+                break;
             }
-            else
+
+            // The routed layer's outcome is always a fallback; a second chance that is not there is none.
+            if (layer == route || outcome != LayerOutcome.Unavailable)
             {
-                fallbacks.Add(CacheLayer.Redis, outcome, telemetry);
+                fallbacks.Add(layer, outcome, telemetry);
             }
         }
 
-        if (!done && route is CacheLayer.Redis or CacheLayer.Lambda)
-        {
-            var outcome = LayerOutcome.Unavailable;
-            if (lambda is not null && breakers.Allows(CacheLayer.Lambda) && lambda.CanServe(request.Key))
-            {
-                outcome = await TryLayerAsync(context, CacheLayer.Lambda, static (s, ctx, req, ct) => s.TryLambdaAsync(ctx, req, ct), request, cancellationToken);
-            }
-
-            done = outcome == LayerOutcome.Served;
-            if (done)
-            {
-                served = CacheLayer.Lambda;
-            }
-            else if (route == CacheLayer.Lambda || outcome != LayerOutcome.Unavailable)
-            {
-                // With a Redis route the function is only a second chance: not finding one is no fallback.
-                fallbacks.Add(CacheLayer.Lambda, outcome, telemetry);
-            }
-        }
-
-        if (!done && route == CacheLayer.Lambda)
-        {
-            // No function answered a Lambda route. At the switch to Redis the function is told to shut down
-            // on its control stream while the route delta is still on its way here; the node already holds
-            // the key then. Without a node (or while it drains) this costs nothing.
-            var outcome = await TryLayerAsync(context, CacheLayer.Redis,
-                static (s, ctx, req, ct) => s._redis.TryServeAsync(ctx, req, ct), request, cancellationToken);
-            done = outcome == LayerOutcome.Served;
-            if (done)
-            {
-                served = CacheLayer.Redis;
-            }
-            else if (outcome != LayerOutcome.Unavailable)
-            {
-                fallbacks.Add(CacheLayer.Redis, outcome, telemetry);
-            }
-        }
-
-        if (!done)
+        if (served == CacheLayer.S3)
         {
             await ServeFromOriginAsync(context, request, cancellationToken);
         }
@@ -121,6 +88,22 @@ public sealed partial class FallbackChain(
             events.Enqueue(requestEvent);
         }
     }
+
+    private static readonly CacheLayer[] RedisFirst = [CacheLayer.Redis, CacheLayer.Lambda];
+    private static readonly CacheLayer[] LambdaFirst = [CacheLayer.Lambda, CacheLayer.Redis];
+
+    /// <summary>
+    /// The cache layers a route tries before S3. A Redis route: the node, then a function holding the key.
+    /// A Lambda route: the function, then the node — at the switch to Redis the function is told to shut down
+    /// on its control stream while the route delta is still on its way here, and the node already holds the
+    /// key then (without a node, or while it drains, that try costs nothing).
+    /// </summary>
+    private static CacheLayer[] CacheOrder(CacheLayer route) => route switch
+    {
+        CacheLayer.Redis => RedisFirst,
+        CacheLayer.Lambda => LambdaFirst,
+        _ => [],
+    };
 
     private async Task<LayerOutcome> TryLayerAsync(HttpContext context, CacheLayer layer,
         Func<FallbackChain, HttpContext, ObjectRequest, CancellationToken, Task<LayerOutcome>> serve,

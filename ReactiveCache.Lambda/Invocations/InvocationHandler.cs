@@ -180,8 +180,7 @@ public sealed class InvocationHandler(
             throw new InvalidPayloadException("The payload's tick must be a positive number of seconds.");
         }
 
-        if (payload.GatewayTunnelUrl is null || payload.AllGatewayTunnelUrls().Any(url =>
-                !Uri.TryCreate(url, UriKind.Absolute, out var gateway) || gateway.Scheme is not ("http" or "https" or "ws" or "wss")))
+        if (!payload.AllGatewayTunnelUrls().All(TunnelProtocol.IsTunnelUrl))
         {
             throw new InvalidPayloadException("The payload's gatewayTunnelUrl and moreGatewayTunnelUrls must be absolute http(s) or ws(s) URLs.");
         }

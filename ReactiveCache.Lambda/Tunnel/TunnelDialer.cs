@@ -186,7 +186,17 @@ public sealed class TunnelDialer(IOptions<FunctionOptions> options, ILogger<Tunn
             throw new TunnelRefusedException(status);
         }
 
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        Stream stream;
+        try
+        {
+            stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+
         // Disposing the upgraded stream closes the socket at once: that is the abort.
         return (stream, () =>
         {

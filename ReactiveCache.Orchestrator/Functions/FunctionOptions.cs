@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ReactiveCache.Core.Tunnel;
 
 namespace ReactiveCache.Orchestrator.Functions;
 
@@ -43,6 +44,16 @@ public sealed class FunctionOptions : IValidatableObject
         if (Invoker == FunctionInvokerKind.Aws && string.IsNullOrWhiteSpace(Region) && string.IsNullOrWhiteSpace(Endpoint))
         {
             yield return new ValidationResult("Function:Region is required when Function:Invoker is Aws.", [nameof(Region)]);
+        }
+
+        // A function given a gateway URL that is no URL fails every invocation: refuse it on start instead.
+        foreach (var url in MoreGatewayTunnelUrls.Prepend(GatewayTunnelUrl).OfType<string>())
+        {
+            if (!TunnelProtocol.IsTunnelUrl(url))
+            {
+                yield return new ValidationResult($"Function:GatewayTunnelUrl and Function:MoreGatewayTunnelUrls must be absolute http(s) or ws(s) URLs; '{url}' is not.",
+                    [nameof(MoreGatewayTunnelUrls)]);
+            }
         }
 
         if (Invoker == FunctionInvokerKind.Emulator && !Uri.TryCreate(EmulatorUrl, UriKind.Absolute, out _))
