@@ -37,6 +37,7 @@ var lambdaEmulator = builder.AddProject<Projects.ReactiveCache_LambdaEmulator>("
 // The client entry point (http://localhost:4000 under the http profile).
 var gateway = builder.AddProject<Projects.ReactiveCache_Gateway>("gateway")
     .WithGatewaySettings(objectsRoot, orchestrator, cacheNodePassword, tunnelSecret)
+    .WithTunnelEndpoint()
     .WithExternalHttpEndpoints();
 
 // More gateways (Gateways=N in the AppHost's configuration) get the same routes and drains; each on
@@ -46,13 +47,14 @@ for (var i = 2; i <= builder.Configuration.GetValue("Gateways", 1); i++)
     var more = builder.AddProject<Projects.ReactiveCache_Gateway>($"gateway-{i}", launchProfileName: null)
         .WithHttpEndpoint()
         .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
-        .WithGatewaySettings(objectsRoot, orchestrator, cacheNodePassword, tunnelSecret);
-    orchestrator.WithEnvironment($"Function__MoreGatewayTunnelUrls__{i - 2}", ReferenceExpression.Create($"{more.GetEndpoint("http")}/tunnel/connect"));
+        .WithGatewaySettings(objectsRoot, orchestrator, cacheNodePassword, tunnelSecret)
+        .WithTunnelEndpoint();
+    orchestrator.WithEnvironment($"Function__MoreGatewayTunnelUrls__{i - 2}", more.TunnelUrl());
 }
 
 orchestrator
     .WithReference(lambdaEmulator)
     .WithEnvironment("Function__Name", FunctionResources.FunctionName)
-    .WithEnvironment("Function__GatewayTunnelUrl", ReferenceExpression.Create($"{gateway.GetEndpoint("http")}/tunnel/connect"));
+    .WithEnvironment("Function__GatewayTunnelUrl", gateway.TunnelUrl());
 
 builder.Build().Run();

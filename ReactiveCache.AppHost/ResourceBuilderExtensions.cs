@@ -43,6 +43,22 @@ internal static class ResourceBuilderExtensions
             .WithHttpHealthCheck("/health");
 
     /// <summary>
+    /// The gateway's tunnel port: functions dial <c>/tunnel/connect</c> there, and after the 101 the gateway
+    /// forwards straight over the accepted socket (<c>Tunnel:ListenPort</c>, the port the gateway binds).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithTunnelEndpoint(this IResourceBuilder<ProjectResource> gateway) =>
+        gateway.WithHttpEndpoint(name: TunnelEndpointName)
+            .WithUrlForEndpoint(TunnelEndpointName, url => url.DisplayLocation = UrlDisplayLocation.DetailsOnly)
+            .WithEnvironment("Tunnel__ListenPort",
+                ReferenceExpression.Create($"{gateway.GetEndpoint(TunnelEndpointName).Property(EndpointProperty.TargetPort)}"));
+
+    /// <summary>What functions dial to tunnel into <paramref name="gateway"/>.</summary>
+    public static ReferenceExpression TunnelUrl(this IResourceBuilder<ProjectResource> gateway) =>
+        ReferenceExpression.Create($"{gateway.GetEndpoint(TunnelEndpointName)}/tunnel/connect");
+
+    private const string TunnelEndpointName = "tunnel";
+
+    /// <summary>
     /// The orchestrator's policy: every <c>Policy:*</c> setting of the AppHost's configuration is passed on
     /// (e.g. <c>dotnet run --project ReactiveCache.AppHost -- Policy:Kind=Default</c>); the orchestrator's
     /// own defaults (the thesis's policy, rate 3, sensitivity 4) apply otherwise.

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ReactiveCache.Gateway.Layers;
 
@@ -18,6 +19,8 @@ public static class LambdaTunnelRegistration
         builder.Services.AddSingleton<TunnelRegistry>();
         builder.Services.AddSingleton<TunnelTokenCheck>();
         builder.Services.AddSingleton<ILambdaLayer, LambdaTunnelLayer>();
+        // Registered after Kestrel's socket transport, so asked first (Kestrel tries the last one first): it binds only the tunnel port.
+        builder.Services.AddSingleton<IConnectionListenerFactory, TunnelPortListenerFactory>();
         return builder;
     }
 }

@@ -55,14 +55,20 @@ public static class TunnelEndpoints
 
         using var activity = TunnelTelemetry.Start("tunnel connection", System.Diagnostics.ActivityKind.Server);
         activity?.SetTag("faas.invocation_id", invocationId);
-        var transport = plain ? TunnelProtocol.UpgradeToken : "websocket";
+        // Dialled on the tunnel port, in plain text: after the 101 the forwarder takes the socket itself.
+        var socketFeature = plain && !context.Request.IsHttps ? context.Features.Get<TunnelSocketFeature>() : null;
+        var transport = !plain ? "websocket" : socketFeature is null ? TunnelProtocol.UpgradeToken : $"{TunnelProtocol.UpgradeToken} on the tunnel port";
         activity?.SetTag("tunnel.transport", transport);
         TunnelStream stream;
         WebSocket? socket = null;
         if (plain)
         {
             context.Response.Headers.Upgrade = TunnelProtocol.UpgradeToken;
-            stream = new TunnelStream(await upgrade!.UpgradeAsync());
+            var upgraded = await upgrade!.UpgradeAsync();
+            // The 101 is on the wire once the upgrade returns. Kestrel reads the connection only when the
+            // upgraded stream is read, so from here the socket's own stream carries the tunnelled HTTP alone,
+            // until this request ends (bench gateway: see TunnelOptions.ListenPort).
+            stream = new TunnelStream(socketFeature?.Stream ?? upgraded);
         }
         else
         {

@@ -15,6 +15,15 @@ public sealed class TunnelOptions : IValidatableObject
     public string? Secret { get; set; }
 
     /// <summary>
+    /// The tunnel port: functions dial <c>/tunnel/connect</c> here, and after the 101 the gateway forwards
+    /// straight over the accepted socket (<see cref="TunnelPortListenerFactory"/>). The port must also be one
+    /// the gateway listens on (its URLs). Unset: functions dial the gateway's ordinary port, and the tunnel
+    /// runs over Kestrel's upgraded stream.
+    /// </summary>
+    [Range(1, 65535)]
+    public int? ListenPort { get; set; }
+
+    /// <summary>
     /// Requests forwarded to one function at once, each on its own tunnel connection (HTTP/1.1); more wait
     /// for a connection to come free. Match the functions' <c>Function:MaxTunnelConnections</c>.
     /// </summary>

@@ -1,7 +1,8 @@
 namespace ReactiveCache.Gateway.Tunnel;
 
 /// <summary>
-/// One tunnel connection as the gateway's HTTP client sees it (a WebSocket from a function), which
+/// One tunnel connection as the gateway's HTTP client sees it (a function's socket on the tunnel port, Kestrel's
+/// upgraded stream, or a WebSocket), which
 /// tells the tunnel endpoint when the client is done with it. Written by hand: a pass-through stream
 /// with a completion signal has no BCL equivalent.
 /// </summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using ReactiveCache.Core.Tunnel;
 
 namespace ReactiveCache.Lambda.Tunnel;
 

@@ -59,6 +59,23 @@ public sealed class AppHostFunctionTests
             }
         }
 
+        // The function was told to dial each gateway's tunnel port (the AppHost's "tunnel" endpoint, whose
+        // sockets the gateway takes over after the 101), which answers a dial without a token with 401.
+        var configuration = await ExecutionConfigurationBuilder.Create(builder.Resources.Single(r => r.Name == "orchestrator"))
+            .WithEnvironmentVariablesConfig()
+            .BuildAsync(new DistributedApplicationExecutionContext(new DistributedApplicationExecutionContextOptions(DistributedApplicationOperation.Run)
+            {
+                Services = app.Services,
+            }), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, cts.Token);
+        var environment = configuration.EnvironmentVariables.ToDictionary();
+        Assert.Equal(new Uri(app.GetEndpoint("gateway", "tunnel"), TunnelProtocol.ConnectPath), new Uri(environment["Function__GatewayTunnelUrl"]));
+        Assert.Equal(new Uri(app.GetEndpoint("gateway-2", "tunnel"), TunnelProtocol.ConnectPath), new Uri(environment["Function__MoreGatewayTunnelUrls__0"]));
+        using (var tunnelPort = app.CreateHttpClient("gateway", "tunnel"))
+        using (var dial = await tunnelPort.GetAsync($"{TunnelProtocol.ConnectPath}?invocation=probe", cts.Token))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, dial.StatusCode);
+        }
+
         // The orchestrator's control endpoint speaks gRPC (HTTP/2 prior knowledge) at the address the
         // function is given: a stream opened with a valid token stays open, waiting for commands.
         using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(app.GetEndpoint("orchestrator", "control"));

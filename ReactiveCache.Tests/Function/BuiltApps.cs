@@ -25,8 +25,9 @@ public static class BuiltApps
     public static string FunctionJit => Dll("ReactiveCache.Lambda", "bootstrap");
 
     /// <summary>Starts <c>dotnet {dll}</c> with environment variables (through <c>env</c>, so the pid is the app's).</summary>
-    public static Task<ServerProcess> StartAsync(string dll, int port, IReadOnlyDictionary<string, string> environment) =>
+    /// <param name="morePorts">More loopback ports it listens on (the first is waited for).</param>
+    public static Task<ServerProcess> StartAsync(string dll, int port, IReadOnlyDictionary<string, string> environment, params int[] morePorts) =>
         ServerProcess.StartAsync("env",
-            [.. environment.Select(e => $"{e.Key}={e.Value}"), "dotnet", dll, "--urls", $"http://127.0.0.1:{port}"],
+            [.. environment.Select(e => $"{e.Key}={e.Value}"), "dotnet", dll, "--urls", string.Join(';', new[] { port }.Concat(morePorts).Select(p => $"http://127.0.0.1:{p}"))],
             port, TimeSpan.FromSeconds(60));
 }

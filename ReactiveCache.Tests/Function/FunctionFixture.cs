@@ -24,7 +24,7 @@ public sealed class FunctionFixture : IAsyncLifetime
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     /// <summary>Functions the emulator knows; each test uses its own so that cold/warm is its own.</summary>
-    public static readonly string[] Functions = ["cold", "life", "control", "load", "refused", "events", "miss", "websocket"];
+    public static readonly string[] Functions = ["cold", "life", "control", "load", "refused", "events", "miss", "websocket", "ordinary"];
 
     private readonly DirectoryInfo _objects = Directory.CreateTempSubdirectory("function-objects-");
     private ServerProcess? _gateway;
@@ -41,7 +41,11 @@ public sealed class FunctionFixture : IAsyncLifetime
 
     public HttpClient Emulator { get; private set; } = null!;
 
+    /// <summary>The gateway's tunnel port (<c>Tunnel:ListenPort</c>), where functions dial by default.</summary>
     public string GatewayTunnelUrl { get; private set; } = "";
+
+    /// <summary>The tunnel endpoint on the gateway's ordinary port (the tunnel over Kestrel's upgraded stream).</summary>
+    public string OrdinaryPortTunnelUrl { get; private set; } = "";
 
     public string Logs => $"--- emulator ---\n{_emulator?.Output}\n--- gateway ---\n{_gateway?.Output}";
 
@@ -53,16 +57,25 @@ public sealed class FunctionFixture : IAsyncLifetime
         Routes.Orchestrator.SetRoutes([.. SampleObjects.All.Keys.Select(k => (k, CacheLayer.Lambda))]);
 
         var gatewayPort = FreePort.Next();
+        int tunnelPort;
+        do
+        {
+            tunnelPort = FreePort.Next();
+        }
+        while (tunnelPort == gatewayPort);
+
         _gateway = await BuiltApps.StartAsync(BuiltApps.Gateway, gatewayPort, new Dictionary<string, string>
         {
             ["ObjectStore__Kind"] = "Folder",
             ["ObjectStore__Root"] = _objects.FullName,
             ["Tunnel__Secret"] = Secret,
+            ["Tunnel__ListenPort"] = tunnelPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["OrchestratorLink__Address"] = Routes.Address,
             ["OTEL_SDK_DISABLED"] = "true",
-        });
+        }, tunnelPort);
         Gateway = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}"), Timeout = Wait };
-        GatewayTunnelUrl = $"http://127.0.0.1:{gatewayPort}{TunnelProtocol.ConnectPath}";
+        GatewayTunnelUrl = $"http://127.0.0.1:{tunnelPort}{TunnelProtocol.ConnectPath}";
+        OrdinaryPortTunnelUrl = $"http://127.0.0.1:{gatewayPort}{TunnelProtocol.ConnectPath}";
         var linked = Stopwatch.StartNew();
         while (Routes.Orchestrator.ConnectedSessions == 0)
         {

@@ -37,8 +37,9 @@ public sealed class FunctionTunnelTests(FunctionFixture fixture)
             Assert.NotNull(served.Headers.ETag);
         }
 
-        // By default the function dials plain HTTP/1.1 upgrades, not WebSockets.
-        Assert.Contains($"tunnelled in for {key} (transport {TunnelProtocol.UpgradeToken})", fixture.Logs);
+        // By default the function dials plain HTTP/1.1 upgrades, not WebSockets; on the tunnel port, whose
+        // sockets the gateway takes over after the 101.
+        Assert.Contains($"tunnelled in for {key} (transport {TunnelProtocol.UpgradeToken} on the tunnel port)", fixture.Logs);
 
         // The life ends a TICK or so after the last GET; the environment goes idle, the process stays.
         await fixture.WaitForIdleAsync("cold");
@@ -109,6 +110,24 @@ public sealed class FunctionTunnelTests(FunctionFixture fixture)
     }
 
     [Fact]
+    public async Task A_function_dialling_the_gateways_ordinary_port_serves_the_same()
+    {
+        const string key = "100B.txt";
+        var payload = fixture.Payload(key, TimeSpan.FromSeconds(1), control: false) with { GatewayTunnelUrl = fixture.OrdinaryPortTunnelUrl };
+        using var invoke = await fixture.InvokeAsync("ordinary", payload);
+        await fixture.WaitForLambdaAsync(key);
+
+        using var served = await fixture.Gateway.GetAsync($"/objects/{key}");
+
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        Assert.Equal("lambda", FunctionFixture.Origin(served));
+        Assert.Equal(SampleObjects.All[key], await served.Content.ReadAsByteArrayAsync());
+        // Kestrel's own connection, its upgraded stream carrying the tunnel.
+        Assert.Contains($"tunnelled in for {key} (transport {TunnelProtocol.UpgradeToken})", fixture.Logs);
+        await fixture.WaitForIdleAsync("ordinary");
+    }
+
+    [Fact]
     public async Task A_key_the_function_does_not_hold_falls_back_to_s3()
     {
         // The token lets the function tunnel in for two keys, but it loaded only one: the gateway routes
@@ -138,11 +157,19 @@ public sealed class FunctionTunnelTests(FunctionFixture fixture)
     private int Forwarded(string key) =>
         System.Text.RegularExpressions.Regex.Count(fixture.Logs, $@"\.tunnel/objects/{System.Text.RegularExpressions.Regex.Escape(key)}");
 
-    [Fact]
-    public async Task Killing_the_function_mid_load_leaves_no_failed_client_request()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Killing_the_function_mid_load_leaves_no_failed_client_request(bool tunnelPort)
     {
         const string key = "1MB.txt";
-        using var invoke = await fixture.InvokeAsync("load", fixture.Payload(key, TimeSpan.FromSeconds(10), control: false));
+        var payload = fixture.Payload(key, TimeSpan.FromSeconds(10), control: false);
+        if (!tunnelPort)
+        {
+            payload = payload with { GatewayTunnelUrl = fixture.OrdinaryPortTunnelUrl };
+        }
+
+        using var invoke = await fixture.InvokeAsync("load", payload);
         var pid = int.Parse(FunctionFixture.Header(invoke, "X-Emulator-Process-Id"));
         await fixture.WaitForLambdaAsync(key);
 

@@ -6,7 +6,10 @@ using ReactiveCache.Core.Tunnel;
 
 namespace ReactiveCache.Tests.Function;
 
-/// <summary>The gateway's tunnel endpoint refuses bad and expired tokens; a refused function fails its invocation.</summary>
+/// <summary>
+/// The gateway's tunnel endpoint (dialled on the tunnel port, as functions do) refuses bad and expired tokens;
+/// a refused function fails its invocation.
+/// </summary>
 [Collection(FunctionCollection.Name)]
 public sealed class TunnelSecurityTests(FunctionFixture fixture)
 {
@@ -35,7 +38,7 @@ public sealed class TunnelSecurityTests(FunctionFixture fixture)
     [Fact]
     public async Task A_refusal_is_problem_json()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{TunnelProtocol.ConnectPath}?invocation=x");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{fixture.GatewayTunnelUrl}?invocation=x");
         request.Headers.Authorization = new("Bearer", "not.a-token");
         using var response = await fixture.Gateway.SendAsync(request);
 
@@ -84,7 +87,7 @@ public sealed class TunnelSecurityTests(FunctionFixture fixture)
     public async Task A_good_token_without_an_upgrade_gets_426_naming_the_upgrade()
     {
         var token = TunnelToken.Mint(System.Text.Encoding.UTF8.GetBytes(fixture.Secret), ["1KB.txt"], DateTimeOffset.UtcNow.AddMinutes(5));
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{TunnelProtocol.ConnectPath}?invocation=x");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{fixture.GatewayTunnelUrl}?invocation=x");
         request.Headers.Authorization = new("Bearer", token);
         using var response = await fixture.Gateway.SendAsync(request);
 
@@ -96,7 +99,7 @@ public sealed class TunnelSecurityTests(FunctionFixture fixture)
     /// <summary>Dials as the function does (an HTTP/1.1 upgrade) and returns the gateway's answer.</summary>
     private async Task<HttpStatusCode> ConnectAsync(string? token)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{TunnelProtocol.ConnectPath}?invocation=test");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{fixture.GatewayTunnelUrl}?invocation=test");
         if (token is not null)
         {
             request.Headers.Authorization = new("Bearer", token);

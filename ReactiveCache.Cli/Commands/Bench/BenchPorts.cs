@@ -5,11 +5,18 @@ namespace ReactiveCache.Cli.Commands.Bench;
 
 public static class BenchPorts
 {
-    /// <summary>A loopback TCP port nobody listens on right now.</summary>
-    public static int Free()
+    /// <summary>A loopback TCP port nobody listens on right now (and not <paramref name="except"/>, taken but not yet bound).</summary>
+    public static int Free(int except = 0)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            if (port != except)
+            {
+                return port;
+            }
+        }
     }
 }

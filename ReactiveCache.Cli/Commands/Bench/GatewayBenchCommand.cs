@@ -41,11 +41,15 @@ public static class GatewayBenchCommand
                           + "artifacts/lambda-aot when missing), 'jit' (the newer of the Release and Debug builds of bootstrap.dll, run with dotnet), "
                           + "or a path to either.",
         };
+        var ordinaryPort = new Option<bool>("--ordinary-port")
+        {
+            Description = "The function dials the gateway's ordinary port (the tunnel over Kestrel's upgraded stream), not its tunnel port (Tunnel:ListenPort).",
+        };
         var repo = new Option<string?>("--repo") { Description = "The repository root, for the Lambda path's programs (default: found above the current directory)." };
 
         var command = new Command("gateway", "Redis-hit path of the gateway vs a bare Kestrel endpoint, and its Lambda path vs the Redis path (RPS, p50, p99, ratios).")
         {
-            duration, warmup, connections, rounds, telemetry, noLambda, function, repo,
+            duration, warmup, connections, rounds, telemetry, noLambda, function, ordinaryPort, repo,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -70,7 +74,7 @@ public static class GatewayBenchCommand
                         "jit" => layout.Dll("ReactiveCache.Lambda", "bootstrap"),
                         _ => File.Exists(choice) ? Path.GetFullPath(choice) : throw new InvalidOperationException($"No function at {choice}."),
                     };
-                    lambda = new LambdaSetup(layout, bootstrap);
+                    lambda = new LambdaSetup(layout, bootstrap, !parse.GetValue(ordinaryPort));
                 }
                 catch (InvalidOperationException e)
                 {
@@ -92,11 +96,12 @@ public static class GatewayBenchCommand
     }
 
     /// <summary>Where the Lambda path's programs are.</summary>
-    private sealed record LambdaSetup(RepoLayout Layout, string Bootstrap)
+    private sealed record LambdaSetup(RepoLayout Layout, string Bootstrap, bool TunnelPort)
     {
         public bool IsJit => Bootstrap.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
 
-        public string Describe => IsJit ? $"JIT: dotnet {Bootstrap}" : $"Native AOT: {Bootstrap}";
+        public string Describe => (IsJit ? $"JIT: dotnet {Bootstrap}" : $"Native AOT: {Bootstrap}")
+                                  + (TunnelPort ? ", dialling the tunnel port" : ", dialling the gateway's ordinary port");
     }
 
     private static async Task<int> RunAsync(TimeSpan duration, TimeSpan warmup, int connections, int rounds, bool withTelemetry, LambdaSetup? lambda, CancellationToken cancellationToken)
@@ -110,7 +115,8 @@ public static class GatewayBenchCommand
             AnsiConsole.MarkupLine($"[grey]starting redis-server, the gateway (in process{(withTelemetry ? ", with telemetry" : "")}) and the bare endpoint on loopback…[/]");
             await using var redis = await BenchRedisServer.StartAsync(cancellationToken);
             await LoadAsync(redis, root, keys);
-            await using var gateway = await InProcessGateway.StartAsync(root, (redis.Endpoint, redis.Password), withTelemetry, cancellationToken);
+            await using var gateway = await InProcessGateway.StartAsync(root, (redis.Endpoint, redis.Password), withTelemetry, cancellationToken,
+                tunnelPort: lambda?.TunnelPort ?? true);
             gateway.Route(keys, CacheLayer.Redis);
             await using var floorConnection = await ConnectionMultiplexer.ConnectAsync($"{redis.Endpoint},password={redis.Password}");
             await using var bare = await BareEndpoint.StartAsync(objects, floorConnection.GetDatabase(), cancellationToken);

@@ -30,28 +30,30 @@ public sealed class InProcessGateway : IAsyncDisposable
     private readonly RouteTable _routes;
     private ulong _version;
 
-    private InProcessGateway(WebApplication app, int port, byte[] tunnelSecret)
+    private InProcessGateway(WebApplication app, int port, int tunnelPort, byte[] tunnelSecret)
     {
         _app = app;
         _routes = app.Services.GetRequiredService<RouteTable>();
         TunnelSecret = tunnelSecret;
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
-        TunnelUrl = new Uri(BaseAddress, TunnelProtocol.ConnectPath.TrimStart('/'));
+        TunnelUrl = new Uri($"http://127.0.0.1:{tunnelPort}{TunnelProtocol.ConnectPath}");
     }
 
     public Uri BaseAddress { get; }
 
-    /// <summary>Where functions dial in (<c>gatewayTunnelUrl</c> of their payload).</summary>
+    /// <summary>Where functions dial in (<c>gatewayTunnelUrl</c> of their payload): the tunnel port, or the ordinary one.</summary>
     public Uri TunnelUrl { get; }
 
     /// <summary>The secret this gateway checks tunnel tokens with (the orchestrator's, in a real run).</summary>
     public byte[] TunnelSecret { get; }
 
     /// <param name="node">The cache node (endpoint, password); none: the gateway has no Redis layer to use.</param>
+    /// <param name="tunnelPort">Functions dial the gateway's tunnel port (<c>Tunnel:ListenPort</c>, as deployed); false: its ordinary port.</param>
     public static async Task<InProcessGateway> StartAsync(string objectsRoot, (string Endpoint, string Password)? node, bool withTelemetry,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool tunnelPort = true)
     {
         var port = BenchPorts.Free();
+        var listenPort = tunnelPort ? BenchPorts.Free(except: port) : port;
         var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = objectsRoot });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -62,9 +64,17 @@ public sealed class InProcessGateway : IAsyncDisposable
             ["CacheNode:Password"] = node?.Password,
             ["OrchestratorLink:Address"] = "",
             ["Tunnel:Secret"] = secret,
+            ["Tunnel:ListenPort"] = tunnelPort ? listenPort.ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
         });
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, port);
+            if (tunnelPort)
+            {
+                k.Listen(IPAddress.Loopback, listenPort);
+            }
+        });
         if (withTelemetry)
         {
             builder.AddServiceDefaults();
@@ -99,7 +109,7 @@ public sealed class InProcessGateway : IAsyncDisposable
             }
         }
 
-        return new InProcessGateway(app, port, Encoding.UTF8.GetBytes(secret));
+        return new InProcessGateway(app, port, listenPort, Encoding.UTF8.GetBytes(secret));
     }
 
     /// <summary>

@@ -1,15 +1,17 @@
 using System.IO.Pipelines;
+using System.Net;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace ReactiveCache.Lambda.Tunnel;
+namespace ReactiveCache.Core.Tunnel;
 
 /// <summary>
-/// A Kestrel connection over a stream (here: one WebSocket to the gateway). Written by hand: ASP.NET
-/// Core ships the abstractions (<see cref="ConnectionContext"/>) but no public stream-backed one.
+/// A Kestrel connection over a stream: on the function, one tunnel connection it dialled (an upgraded
+/// HTTP/1.1 connection or a WebSocket); on the gateway, one socket accepted on its tunnel port. Written by
+/// hand: ASP.NET Core ships the abstractions (<see cref="ConnectionContext"/>) but no public stream-backed one.
 /// </summary>
-internal sealed class StreamConnection : ConnectionContext, IConnectionLifetimeFeature
+public sealed class StreamConnection : ConnectionContext, IConnectionLifetimeFeature
 {
     private readonly Stream _stream;
     private readonly PipeReader _input;
@@ -20,8 +22,11 @@ internal sealed class StreamConnection : ConnectionContext, IConnectionLifetimeF
     private int _disposed;
 
     /// <param name="abortTransport">Drops the transport at once (no close handshake): used by <see cref="Abort"/>.</param>
-    public StreamConnection(Stream stream, Action abortTransport, Action<StreamConnection> onDisposed)
+    public StreamConnection(Stream stream, Action abortTransport, Action<StreamConnection> onDisposed,
+        EndPoint? localEndPoint = null, EndPoint? remoteEndPoint = null)
     {
+        LocalEndPoint = localEndPoint;
+        RemoteEndPoint = remoteEndPoint;
         _stream = stream;
         _abortTransport = abortTransport;
         _onDisposed = onDisposed;
