@@ -29,6 +29,10 @@ public sealed class BenchCommandTests(NativeAotPublishFixture publish)
                 Assert.True(row[3] == "0", $"errors: {string.Join('|', row)}\n{output}");
             }
 
+            // The Lambda row's last column is the function process's CPU per request: it did the serving.
+            var lambda = Row(output, key, "gateway, lambda (tunnel)")!;
+            Assert.True(double.Parse(lambda[^1], System.Globalization.CultureInfo.InvariantCulture) > 0, $"no function CPU: {string.Join('|', lambda)}");
+
             Assert.Contains($"{key}: RPS ratio", output, StringComparison.Ordinal);
             Assert.Contains($"{key}: lambda / redis RPS ratio", output, StringComparison.Ordinal);
         }

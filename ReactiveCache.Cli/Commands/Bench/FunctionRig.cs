@@ -66,6 +66,30 @@ internal sealed class FunctionRig : IAsyncDisposable
         return new FunctionRig(gateway, emulator, emulatorPort);
     }
 
+    private int? _functionProcessId;
+
+    /// <summary>CPU time the last invoked function's process has used so far (zero before an invoke or once it is gone).</summary>
+    public TimeSpan FunctionCpuTime
+    {
+        get
+        {
+            if (_functionProcessId is not { } pid)
+            {
+                return TimeSpan.Zero;
+            }
+
+            try
+            {
+                using var process = System.Diagnostics.Process.GetProcessById(pid);
+                return process.TotalProcessorTime;
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                return TimeSpan.Zero;
+            }
+        }
+    }
+
     /// <summary>The payload the orchestrator would send: these keys, this TICK, this gateway's tunnel, a token valid for an hour.</summary>
     public FunctionPayload Payload(IReadOnlyList<string> keys, TimeSpan tick) =>
         new(keys, tick.TotalSeconds, _gateway.TunnelUrl.ToString(), null,
@@ -87,6 +111,11 @@ internal sealed class FunctionRig : IAsyncDisposable
         using (var invoke = await EmulatorClient.SendAsync(request, cancellationToken))
         {
             invoke.EnsureSuccessStatusCode();
+            if (invoke.Headers.TryGetValues("X-Emulator-Process-Id", out var pids) && int.TryParse(pids.First(), out var pid))
+            {
+                _functionProcessId = pid;
+            }
+
             var cold = invoke.Headers.TryGetValues("X-Emulator-Cold-Start", out var values) && values.First() == "true";
             if (expectCold is { } expected && cold != expected)
             {

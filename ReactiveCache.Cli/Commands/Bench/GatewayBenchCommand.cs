@@ -146,7 +146,7 @@ public static class GatewayBenchCommand
                 AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 180);
             }
 
-            var table = new Table().AddColumns("object", "target", "requests", "errors", "RPS", "p50 ms", "p99 ms", "CPU µs/req here", "CPU µs/req redis-server");
+            var table = new Table().AddColumns("object", "target", "requests", "errors", "RPS", "p50 ms", "p99 ms", "CPU µs/req here", "CPU µs/req redis-server | function");
             var verdicts = new List<string>();
             var allMet = true;
             foreach (var key in keys)
@@ -165,7 +165,7 @@ public static class GatewayBenchCommand
                         // The same gateway, the keys routed to the Lambda layer: still through the tunnel (the
                         // function re-invoked if its life ended), then measured.
                         await EnsureLambdaAsync(rig, gateway, load, keys, objects, cancellationToken);
-                        runs["lambda"].Add(await load.RunAsync("lambda", new Uri(gateway.BaseAddress, $"objects/{key}"), warmup, duration, () => TimeSpan.Zero, cancellationToken, origin: CacheLayer.Lambda.ToName()));
+                        runs["lambda"].Add(await load.RunAsync("lambda", new Uri(gateway.BaseAddress, $"objects/{key}"), warmup, duration, () => rig.FunctionCpuTime, cancellationToken, origin: CacheLayer.Lambda.ToName()));
                     }
                 }
 
@@ -191,7 +191,7 @@ public static class GatewayBenchCommand
                     var viaLambda = Combine(runs["lambda"]);
                     table.AddRow(key, "gateway, lambda (tunnel)", viaLambda.Requests.ToString("N0"), viaLambda.Errors.ToString("N0"),
                         viaLambda.RequestsPerSecond.ToString("N0"), viaLambda.P50Ms.ToString("F3"), viaLambda.P99Ms.ToString("F3"),
-                        viaLambda.ProcessCpuUsPerRequest.ToString("F1"), "–");
+                        viaLambda.ProcessCpuUsPerRequest.ToString("F1"), viaLambda.NodeCpuUsPerRequest.ToString("F1"));
                     var lambdaRatio = viaLambda.RequestsPerSecond / measured.RequestsPerSecond;
                     var lambdaMet = lambdaRatio >= LambdaRpsTarget && viaLambda.Errors == 0;
                     allMet &= lambdaMet;
@@ -204,7 +204,7 @@ public static class GatewayBenchCommand
             AnsiConsole.MarkupLine($"[grey]{Environment.ProcessorCount} cores shared by the load generator, both servers and redis-server; \"CPU µs/req here\" counts this process (load generator + server under test). errors: failed requests, non-200 answers, and gateway answers from another layer than the row's (Content-Origin), which are not counted as requests.[/]");
             if (rig is not null)
             {
-                AnsiConsole.MarkupLine("[grey]lambda rows: the same in-process gateway, keys routed to the Lambda layer, forwarding through the tunnel to one function process that holds the objects in memory; \"CPU µs/req here\" leaves the function's process out. YARP-hop floor: bare Kestrel forwarding to itself over loopback with YARP, nothing else.[/]");
+                AnsiConsole.MarkupLine("[grey]lambda rows: the same in-process gateway, keys routed to the Lambda layer, forwarding through the tunnel to one function process that holds the objects in memory; \"CPU µs/req here\" leaves the function's process out, the last column is the function's. YARP-hop floor: bare Kestrel forwarding to itself over loopback with YARP, nothing else.[/]");
             }
 
             foreach (var verdict in verdicts)

@@ -6,7 +6,7 @@ namespace ReactiveCache.Cli.Commands.Bench;
 
 /// <summary>What one run measured.</summary>
 /// <param name="ProcessCpu">CPU time this process (load generator and in-process servers) used while measuring.</param>
-/// <param name="NodeCpu">CPU time the cache node's process used while measuring (zero when it was not involved).</param>
+/// <param name="NodeCpu">CPU time the other server process used while measuring: the cache node's (redis-server), or the function's for a Lambda row; zero when none was involved.</param>
 public sealed record LoadResult(string Target, long Requests, long Errors, TimeSpan Elapsed, double P50Ms, double P99Ms, TimeSpan ProcessCpu, TimeSpan NodeCpu)
 {
     public double ProcessCpuUsPerRequest => ProcessCpu.TotalMicroseconds / Math.Max(1, Requests);
