@@ -93,11 +93,23 @@ public sealed class FunctionTunnelTests(FunctionFixture fixture)
         await fixture.WaitForIdleAsync("events");
     }
 
-    [Fact]
-    public async Task A_function_dialling_websockets_serves_like_one_dialling_plain_upgrades()
+    /// <summary>
+    /// The other ways in serve the same: a function dialling WebSockets (on the tunnel port), and one dialling
+    /// the gateway's ordinary port, whose connections stay Kestrel's (its upgraded stream carries the tunnel).
+    /// </summary>
+    [Theory]
+    [InlineData("websocket", false, "websocket")]
+    [InlineData("ordinary", true, TunnelProtocol.UpgradeToken)]
+    public async Task A_function_dialling_websockets_or_the_ordinary_port_serves_the_same(string function, bool ordinaryPort, string transport)
     {
         const string key = "100B.txt";
-        using var invoke = await fixture.InvokeAsync("websocket", fixture.Payload(key, TimeSpan.FromSeconds(1), control: false));
+        var payload = fixture.Payload(key, TimeSpan.FromSeconds(1), control: false);
+        if (ordinaryPort)
+        {
+            payload = payload with { GatewayTunnelUrl = fixture.OrdinaryPortTunnelUrl };
+        }
+
+        using var invoke = await fixture.InvokeAsync(function, payload);
         await fixture.WaitForLambdaAsync(key);
 
         using var served = await fixture.Gateway.GetAsync($"/objects/{key}");
@@ -105,26 +117,8 @@ public sealed class FunctionTunnelTests(FunctionFixture fixture)
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
         Assert.Equal("lambda", FunctionFixture.Origin(served));
         Assert.Equal(SampleObjects.All[key], await served.Content.ReadAsByteArrayAsync());
-        Assert.Contains($"tunnelled in for {key} (transport websocket)", fixture.Logs);
-        await fixture.WaitForIdleAsync("websocket");
-    }
-
-    [Fact]
-    public async Task A_function_dialling_the_gateways_ordinary_port_serves_the_same()
-    {
-        const string key = "100B.txt";
-        var payload = fixture.Payload(key, TimeSpan.FromSeconds(1), control: false) with { GatewayTunnelUrl = fixture.OrdinaryPortTunnelUrl };
-        using var invoke = await fixture.InvokeAsync("ordinary", payload);
-        await fixture.WaitForLambdaAsync(key);
-
-        using var served = await fixture.Gateway.GetAsync($"/objects/{key}");
-
-        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
-        Assert.Equal("lambda", FunctionFixture.Origin(served));
-        Assert.Equal(SampleObjects.All[key], await served.Content.ReadAsByteArrayAsync());
-        // Kestrel's own connection, its upgraded stream carrying the tunnel.
-        Assert.Contains($"tunnelled in for {key} (transport {TunnelProtocol.UpgradeToken})", fixture.Logs);
-        await fixture.WaitForIdleAsync("ordinary");
+        Assert.Contains($"tunnelled in for {key} (transport {transport})", fixture.Logs);
+        await fixture.WaitForIdleAsync(function);
     }
 
     [Fact]
