@@ -67,7 +67,7 @@ public static class TunnelEndpoints
             var upgraded = await upgrade!.UpgradeAsync();
             // The 101 is on the wire once the upgrade returns. Kestrel reads the connection only when the
             // upgraded stream is read, so from here the socket's own stream carries the tunnelled HTTP alone,
-            // until this request ends (bench gateway: see TunnelOptions.ListenPort).
+            // until this request ends (the figures against Kestrel's upgraded stream: docs/gateway.md, "The tunnel port").
             stream = new TunnelStream(socketFeature?.Stream ?? upgraded);
         }
         else

@@ -16,8 +16,8 @@ public sealed class TunnelOptions : IValidatableObject
 
     /// <summary>
     /// The tunnel port: functions dial <c>/tunnel/connect</c> here, and after the 101 the gateway forwards
-    /// straight over the accepted socket (<see cref="TunnelPortListenerFactory"/>). The port must also be one
-    /// the gateway listens on (its URLs). Unset: functions dial the gateway's ordinary port, and the tunnel
+    /// straight over the accepted socket (<see cref="TunnelPortListenerFactory"/>). A port of its own, not the one
+    /// clients use, and one the gateway listens on (its URLs; the AppHost's <c>tunnel</c> endpoint). Unset: functions dial the gateway's ordinary port, and the tunnel
     /// runs over Kestrel's upgraded stream.
     /// </summary>
     [Range(1, 65535)]

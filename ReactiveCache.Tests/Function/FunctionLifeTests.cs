@@ -59,7 +59,7 @@ public sealed class FunctionLifeTests(FunctionFixture fixture)
         await WaitForControlStreamAsync(key);
         await fixture.WaitForLambdaAsync(key);
 
-        await Task.Delay(2 * tick);
+        await Task.Delay(3 * tick);
         Assert.False(invoke.IsCompleted, "keepRunning: the TICK deadline no longer ends the life");
         using (var held = await fixture.Gateway.GetAsync($"/objects/{key}"))
         {
@@ -71,7 +71,7 @@ public sealed class FunctionLifeTests(FunctionFixture fixture)
         var result = await invoke;
         Assert.Equal("shutdown", result.EndedBy);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"shutdown took {watch.Elapsed}");
-        Assert.True(result.LifeMs > 2 * tick.TotalMilliseconds);
+        Assert.True(result.LifeMs > 3 * tick.TotalMilliseconds);
         using var after = await fixture.Gateway.GetAsync($"/objects/{key}");
         Assert.Equal("s3", FunctionFixture.Origin(after));
     }
