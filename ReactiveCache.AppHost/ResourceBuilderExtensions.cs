@@ -54,7 +54,7 @@ internal static class ResourceBuilderExtensions
 
     /// <summary>What functions dial to tunnel into <paramref name="gateway"/>.</summary>
     public static ReferenceExpression TunnelUrl(this IResourceBuilder<ProjectResource> gateway) =>
-        ReferenceExpression.Create($"{gateway.GetEndpoint(TunnelEndpointName)}/tunnel/connect");
+        ReferenceExpression.Create($"{gateway.GetEndpoint(TunnelEndpointName)}{ReactiveCache.Core.Tunnel.TunnelProtocol.ConnectPath}");
 
     private const string TunnelEndpointName = "tunnel";
 

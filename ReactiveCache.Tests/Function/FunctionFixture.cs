@@ -57,12 +57,7 @@ public sealed class FunctionFixture : IAsyncLifetime
         Routes.Orchestrator.SetRoutes([.. SampleObjects.All.Keys.Select(k => (k, CacheLayer.Lambda))]);
 
         var gatewayPort = FreePort.Next();
-        int tunnelPort;
-        do
-        {
-            tunnelPort = FreePort.Next();
-        }
-        while (tunnelPort == gatewayPort);
+        var tunnelPort = FreePort.Next(except: gatewayPort);
 
         _gateway = await BuiltApps.StartAsync(BuiltApps.Gateway, gatewayPort, new Dictionary<string, string>
         {

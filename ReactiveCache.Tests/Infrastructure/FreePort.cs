@@ -5,12 +5,19 @@ namespace ReactiveCache.Tests.Infrastructure;
 
 public static class FreePort
 {
-    /// <summary>A loopback TCP port nobody listens on right now.</summary>
-    public static int Next()
+    /// <summary>A loopback TCP port nobody listens on right now (and not <paramref name="except"/>, taken but not yet bound).</summary>
+    public static int Next(int except = 0)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            if (port != except)
+            {
+                return port;
+            }
+        }
     }
 
     /// <summary>Waits until something accepts TCP connections on the port, or throws after <paramref name="timeout"/>.</summary>
