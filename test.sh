@@ -40,7 +40,7 @@ if [ "$failed" -gt 0 ]; then
   echo
   echo "== failed tests"
   python3 - "$results" <<'PY' 2>/dev/null || grep -h -oE '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$results"/*.trx | grep -oE 'testName="[^"]*"'
-import glob, sys, xml.etree.ElementTree as ET
+import glob, re, sys, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
 for f in glob.glob(sys.argv[1] + "/*.trx"):
     for r in ET.parse(f).getroot().iterfind(".//t:UnitTestResult[@outcome='Failed']", ns):
@@ -49,8 +49,17 @@ for f in glob.glob(sys.argv[1] + "/*.trx"):
         trace = r.find(".//t:StackTrace", ns)
         for text in (msg, trace):
             if text is not None and text.text:
-                for line in text.text.strip().splitlines()[:12]:
+                lines = text.text.strip().splitlines()
+                for line in lines[:12]:
                     print("    " + line)
+                # A long message (a server's log) keeps its warnings and errors, each with the line after it
+                # (the console logger writes the message there).
+                picked = [i for i, line in enumerate(lines[12:], 12) if re.search(r"\b(warn|fail|crit):|Exception|[Ee]rror|Timed? ?out", line)]
+                shown = sorted({j for i in picked for j in (i, i + 1) if j < len(lines)})[:40]
+                if shown:
+                    print("    ...")
+                for i in shown:
+                    print("    " + lines[i])
 PY
 fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi

@@ -11,6 +11,7 @@ internal sealed class FunctionTunnel(string invocationId, string host, IReadOnly
 {
     private readonly FrozenSet<string> _keys = keys.ToFrozenSet(StringComparer.Ordinal);
 
+    private readonly CancellationTokenSource _gone = new();
     private int _open;
     private int _inFlight;
     private volatile bool _saidGoodbye;
@@ -42,7 +43,17 @@ internal sealed class FunctionTunnel(string invocationId, string host, IReadOnly
         Idle.Writer.TryWrite(stream);
     }
 
-    public int Removed() => Interlocked.Decrement(ref _open);
+    /// <summary>A connection ended; after the last one, a request waiting for a connection fails at once.</summary>
+    public int Removed()
+    {
+        var open = Interlocked.Decrement(ref _open);
+        if (open <= 0)
+        {
+            _gone.Cancel();
+        }
+
+        return open;
+    }
 
     public void Goodbye() => _saidGoodbye = true;
 
@@ -81,10 +92,13 @@ internal sealed class FunctionTunnel(string invocationId, string host, IReadOnly
         return true;
     }
 
-    /// <summary>Takes an idle live connection, waiting up to <paramref name="timeout"/> for one.</summary>
+    /// <summary>
+    /// Takes an idle live connection, waiting up to <paramref name="timeout"/> for one; fails at once when the
+    /// function has no connection left (its process died: nothing will come).
+    /// </summary>
     public async ValueTask<TunnelStream> TakeAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _gone.Token);
         cts.CancelAfter(timeout);
         while (true)
         {
@@ -98,12 +112,16 @@ internal sealed class FunctionTunnel(string invocationId, string host, IReadOnly
             {
                 stream = await Idle.Reader.ReadAsync(cts.Token);
             }
+            catch (OperationCanceledException) when (_gone.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new HttpRequestException($"The function {InvocationId} has no tunnel connection left.");
+            }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 throw new HttpRequestException($"No tunnel connection of {InvocationId} became free within {timeout}.");
             }
 
-            if (!stream.IsClosed)
+            if (await stream.TryTakeAsync())
             {
                 return stream;
             }

@@ -58,7 +58,8 @@ internal sealed class LambdaTunnelLayer : ILambdaLayer, IDisposable
         };
     }
 
-    public bool CanServe(string key) => _registry.Pick(key) is not null;
+    // Not Pick: a check that took a turn would leave every request with the same function of two.
+    public bool CanServe(string key) => _registry.Serves(key);
 
     public async Task<bool> TryServeAsync(HttpContext context, string key, CancellationToken cancellationToken)
     {

@@ -83,6 +83,11 @@ public static class TunnelEndpoints
                 "Function invocation {Invocation} tunnelled in for {Keys} (transport {Transport})", invocationId, string.Join(", ", claims.Keys), transport);
         }
 
+        if (socketFeature is not null)
+        {
+            stream.WatchWhileIdle(socketFeature.Stream.Socket);
+        }
+
         tunnel.Add(stream);
         try
         {
@@ -97,7 +102,12 @@ public static class TunnelEndpoints
         {
             stream.MarkClosed();
             await stream.DisposeAsync();
-            tunnel.Removed();
+            if (tunnel.Removed() <= 0 && !tunnel.SaidGoodbye)
+            {
+                loggers.CreateLogger(typeof(TunnelEndpoints)).LogInformation(
+                    "Function invocation {Invocation} lost its last tunnel connection without a goodbye", invocationId);
+            }
+
             registry.Forget(tunnel);
         }
 

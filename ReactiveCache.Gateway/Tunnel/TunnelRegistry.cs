@@ -22,7 +22,21 @@ internal sealed class TunnelRegistry
 
     public FunctionTunnel? FindHost(string host) => _byHost.GetValueOrDefault(host);
 
-    /// <summary>A serving tunnel of a function holding <paramref name="key"/> (round robin among several).</summary>
+    /// <summary>Whether a serving function holds <paramref name="key"/>; unlike <see cref="Pick"/>, takes no turn.</summary>
+    public bool Serves(string key)
+    {
+        foreach (var (_, tunnel) in _byInvocation)
+        {
+            if (tunnel.IsServing && tunnel.Holds(key))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A serving tunnel of a function holding <paramref name="key"/> (round robin among several: each call takes a turn).</summary>
     /// <remarks>
     /// On every request through the Lambda layer: enumerates the dictionary without its locks and without
     /// copying it (<c>Values</c> would take every lock and copy).

@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+
 namespace ReactiveCache.Gateway.Tunnel;
 
 /// <summary>
@@ -9,6 +11,8 @@ namespace ReactiveCache.Gateway.Tunnel;
 internal sealed class TunnelStream(Stream inner) : Stream
 {
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private CancellationTokenSource? _idleWatch;
+    private Task _watching = Task.CompletedTask;
 
     /// <summary>Completes when the stream was disposed or the WebSocket under it went away.</summary>
     public Task Closed => _closed.Task;
@@ -16,6 +20,53 @@ internal sealed class TunnelStream(Stream inner) : Stream
     public bool IsClosed => _closed.Task.IsCompleted;
 
     public void MarkClosed() => _closed.TrySetResult();
+
+    /// <summary>
+    /// Watches <paramref name="socket"/> (the one under this stream) while the connection waits, untaken, in its
+    /// tunnel's idle queue: nobody else reads it then, so a function whose process died would otherwise stay
+    /// "connected" until a request tried it. A zero-byte receive completes when the peer closes (or sends);
+    /// the end of the stream marks it closed, which ends the tunnel endpoint's request for it. Kestrel's socket
+    /// transport does this for the ordinary port by reading all the time; a watch costs nothing per request.
+    /// </summary>
+    public void WatchWhileIdle(Socket socket)
+    {
+        _idleWatch = new CancellationTokenSource();
+        _watching = WatchAsync(socket, _idleWatch.Token);
+    }
+
+    /// <summary>Ends the idle watch before the forwarder takes the connection; false if the peer is gone.</summary>
+    public async ValueTask<bool> TryTakeAsync()
+    {
+        if (_idleWatch is { } watch)
+        {
+            _idleWatch = null;
+            await watch.CancelAsync();
+            await _watching;
+            watch.Dispose();
+        }
+
+        return !IsClosed;
+    }
+
+    private async Task WatchAsync(Socket socket, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken);
+            if (socket.Available == 0)
+            {
+                MarkClosed();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Taken by the forwarder: it reads the connection from here on.
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            MarkClosed();
+        }
+    }
 
     public override bool CanRead => true;
     public override bool CanSeek => false;

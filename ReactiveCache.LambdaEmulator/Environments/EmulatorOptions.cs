@@ -13,7 +13,10 @@ public sealed class EmulatorOptions : IValidatableObject
     /// <summary>An idle environment is reaped (its process killed) after this long (Lambda: minutes).</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Execution environments alive at once, across functions (Lambda's account concurrency).</summary>
+    /// <summary>
+    /// Execution environments alive at once, across functions (Lambda's account concurrency): a cold start at
+    /// the limit reclaims an idle environment; with every one busy, the invoke is refused with 429.
+    /// </summary>
     public int MaxConcurrency { get; set; } = 10;
 
     /// <summary>

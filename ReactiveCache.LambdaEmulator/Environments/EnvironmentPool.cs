@@ -8,8 +8,8 @@ namespace ReactiveCache.LambdaEmulator.Environments;
 
 /// <summary>
 /// The execution environments of every function: an invocation takes an idle one of its function
-/// (warm) or starts a process (cold) while under the concurrency limit; each invocation is failed and
-/// its process killed at the function timeout.
+/// (warm) or starts a process (cold), reclaiming an idle environment of another function at the
+/// concurrency limit; each invocation is failed and its process killed at the function timeout.
 /// </summary>
 public sealed class EnvironmentPool(IOptionsMonitor<EmulatorOptions> options, IServer server, ILoggerFactory loggers) : IDisposable
 {
@@ -53,9 +53,7 @@ public sealed class EnvironmentPool(IOptionsMonitor<EmulatorOptions> options, IS
             }
             else if (environment.State == EnvironmentState.Idle && DateTimeOffset.UtcNow - environment.IdleSince > idleTimeout && environment.TryReserve())
             {
-                environment.Kill("Runtime.Reaped", $"idle for more than {idleTimeout}");
-                _environments.TryRemove(environment.Id, out _);
-                environment.Dispose();
+                Retire(environment, "Runtime.Reaped", $"idle for more than {idleTimeout}");
             }
         }
     }
@@ -77,7 +75,14 @@ public sealed class EnvironmentPool(IOptionsMonitor<EmulatorOptions> options, IS
             var alive = _environments.Values.Count(e => e.State != EnvironmentState.Dead);
             if (alive >= options.CurrentValue.MaxConcurrency)
             {
-                throw new TooManyRequestsException($"Rate Exceeded: {alive} execution environments are busy (Emulator:MaxConcurrency).");
+                // Lambda's concurrency counts environments running an invocation: an idle one (of any function)
+                // is reclaimed to make room, the one idle the longest first. Only when every one is busy: 429.
+                var reclaimed = _environments.Values
+                    .Where(e => e.State == EnvironmentState.Idle)
+                    .OrderBy(e => e.IdleSince)
+                    .FirstOrDefault(e => e.TryReserve())
+                    ?? throw new TooManyRequestsException($"Rate Exceeded: {alive} execution environments are busy (Emulator:MaxConcurrency).");
+                Retire(reclaimed, "Runtime.Reclaimed", $"its slot is needed for a cold start of {functionName} (Emulator:MaxConcurrency {options.CurrentValue.MaxConcurrency})");
             }
 
             var environment = new ExecutionEnvironment(functionName, definition, _logger);
@@ -96,6 +101,14 @@ public sealed class EnvironmentPool(IOptionsMonitor<EmulatorOptions> options, IS
 
             return (environment, true);
         }
+    }
+
+    /// <summary>Kills a reserved environment and forgets it.</summary>
+    private void Retire(ExecutionEnvironment environment, string errorType, string reason)
+    {
+        environment.Kill(errorType, reason);
+        _environments.TryRemove(environment.Id, out _);
+        environment.Dispose();
     }
 
     private async Task EnforceTimeoutAsync(ExecutionEnvironment environment, PendingInvocation invocation, TimeSpan timeout)

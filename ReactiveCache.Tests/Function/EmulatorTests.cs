@@ -57,25 +57,6 @@ public sealed class EmulatorTests(FunctionFixture fixture)
         var pid = int.Parse(FunctionFixture.Header(response, "X-Emulator-Process-Id"));
         Assert.DoesNotContain(await fixture.EnvironmentsAsync(), e => e.ProcessId == pid && e.State != "Dead");
         // The kill is asynchronous: the process is gone within moments (bounded wait on a busy machine).
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (IsAlive(pid) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.False(IsAlive(pid), $"process {pid} still runs after the function timeout");
-    }
-
-    private static bool IsAlive(int pid)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
+        Assert.True(await FunctionFixture.ExitsWithinAsync(pid, TimeSpan.FromSeconds(15)), $"process {pid} still runs after the function timeout");
     }
 }

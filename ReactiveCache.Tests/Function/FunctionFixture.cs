@@ -24,7 +24,7 @@ public sealed class FunctionFixture : IAsyncLifetime
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     /// <summary>Functions the emulator knows; each test uses its own so that cold/warm is its own.</summary>
-    public static readonly string[] Functions = ["cold", "life", "control", "load", "refused", "events", "miss", "websocket", "ordinary"];
+    public static readonly string[] Functions = ["cold", "life", "control", "load", "refused", "events", "miss", "websocket", "ordinary", "dying"];
 
     private readonly DirectoryInfo _objects = Directory.CreateTempSubdirectory("function-objects-");
     private ServerProcess? _gateway;
@@ -91,6 +91,9 @@ public sealed class FunctionFixture : IAsyncLifetime
             ["Function__DrainTimeout"] = "00:00:02",
             ["OTEL_SDK_DISABLED"] = "true",
             ["Emulator__IdleTimeout"] = "00:05:00",
+            // Room for an environment of every function below, so that no test's warm environment is reclaimed
+            // for another's cold start (the reclaim has its own test: EmulatorConcurrencyTests).
+            ["Emulator__MaxConcurrency"] = "32",
         };
         foreach (var name in Functions)
         {
@@ -174,6 +177,34 @@ public sealed class FunctionFixture : IAsyncLifetime
 
     public static string Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? values.First() : throw new InvalidOperationException($"No {name} header.");
+
+    /// <summary>Whether process <paramref name="pid"/> is gone within <paramref name="timeout"/> (kills are asynchronous).</summary>
+    public static async Task<bool> ExitsWithinAsync(int pid, TimeSpan timeout)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                using var process = Process.GetProcessById(pid);
+                if (process.HasExited)
+                {
+                    return true;
+                }
+            }
+            catch (ArgumentException)
+            {
+                return true;
+            }
+
+            if (watch.Elapsed > timeout)
+            {
+                return false;
+            }
+
+            await Task.Delay(50);
+        }
+    }
 
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 

@@ -148,6 +148,46 @@ public sealed class FunctionTunnelTests(FunctionFixture fixture)
         await fixture.WaitForIdleAsync("miss");
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_function_whose_process_dies_between_requests_is_forgotten_before_a_request_tries_it(bool tunnelPort)
+    {
+        const string key = "100B.txt";
+        var payload = fixture.Payload(key, TimeSpan.FromSeconds(20), control: false);
+        if (!tunnelPort)
+        {
+            payload = payload with { GatewayTunnelUrl = fixture.OrdinaryPortTunnelUrl };
+        }
+
+        using var invoke = await fixture.InvokeAsync("dying", payload);
+        var pid = int.Parse(FunctionFixture.Header(invoke, "X-Emulator-Process-Id"));
+        var invocation = FunctionFixture.Header(invoke, "X-Amzn-RequestId");
+        await fixture.WaitForLambdaAsync(key);
+
+        // Killed while none of its tunnel connections carries a request: nothing but the sockets' ends tell.
+        Process.GetProcessById(pid).Kill();
+        var gone = $"Function invocation {invocation} lost its last tunnel connection without a goodbye";
+        var watch = Stopwatch.StartNew();
+        while (!fixture.Logs.Contains(gone, StringComparison.Ordinal) && watch.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(fixture.Logs.Contains(gone, StringComparison.Ordinal), fixture.Logs);
+
+        // Forgotten: requests go straight to S3, none is forwarded to the dead function first.
+        var forwardedBefore = Forwarded(key);
+        for (var i = 0; i < 10; i++)
+        {
+            using var response = await fixture.Gateway.GetAsync($"/objects/{key}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("s3", FunctionFixture.Origin(response));
+        }
+
+        Assert.Equal(forwardedBefore, Forwarded(key));
+    }
+
     private int Forwarded(string key) =>
         System.Text.RegularExpressions.Regex.Count(fixture.Logs, $@"\.tunnel/objects/{System.Text.RegularExpressions.Regex.Escape(key)}");
 

@@ -40,6 +40,21 @@ public sealed class TunnelRegistryTests
     }
 
     [Fact]
+    public void Asking_whether_a_key_is_served_takes_no_turn()
+    {
+        var registry = new TunnelRegistry();
+        var a = Connect(registry, "a", "1KB.txt");
+        var b = Connect(registry, "b", "1KB.txt");
+
+        // As the Lambda layer does per request: is it served, then which function serves it.
+        var picks = Enumerable.Range(0, 10).Select(_ => registry.Serves("1KB.txt") ? registry.Pick("1KB.txt") : null).ToList();
+
+        Assert.Equal(5, picks.Count(p => p == a));
+        Assert.Equal(5, picks.Count(p => p == b));
+        Assert.False(registry.Serves("1MB.txt"));
+    }
+
+    [Fact]
     public void A_function_that_said_goodbye_or_has_no_connection_is_not_picked()
     {
         var registry = new TunnelRegistry();
@@ -50,6 +65,8 @@ public sealed class TunnelRegistryTests
         leaving.Goodbye();
 
         Assert.All(Enumerable.Range(0, 6), _ => Assert.Same(staying, registry.Pick("1KB.txt")));
+        staying.Goodbye();
+        Assert.False(registry.Serves("1KB.txt"));
     }
 
     private static FunctionTunnel Connect(TunnelRegistry registry, string invocation, params string[] keys)
