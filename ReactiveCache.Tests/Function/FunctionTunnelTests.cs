@@ -154,16 +154,7 @@ public sealed class FunctionTunnelTests(FunctionFixture fixture)
     public async Task A_function_whose_process_dies_between_requests_is_forgotten_before_a_request_tries_it(bool tunnelPort)
     {
         const string key = "100B.txt";
-        var payload = fixture.Payload(key, TimeSpan.FromSeconds(20), control: false);
-        if (!tunnelPort)
-        {
-            payload = payload with { GatewayTunnelUrl = fixture.OrdinaryPortTunnelUrl };
-        }
-
-        using var invoke = await fixture.InvokeAsync("dying", payload);
-        var pid = int.Parse(FunctionFixture.Header(invoke, "X-Emulator-Process-Id"));
-        var invocation = FunctionFixture.Header(invoke, "X-Amzn-RequestId");
-        await fixture.WaitForLambdaAsync(key);
+        var (pid, invocation) = await ServingAsync("dying", key, TimeSpan.FromSeconds(20), tunnelPort);
 
         // Killed while none of its tunnel connections carries a request: nothing but the sockets' ends tell.
         Process.GetProcessById(pid).Kill();
@@ -188,6 +179,22 @@ public sealed class FunctionTunnelTests(FunctionFixture fixture)
         Assert.Equal(forwardedBefore, Forwarded(key));
     }
 
+    /// <summary>Invokes <paramref name="function"/> for <paramref name="key"/>, dialling the tunnel port or the ordinary one, until it serves.</summary>
+    private async Task<(int Pid, string Invocation)> ServingAsync(string function, string key, TimeSpan tick, bool tunnelPort)
+    {
+        var payload = fixture.Payload(key, tick, control: false);
+        if (!tunnelPort)
+        {
+            payload = payload with { GatewayTunnelUrl = fixture.OrdinaryPortTunnelUrl };
+        }
+
+        using var invoke = await fixture.InvokeAsync(function, payload);
+        var pid = int.Parse(FunctionFixture.Header(invoke, "X-Emulator-Process-Id"));
+        var invocation = FunctionFixture.Header(invoke, "X-Amzn-RequestId");
+        await fixture.WaitForLambdaAsync(key);
+        return (pid, invocation);
+    }
+
     private int Forwarded(string key) =>
         System.Text.RegularExpressions.Regex.Count(fixture.Logs, $@"\.tunnel/objects/{System.Text.RegularExpressions.Regex.Escape(key)}");
 
@@ -197,15 +204,7 @@ public sealed class FunctionTunnelTests(FunctionFixture fixture)
     public async Task Killing_the_function_mid_load_leaves_no_failed_client_request(bool tunnelPort)
     {
         const string key = "1MB.txt";
-        var payload = fixture.Payload(key, TimeSpan.FromSeconds(10), control: false);
-        if (!tunnelPort)
-        {
-            payload = payload with { GatewayTunnelUrl = fixture.OrdinaryPortTunnelUrl };
-        }
-
-        using var invoke = await fixture.InvokeAsync("load", payload);
-        var pid = int.Parse(FunctionFixture.Header(invoke, "X-Emulator-Process-Id"));
-        await fixture.WaitForLambdaAsync(key);
+        var (pid, _) = await ServingAsync("load", key, TimeSpan.FromSeconds(10), tunnelPort);
 
         var expected = SampleObjects.All[key];
         var origins = new System.Collections.Concurrent.ConcurrentBag<string>();
