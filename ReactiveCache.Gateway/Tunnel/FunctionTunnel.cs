@@ -11,7 +11,6 @@ internal sealed class FunctionTunnel(string invocationId, string host, IReadOnly
 {
     private readonly FrozenSet<string> _keys = keys.ToFrozenSet(StringComparer.Ordinal);
 
-    private readonly CancellationTokenSource _gone = new();
     private int _open;
     private int _inFlight;
     private volatile bool _saidGoodbye;
@@ -49,7 +48,8 @@ internal sealed class FunctionTunnel(string invocationId, string host, IReadOnly
         var open = Interlocked.Decrement(ref _open);
         if (open <= 0)
         {
-            _gone.Cancel();
+            // Wakes a waiting taker, which finds no connection left (unless the function dialled again meanwhile).
+            Idle.Writer.TryWrite(TunnelStream.Ended);
         }
 
         return open;
@@ -98,7 +98,7 @@ internal sealed class FunctionTunnel(string invocationId, string host, IReadOnly
     /// </summary>
     public async ValueTask<TunnelStream> TakeAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _gone.Token);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
         while (true)
         {
@@ -107,14 +107,15 @@ internal sealed class FunctionTunnel(string invocationId, string host, IReadOnly
                 throw new HttpRequestException($"The function {InvocationId} said goodbye.");
             }
 
+            if (OpenConnections <= 0)
+            {
+                throw new HttpRequestException($"The function {InvocationId} has no tunnel connection left.");
+            }
+
             TunnelStream stream;
             try
             {
                 stream = await Idle.Reader.ReadAsync(cts.Token);
-            }
-            catch (OperationCanceledException) when (_gone.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                throw new HttpRequestException($"The function {InvocationId} has no tunnel connection left.");
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

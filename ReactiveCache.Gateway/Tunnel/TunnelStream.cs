@@ -14,6 +14,9 @@ internal sealed class TunnelStream(Stream inner) : Stream
     private CancellationTokenSource? _idleWatch;
     private Task _watching = Task.CompletedTask;
 
+    /// <summary>A closed stand-in that wakes a taker waiting on an idle queue (<see cref="FunctionTunnel.Removed"/>).</summary>
+    public static TunnelStream Ended { get; } = CreateEnded();
+
     /// <summary>Completes when the stream was disposed or the WebSocket under it went away.</summary>
     public Task Closed => _closed.Task;
 
@@ -46,6 +49,13 @@ internal sealed class TunnelStream(Stream inner) : Stream
         }
 
         return !IsClosed;
+    }
+
+    private static TunnelStream CreateEnded()
+    {
+        var ended = new TunnelStream(Null);
+        ended.MarkClosed();
+        return ended;
     }
 
     private async Task WatchAsync(Socket socket, CancellationToken cancellationToken)

@@ -5,20 +5,8 @@ namespace ReactiveCache.Tests.Infrastructure;
 
 public static class FreePort
 {
-    /// <summary>A loopback TCP port nobody listens on right now (and not <paramref name="except"/>, taken but not yet bound).</summary>
-    public static int Next(int except = 0)
-    {
-        while (true)
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            if (port != except)
-            {
-                return port;
-            }
-        }
-    }
+    /// <summary>A loopback TCP port nobody listens on right now (and not <paramref name="except"/>): the bench's own finder.</summary>
+    public static int Next(int except = 0) => ReactiveCache.Cli.Commands.Bench.BenchPorts.Free(except);
 
     /// <summary>Waits until something accepts TCP connections on the port, or throws after <paramref name="timeout"/>.</summary>
     public static async Task WaitUntilListeningAsync(int port, TimeSpan timeout, Func<string>? diagnostics = null)
