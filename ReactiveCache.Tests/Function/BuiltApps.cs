@@ -24,6 +24,22 @@ public static class BuiltApps
     /// <summary>The function, JIT (<c>dotnet bootstrap.dll</c>).</summary>
     public static string FunctionJit => Dll("ReactiveCache.Lambda", "bootstrap");
 
+    /// <summary>Defines an emulator function in <paramref name="environment"/> (<c>Emulator:Functions:{name}</c>).</summary>
+    public static void AddEmulatorFunction(IDictionary<string, string> environment, string name, string command, TimeSpan timeout, params string[] args)
+    {
+        environment[$"Emulator__Functions__{name}__Command"] = command;
+        for (var i = 0; i < args.Length; i++)
+        {
+            environment[$"Emulator__Functions__{name}__Args__{i}"] = args[i];
+        }
+
+        environment[$"Emulator__Functions__{name}__Timeout"] = timeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The JIT function, as an emulator function (<see cref="AddEmulatorFunction"/>).</summary>
+    public static void AddJitFunction(IDictionary<string, string> environment, string name, TimeSpan timeout, params string[] moreArgs) =>
+        AddEmulatorFunction(environment, name, "dotnet", timeout, [FunctionJit, .. moreArgs]);
+
     /// <summary>Starts <c>dotnet {dll}</c> with environment variables (through <c>env</c>, so the pid is the app's).</summary>
     /// <param name="morePorts">More loopback ports it listens on (the first is waited for).</param>
     public static Task<ServerProcess> StartAsync(string dll, int port, IReadOnlyDictionary<string, string> environment, params int[] morePorts) =>

@@ -26,17 +26,10 @@ public sealed class EmulatorConcurrencyTests : IAsyncLifetime
             ["OTEL_SDK_DISABLED"] = "true",
             ["Emulator__MaxConcurrency"] = "1",
         };
-        foreach (var name in new[] { "a", "b" })
-        {
-            environment[$"Emulator__Functions__{name}__Command"] = "dotnet";
-            environment[$"Emulator__Functions__{name}__Args__0"] = BuiltApps.FunctionJit;
-            environment[$"Emulator__Functions__{name}__Timeout"] = "00:00:30";
-        }
-
+        BuiltApps.AddJitFunction(environment, "a", TimeSpan.FromSeconds(30));
+        BuiltApps.AddJitFunction(environment, "b", TimeSpan.FromSeconds(30));
         // A "runtime" that never polls: busy until the emulator kills it at its timeout.
-        environment["Emulator__Functions__sleeper__Command"] = "sleep";
-        environment["Emulator__Functions__sleeper__Args__0"] = "60";
-        environment["Emulator__Functions__sleeper__Timeout"] = "00:00:30";
+        BuiltApps.AddEmulatorFunction(environment, "sleeper", "sleep", TimeSpan.FromSeconds(30), "60");
         _emulator = await BuiltApps.StartAsync(BuiltApps.Emulator, port, environment);
         _client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(90) };
     }

@@ -71,16 +71,7 @@ public sealed class FunctionFixture : IAsyncLifetime
         Gateway = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}"), Timeout = Wait };
         GatewayTunnelUrl = $"http://127.0.0.1:{tunnelPort}{TunnelProtocol.ConnectPath}";
         OrdinaryPortTunnelUrl = $"http://127.0.0.1:{gatewayPort}{TunnelProtocol.ConnectPath}";
-        var linked = Stopwatch.StartNew();
-        while (Routes.Orchestrator.ConnectedSessions == 0)
-        {
-            if (linked.Elapsed > Wait)
-            {
-                throw new TimeoutException($"The gateway did not link to the test orchestrator.\n{_gateway.Output}");
-            }
-
-            await Task.Delay(20);
-        }
+        await Routes.WaitForGatewayAsync(Wait, () => _gateway.Output);
 
         var emulatorPort = FreePort.Next();
         var environment = new Dictionary<string, string>
@@ -97,23 +88,16 @@ public sealed class FunctionFixture : IAsyncLifetime
         };
         foreach (var name in Functions)
         {
-            environment[$"Emulator__Functions__{name}__Command"] = "dotnet";
-            environment[$"Emulator__Functions__{name}__Args__0"] = BuiltApps.FunctionJit;
-            environment[$"Emulator__Functions__{name}__Timeout"] = "00:00:30";
+            // The same function dialling its tunnel as WebSockets instead of plain upgrades (its configuration as
+            // a command-line argument: an environment variable name cannot carry the section separator here).
+            BuiltApps.AddJitFunction(environment, name, TimeSpan.FromSeconds(30),
+                name == "websocket" ? ["--Function:TunnelTransport=WebSocket"] : []);
         }
 
-        // The same function dialling its tunnel as WebSockets instead of plain upgrades (its configuration as
-        // a command-line argument: an environment variable name cannot carry the section separator here).
-        environment["Emulator__Functions__websocket__Args__1"] = "--Function:TunnelTransport=WebSocket";
-
         // Timeout 2 s: the function ends its life itself before Lambda's deadline (it honours the header).
-        environment["Emulator__Functions__short__Command"] = "dotnet";
-        environment["Emulator__Functions__short__Args__0"] = BuiltApps.FunctionJit;
-        environment["Emulator__Functions__short__Timeout"] = "00:00:02";
+        BuiltApps.AddJitFunction(environment, "short", TimeSpan.FromSeconds(2));
         // A "runtime" that never polls: only the emulator's kill at the timeout ends its invocation.
-        environment["Emulator__Functions__sleeper__Command"] = "sleep";
-        environment["Emulator__Functions__sleeper__Args__0"] = "60";
-        environment["Emulator__Functions__sleeper__Timeout"] = "00:00:02";
+        BuiltApps.AddEmulatorFunction(environment, "sleeper", "sleep", TimeSpan.FromSeconds(2), "60");
 
         _emulator = await BuiltApps.StartAsync(BuiltApps.Emulator, emulatorPort, environment);
         Emulator = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{emulatorPort}"), Timeout = TimeSpan.FromSeconds(90) };

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -53,11 +52,7 @@ public sealed class TunnelPortTlsTests : IAsyncLifetime
             ["OTEL_SDK_DISABLED"] = "true",
         }, [$"https://127.0.0.1:{_tunnelPort}"]);
         _client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = FunctionFixture.Wait };
-        var linked = Stopwatch.StartNew();
-        while (_routes.Orchestrator.ConnectedSessions == 0 && linked.Elapsed < FunctionFixture.Wait)
-        {
-            await Task.Delay(20);
-        }
+        await _routes.WaitForGatewayAsync(FunctionFixture.Wait, () => _gateway.Output);
     }
 
     [Fact]

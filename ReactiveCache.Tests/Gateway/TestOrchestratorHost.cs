@@ -39,6 +39,21 @@ public sealed class TestOrchestratorHost : IAsyncDisposable
         return new TestOrchestratorHost(app, orchestrator, port);
     }
 
+    /// <summary>Waits until a gateway has linked to this orchestrator; throws with <paramref name="diagnostics"/> after <paramref name="timeout"/>.</summary>
+    public async Task WaitForGatewayAsync(TimeSpan timeout, Func<string> diagnostics)
+    {
+        var linked = System.Diagnostics.Stopwatch.StartNew();
+        while (Orchestrator.ConnectedSessions == 0)
+        {
+            if (linked.Elapsed > timeout)
+            {
+                throw new TimeoutException($"The gateway did not link to the test orchestrator.\n{diagnostics()}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Orchestrator.DropStreams();
