@@ -36,7 +36,6 @@ public sealed class AppHostFunctionTests
         var secret = await app.Services.GetRequiredService<DistributedApplicationModel>().Resources
             .OfType<ParameterResource>().Single(p => p.Name == "tunnel-secret").GetValueAsync(cts.Token);
         const string key = "100B.txt";
-        var token = TunnelToken.Mint(Encoding.UTF8.GetBytes(secret!), [key], DateTimeOffset.UtcNow.AddMinutes(5));
 
         // The key pinned to the Lambda layer: the orchestrator invokes the function through the emulator
         // (payload with its tunnel URL, control address and token) and routes the key once it connects.
@@ -77,11 +76,18 @@ public sealed class AppHostFunctionTests
         }
 
         // The orchestrator's control endpoint speaks gRPC (HTTP/2 prior knowledge) at the address the
-        // function is given: a stream opened with a valid token stays open, waiting for commands.
+        // function is given: a stream opened with a valid token stays open, waiting for commands. Its key is one
+        // nothing happens to: commands go to every stream holding a key, and the policy may well tell the pinned
+        // key's functions to keep running while the GETs above count as demand.
+        const string quietKey = "index.html";
         using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(app.GetEndpoint("orchestrator", "control"));
         var control = new ReactiveCache.Core.Protos.Function.FunctionControl.FunctionControlClient(channel);
-        var probe = new ReactiveCache.Core.Protos.Function.ControlRequest { InvocationId = "probe", Token = token };
-        probe.Keys.Add(key);
+        var probe = new ReactiveCache.Core.Protos.Function.ControlRequest
+        {
+            InvocationId = "probe",
+            Token = TunnelToken.Mint(Encoding.UTF8.GetBytes(secret!), [quietKey], DateTimeOffset.UtcNow.AddMinutes(5)),
+        };
+        probe.Keys.Add(quietKey);
         using var call = control.Control(probe, cancellationToken: cts.Token);
         using var quiet = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
         quiet.CancelAfter(TimeSpan.FromSeconds(2));

@@ -118,12 +118,16 @@ public sealed class FunctionFixture : IAsyncLifetime
     }
 
     /// <summary>GETs <paramref name="key"/> through the gateway until the Lambda layer answers; the time it took.</summary>
-    public async Task<TimeSpan> WaitForLambdaAsync(string key, TimeSpan? timeout = null)
+    public Task<TimeSpan> WaitForLambdaAsync(string key, TimeSpan? timeout = null) =>
+        WaitForLambdaAsync(Gateway, key, timeout ?? Wait, () => Logs);
+
+    /// <summary>GETs <paramref name="key"/> through <paramref name="gateway"/> until the Lambda layer answers; the time it took.</summary>
+    public static async Task<TimeSpan> WaitForLambdaAsync(HttpClient gateway, string key, TimeSpan timeout, Func<string> diagnostics)
     {
         var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < (timeout ?? Wait))
+        while (watch.Elapsed < timeout)
         {
-            using var response = await Gateway.GetAsync($"/objects/{key}");
+            using var response = await gateway.GetAsync($"/objects/{key}");
             if (Origin(response) == "lambda")
             {
                 return watch.Elapsed;
@@ -132,7 +136,7 @@ public sealed class FunctionFixture : IAsyncLifetime
             await Task.Delay(2);
         }
 
-        throw new TimeoutException($"No Lambda-served response for {key} within {timeout ?? Wait}.\n{Logs}");
+        throw new TimeoutException($"No Lambda-served response for {key} within {timeout}.\n{diagnostics()}");
     }
 
     /// <summary>Waits until the environment of <paramref name="function"/> is idle (its invocation returned).</summary>

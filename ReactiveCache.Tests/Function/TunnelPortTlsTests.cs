@@ -81,6 +81,9 @@ public sealed class TunnelPortTlsTests : IAsyncLifetime
             }
         });
 
+        // The gateway registers the connection just after the 101: until then the key is served from S3.
+        await FunctionFixture.WaitForLambdaAsync(_client, Key, FunctionFixture.Wait, () => _gateway!.Output);
+
         for (var i = 0; i < 3; i++)
         {
             using var response = await _client.GetAsync($"/objects/{Key}");
