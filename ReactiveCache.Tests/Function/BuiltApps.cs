@@ -41,13 +41,33 @@ public static class BuiltApps
         AddEmulatorFunction(environment, name, "dotnet", timeout, [FunctionJit, .. moreArgs]);
 
     /// <summary>Starts <c>dotnet {dll}</c> with environment variables (through <c>env</c>, so the pid is the app's).</summary>
-    /// <param name="morePorts">More loopback ports it listens on (the first is waited for).</param>
+    /// <param name="morePorts">More loopback ports it listens on (each is waited for).</param>
     public static Task<ServerProcess> StartAsync(string dll, int port, IReadOnlyDictionary<string, string> environment, params int[] morePorts) =>
         StartAsync(dll, port, environment, morePorts.Select(p => $"http://127.0.0.1:{p}"));
 
-    /// <summary>As above, with further URLs of any scheme (an https one needs a certificate in <paramref name="environment"/>).</summary>
-    public static Task<ServerProcess> StartAsync(string dll, int port, IReadOnlyDictionary<string, string> environment, IEnumerable<string> moreUrls) =>
-        ServerProcess.StartAsync("env",
-            [.. environment.Select(e => $"{e.Key}={e.Value}"), "dotnet", dll, "--urls", string.Join(';', moreUrls.Prepend($"http://127.0.0.1:{port}"))],
+    /// <summary>
+    /// As above, with further URLs of any scheme (an https one needs a certificate in <paramref name="environment"/>).
+    /// Returns once every one of them accepts connections: Kestrel binds them one after another.
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(string dll, int port, IReadOnlyDictionary<string, string> environment, IEnumerable<string> moreUrls)
+    {
+        var urls = moreUrls.ToList();
+        var server = await ServerProcess.StartAsync("env",
+            [.. environment.Select(e => $"{e.Key}={e.Value}"), "dotnet", dll, "--urls", string.Join(';', urls.Prepend($"http://127.0.0.1:{port}"))],
             port, TimeSpan.FromSeconds(60));
+        try
+        {
+            foreach (var url in urls)
+            {
+                await FreePort.WaitUntilListeningAsync(new Uri(url).Port, TimeSpan.FromSeconds(30), () => server.Output);
+            }
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
+        return server;
+    }
 }
