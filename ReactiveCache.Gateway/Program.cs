@@ -1,12 +1,16 @@
+using ReactiveCache.Core.Hosting;
 using ReactiveCache.Core.Objects;
 using ReactiveCache.Gateway.CacheNode;
 using ReactiveCache.Gateway.Objects;
 using ReactiveCache.Gateway.Routing;
 using ReactiveCache.Gateway.Tunnel;
 
+InlineSocketCompletions.PreferUnlessConfigured(); // first, before any socket
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddInlineSocketScheduling(); // requests run on the thread that read them: no thread-pool hop
 builder.AddApiDocs();
 builder.AddObjectStore();         // S3 (or a folder locally): the store of record
 builder.AddOrchestratorLink();    // route table, fed over the gRPC stream; request events back

@@ -64,7 +64,10 @@ public static class FunctionHost
         // The emulator (or CloudWatch) gets every line: keep them to what the function does.
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Hosting makes a per-request Activity whenever its logger is on at any level, for log scopes; the
+        // function logs no request lines and its span ("tunnelled GET") has its own parent, so none is made.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 
         builder.AddFunctionTelemetry();
         builder.Services.AddOptions<FunctionOptions>()

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using ReactiveCache.Core.Hosting;
 using ReactiveCache.Core.Objects;
 using ReactiveCache.Tests.Infrastructure;
 
@@ -28,6 +29,8 @@ public sealed class RunCommandTests
             info.ArgumentList.Add(arg);
         }
 
+        // As a user runs it: without the test process's socket setting (TestProcessSockets).
+        info.Environment.Remove(InlineSocketCompletions.EnvironmentVariable);
         using var process = Process.Start(info)!;
         var output = new System.Text.StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };

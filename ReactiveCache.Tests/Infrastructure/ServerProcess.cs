@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using ReactiveCache.Core.Hosting;
 
 namespace ReactiveCache.Tests.Infrastructure;
 
@@ -39,6 +40,9 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             info.ArgumentList.Add(argument);
         }
+
+        // The test process keeps socket completions off (TestProcessSockets); each server decides for itself, as deployed.
+        info.Environment.Remove(InlineSocketCompletions.EnvironmentVariable);
 
         var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {fileName}.");
         var server = new ServerProcess(process);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ReactiveCache.Core.Hosting;
 using ReactiveCache.Core.Objects;
 using ReactiveCache.Core.Routing;
 using ReactiveCache.Core.Tunnel;
@@ -80,6 +81,7 @@ public sealed class InProcessGateway : IAsyncDisposable
             builder.AddServiceDefaults();
         }
 
+        builder.AddInlineSocketScheduling();
         builder.AddObjectStore();
         builder.AddOrchestratorLink();
         builder.AddCacheNode();
