@@ -37,20 +37,25 @@ public static class InlineSocketCompletions
     /// </param>
     public static bool PreferUnlessConfigured(int? engineThreads = null)
     {
-        SetUnlessConfigured(EnvironmentVariable, "1");
-        if (engineThreads is { } threads)
+        foreach (var (variable, value) in Choices(Environment.GetEnvironmentVariable, engineThreads))
         {
-            SetUnlessConfigured(EngineThreadsVariable, threads.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Environment.SetEnvironmentVariable(variable, value);
         }
 
         return Enabled;
     }
 
-    private static void SetUnlessConfigured(string variable, string value)
+    /// <summary>What <see cref="PreferUnlessConfigured"/> sets, given the environment: only what it leaves unset.</summary>
+    public static IEnumerable<(string Variable, string Value)> Choices(Func<string, string?> environment, int? engineThreads)
     {
-        if (Environment.GetEnvironmentVariable(variable) is null)
+        if (environment(EnvironmentVariable) is null)
         {
-            Environment.SetEnvironmentVariable(variable, value);
+            yield return (EnvironmentVariable, "1");
+        }
+
+        if (engineThreads is { } threads && environment(EngineThreadsVariable) is null)
+        {
+            yield return (EngineThreadsVariable, threads.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
     }
 

@@ -39,7 +39,9 @@ public sealed class LoadGenerator(int connections) : IDisposable
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         if (response.StatusCode != HttpStatusCode.OK || body.Length != expectedLength)
         {
-            throw new InvalidOperationException($"GET {url} answered {(int)response.StatusCode} with {body.Length} bytes; expected 200 with {expectedLength}.");
+            var origin = response.Headers.TryGetValues("Content-Origin", out var values) ? values.First() : "(none)";
+            var text = response.StatusCode == HttpStatusCode.OK ? "" : $": {System.Text.Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 500)))}";
+            throw new InvalidOperationException($"GET {url} answered {(int)response.StatusCode} from {origin} with {body.Length} bytes; expected 200 with {expectedLength}{text}");
         }
 
         return response;
