@@ -20,6 +20,7 @@ public sealed class StreamConnection : ConnectionContext, IConnectionLifetimeFea
     private readonly Action _abortTransport;
     private readonly Action<StreamConnection> _onDisposed;
     private int _disposed;
+    private ConnectionAbortedException? _aborted;
 
     /// <param name="abortTransport">Drops the transport at once (no close handshake): used by <see cref="Abort"/>.</param>
     public StreamConnection(Stream stream, Action abortTransport, Action<StreamConnection> onDisposed,
@@ -50,6 +51,7 @@ public sealed class StreamConnection : ConnectionContext, IConnectionLifetimeFea
     public override void Abort(ConnectionAbortedException abortReason)
     {
         // Dropping the transport fails the pending read, which ends Kestrel's connection loop.
+        _aborted = abortReason;
         _closed.Cancel();
         _abortTransport();
     }
@@ -61,12 +63,25 @@ public sealed class StreamConnection : ConnectionContext, IConnectionLifetimeFea
             return;
         }
 
-        await _input.CompleteAsync();
-        await _output.CompleteAsync();
-        await _stream.DisposeAsync();
-        await _closed.CancelAsync();
-        _closed.Dispose();
-        _onDisposed(this);
+        try
+        {
+            await _input.CompleteAsync();
+            // After an abort nothing more can be sent: completing with the reason drops what is left unflushed
+            // instead of writing it to a transport that is gone (which throws, or hangs on a peer not reading).
+            await _output.CompleteAsync(_aborted);
+            await _stream.DisposeAsync();
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException or System.Net.WebSockets.WebSocketException)
+        {
+            // The transport went first; the connection is gone either way.
+        }
+        finally
+        {
+            await _closed.CancelAsync();
+            _closed.Dispose();
+            // Always: the owner counts its connections by this (the function's dial slots).
+            _onDisposed(this);
+        }
     }
 
     private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
