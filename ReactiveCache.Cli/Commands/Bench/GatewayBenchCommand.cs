@@ -291,15 +291,21 @@ public static class GatewayBenchCommand
     }
 
     /// <summary>Rounds of one target as one run: requests and time summed, percentiles pooled as the mean of the rounds'.</summary>
-    private static LoadResult Combine(List<LoadResult> runs) => new(
-        runs[0].Target,
-        runs.Sum(r => r.Requests),
-        runs.Sum(r => r.Errors),
-        TimeSpan.FromTicks(runs.Sum(r => r.Elapsed.Ticks)),
-        runs.Average(r => r.P50Ms),
-        runs.Average(r => r.P99Ms),
-        TimeSpan.FromTicks(runs.Sum(r => r.ProcessCpu.Ticks)),
-        TimeSpan.FromTicks(runs.Sum(r => r.NodeCpu.Ticks)));
+    private static LoadResult Combine(List<LoadResult> runs)
+    {
+        // Latency percentiles average over the rounds that had answers: a round of errors only has none, and
+        // its NaN would hide every other round's figures (its errors are still counted).
+        var answered = runs.Where(r => r.Requests > 0).ToList();
+        return new(
+            runs[0].Target,
+            runs.Sum(r => r.Requests),
+            runs.Sum(r => r.Errors),
+            TimeSpan.FromTicks(runs.Sum(r => r.Elapsed.Ticks)),
+            answered.Count > 0 ? answered.Average(r => r.P50Ms) : double.NaN,
+            answered.Count > 0 ? answered.Average(r => r.P99Ms) : double.NaN,
+            TimeSpan.FromTicks(runs.Sum(r => r.ProcessCpu.Ticks)),
+            TimeSpan.FromTicks(runs.Sum(r => r.NodeCpu.Ticks)));
+    }
 
     /// <summary>Puts the objects on the node the way the orchestrator does.</summary>
     private static async Task LoadAsync(BenchRedisServer redis, string root, IEnumerable<string> keys)
