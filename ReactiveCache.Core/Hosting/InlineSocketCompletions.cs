@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -57,6 +58,17 @@ public static class InlineSocketCompletions
         {
             yield return (EngineThreadsVariable, threads.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
+    }
+
+    /// <summary>
+    /// A program this process starts decides for itself, as deployed: it does not inherit this process's switch
+    /// (which <see cref="PreferUnlessConfigured"/> may have set, or a test process turned off).
+    /// </summary>
+    public static ProcessStartInfo LeaveToChild(this ProcessStartInfo info)
+    {
+        info.Environment.Remove(EnvironmentVariable);
+        info.Environment.Remove(EngineThreadsVariable);
+        return info;
     }
 
     /// <summary>Kestrel's socket transport schedules the request on the completing thread when completions are inline.</summary>

@@ -77,8 +77,9 @@ public sealed class StreamConnection : ConnectionContext, IConnectionLifetimeFea
         }
         finally
         {
+            // Not disposed: it holds no timer, and an abort may still come after this (the function's dialler
+            // aborts every connection of a closing session, one of which may be ending on its own).
             await _closed.CancelAsync();
-            _closed.Dispose();
             // Always: the owner counts its connections by this (the function's dial slots).
             _onDisposed(this);
         }

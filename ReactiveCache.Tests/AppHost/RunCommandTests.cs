@@ -29,8 +29,7 @@ public sealed class RunCommandTests
             info.ArgumentList.Add(arg);
         }
 
-        // As a user runs it: without the test process's socket setting (TestProcessSockets).
-        info.Environment.Remove(InlineSocketCompletions.EnvironmentVariable);
+        info.LeaveToChild(); // as a user runs it, without the test process's socket setting
         using var process = Process.Start(info)!;
         var output = new System.Text.StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };

@@ -41,8 +41,7 @@ public sealed class ServerProcess : IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
 
-        // The test process keeps socket completions off (TestProcessSockets); each server decides for itself, as deployed.
-        info.Environment.Remove(InlineSocketCompletions.EnvironmentVariable);
+        info.LeaveToChild(); // the test process keeps them off (TestProcessSockets); each server decides for itself
 
         var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {fileName}.");
         var server = new ServerProcess(process);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using ReactiveCache.Core.Hosting;
 using System.Net.Sockets;
 using System.Text;
+using ReactiveCache.Core.Hosting;
 
 namespace ReactiveCache.Cli.Commands.Bench;
 
@@ -30,8 +30,7 @@ internal sealed class LocalProcess : IAsyncDisposable
         info.ArgumentList.Add(dll);
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add($"http://127.0.0.1:{port}");
-        // Not this process's socket setting (Program.cs): each program decides for itself, as deployed.
-        info.Environment.Remove(InlineSocketCompletions.EnvironmentVariable);
+        info.LeaveToChild();
         foreach (var (name, value) in environment)
         {
             info.Environment[name] = value;
