@@ -1,5 +1,5 @@
 using System.CommandLine;
-using ReactiveCache.Core.Traces;
+using ReactiveCache.Domain.Traces;
 
 namespace ReactiveCache.Cli.Infrastructure;
 

@@ -1,4 +1,4 @@
-using ReactiveCache.Core.Traces;
+using ReactiveCache.Domain.Traces;
 
 namespace ReactiveCache.Cli.Infrastructure;
 

@@ -2,8 +2,9 @@ using ReactiveCache.Core.Routing;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using ReactiveCache.Core.Policy;
-using ReactiveCache.Core.Simulation;
+using ReactiveCache.Domain.Policy;
+using ReactiveCache.Domain.Simulation;
+using ReactiveCache.Domain;
 
 namespace ReactiveCache.Cli.Results;
 

@@ -1,4 +1,5 @@
 using ReactiveCache.Core.Link;
+using ReactiveCache.Domain;
 
 namespace ReactiveCache.Core.Routing;
 

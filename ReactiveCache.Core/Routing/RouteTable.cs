@@ -1,3 +1,5 @@
+using ReactiveCache.Domain;
+
 namespace ReactiveCache.Core.Routing;
 
 /// <summary>

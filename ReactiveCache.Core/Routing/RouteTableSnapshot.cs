@@ -1,3 +1,5 @@
+using ReactiveCache.Domain;
+
 namespace ReactiveCache.Core.Routing;
 
 /// <summary>One immutable version of the route table: key → layer; keys without an entry go to S3.</summary>

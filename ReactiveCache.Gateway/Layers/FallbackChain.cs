@@ -5,6 +5,7 @@ using ReactiveCache.Gateway.Objects;
 using ReactiveCache.Gateway.Origin;
 using ReactiveCache.Gateway.Routing;
 using ReactiveCache.Gateway.Telemetry;
+using ReactiveCache.Domain;
 
 namespace ReactiveCache.Gateway.Layers;
 

@@ -2,7 +2,7 @@ namespace ReactiveCache.Gateway.Layers;
 
 /// <summary>
 /// The Lambda layer as the gateway's fallback chain sees it: a function holding the key answers
-/// the request through its tunnel (the Function issue implements it with YARP over tunnelled streams).
+/// the request through its tunnel (<see cref="Tunnel.LambdaTunnelLayer"/>: YARP over the tunnelled streams).
 /// </summary>
 /// <remarks>
 /// The fallback chain calls it only when the route names Redis or Lambda and <see cref="CanServe"/> is true,

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using ReactiveCache.Core.Routing;
+using ReactiveCache.Domain;
 
 namespace ReactiveCache.Gateway.Layers;
 

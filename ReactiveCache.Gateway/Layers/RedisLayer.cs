@@ -6,6 +6,7 @@ using ReactiveCache.Core.Routing;
 using ReactiveCache.Gateway.CacheNode;
 using ReactiveCache.Gateway.Objects;
 using StackExchange.Redis;
+using ReactiveCache.Domain;
 
 namespace ReactiveCache.Gateway.Layers;
 

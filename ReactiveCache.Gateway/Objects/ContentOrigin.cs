@@ -1,8 +1,10 @@
+using ReactiveCache.Domain;
+
 namespace ReactiveCache.Gateway.Objects;
 
 /// <summary>
 /// The thesis's response header naming the layer that served a request; its values are
-/// <see cref="ReactiveCache.Core.Routing.CacheLayerNames"/>.
+/// <see cref="ReactiveCache.Domain.CacheLayerNames"/>.
 /// </summary>
 public static class ContentOrigin
 {

@@ -1,6 +1,7 @@
 using ReactiveCache.Core.Http;
 using ReactiveCache.Core.Objects;
 using ReactiveCache.Core.Routing;
+using ReactiveCache.Domain;
 
 namespace ReactiveCache.Gateway.Objects;
 

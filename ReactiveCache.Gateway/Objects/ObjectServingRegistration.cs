@@ -10,7 +10,7 @@ public static class ObjectServingRegistration
     /// The object API's services: telemetry, the S3 layer with stampede protection, the Redis layer, the
     /// circuit breakers and the fallback chain. The Lambda layer joins the chain when an
     /// <see cref="ILambdaLayer"/> is registered (the tunnel); without one the chain skips it.
-    /// Needs <c>AddObjectStore</c>, <c>AddRouting</c>… see Program.cs for the order.
+    /// Needs <c>AddObjectStore</c>, <c>AddOrchestratorLink</c> (the route table) and <c>AddCacheNode</c> first: see Program.cs.
     /// </summary>
     public static TBuilder AddObjectServing<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {

@@ -2,6 +2,7 @@ using ReactiveCache.Core.Http;
 using ReactiveCache.Core.Objects;
 using ReactiveCache.Core.Routing;
 using ReactiveCache.Gateway.Objects;
+using ReactiveCache.Domain;
 
 namespace ReactiveCache.Gateway.Origin;
 

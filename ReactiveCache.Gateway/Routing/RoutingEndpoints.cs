@@ -1,5 +1,6 @@
 using ReactiveCache.Core.Routing;
 using ReactiveCache.Gateway.CacheNode;
+using ReactiveCache.Domain;
 
 namespace ReactiveCache.Gateway.Routing;
 

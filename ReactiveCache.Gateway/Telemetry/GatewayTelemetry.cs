@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using ReactiveCache.Core.Routing;
+using ReactiveCache.Domain;
 
 namespace ReactiveCache.Gateway.Telemetry;
 

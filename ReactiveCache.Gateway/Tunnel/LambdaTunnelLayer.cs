@@ -40,6 +40,11 @@ internal sealed class LambdaTunnelLayer : ILambdaLayer, IDisposable
             // client's connection reader and the request); 1 KB 0.51–0.60 against 0.50–0.63.
             // At most as many requests at once per function as it keeps connections; more wait for one.
             MaxConnectionsPerServer = options.Value.MaxConnectionsPerFunction,
+            // A connection the pool keeps between requests is nobody's to watch: the pool notices a dead one only
+            // when it scavenges (a quarter of this timeout) or a request tries it. A short idle life hands unused
+            // connections back to the function, which dials them again into the idle queue, where they are watched
+            // (TunnelStream.WatchWhileIdle): a function whose process died is forgotten within about a second.
+            PooledConnectionIdleTimeout = options.Value.PooledIdleTimeout,
             ActivityHeadersPropagator = new ReverseProxyPropagator(DistributedContextPropagator.Current),
             ConnectTimeout = connectTimeout,
             // A "connection" is an idle tunnel the function opened: take one instead of dialling.

@@ -36,6 +36,12 @@ public sealed class TunnelOptions : IValidatableObject
     /// <summary>How long a tunnelled request may stay silent before it fails.</summary>
     public TimeSpan ActivityTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long the forwarder keeps a tunnel connection between requests before handing it back to the function
+    /// (which dials it again); its pool checks the connections it keeps every quarter of this.
+    /// </summary>
+    public TimeSpan PooledIdleTimeout { get; set; } = TimeSpan.FromSeconds(4);
+
     /// <summary>How long a function's goodbye waits for the requests already forwarded to it.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -57,9 +63,9 @@ public sealed class TunnelOptions : IValidatableObject
             yield return new ValidationResult("Tunnel:MaxBufferedBytes cannot be negative.", [nameof(MaxBufferedBytes)]);
         }
 
-        if (ConnectTimeout <= TimeSpan.Zero || ActivityTimeout <= TimeSpan.Zero || DrainTimeout < TimeSpan.Zero)
+        if (ConnectTimeout <= TimeSpan.Zero || ActivityTimeout <= TimeSpan.Zero || PooledIdleTimeout <= TimeSpan.Zero || DrainTimeout < TimeSpan.Zero)
         {
-            yield return new ValidationResult("Tunnel:ConnectTimeout and Tunnel:ActivityTimeout must be positive, Tunnel:DrainTimeout not negative.", [nameof(ConnectTimeout)]);
+            yield return new ValidationResult("Tunnel:ConnectTimeout, Tunnel:ActivityTimeout and Tunnel:PooledIdleTimeout must be positive, Tunnel:DrainTimeout not negative.", [nameof(ConnectTimeout)]);
         }
     }
 }

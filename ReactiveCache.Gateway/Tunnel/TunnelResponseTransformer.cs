@@ -1,6 +1,7 @@
 using ReactiveCache.Core.Tunnel;
 using ReactiveCache.Gateway.Objects;
 using Yarp.ReverseProxy.Forwarder;
+using ReactiveCache.Domain;
 
 namespace ReactiveCache.Gateway.Tunnel;
 
@@ -21,7 +22,7 @@ internal sealed class TunnelResponseTransformer : HttpTransformer
         }
 
         var copyBody = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
-        httpContext.Response.Headers[ContentOrigin.HeaderName] = ReactiveCache.Core.Routing.CacheLayerNames.Lambda;
+        httpContext.Response.Headers[ContentOrigin.HeaderName] = ReactiveCache.Domain.CacheLayerNames.Lambda;
         return copyBody;
     }
 }

@@ -84,13 +84,27 @@ internal sealed class TunnelStream(Stream inner) : Stream
     public override long Length => throw new NotSupportedException();
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+    // A read that ends the stream (0 bytes for a non-empty buffer) means the function closed the connection or its
+    // process died. The forwarder's connection pool reads ahead on the connections it keeps idle between requests
+    // (that is how it notices a closed one), so marking the stream closed here tells the tunnel endpoint at once,
+    // instead of when the pool next scavenges (seconds later) or a request tries the dead connection.
+    public override int Read(byte[] buffer, int offset, int count) => AtEnd(inner.Read(buffer, offset, count), count);
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        inner.ReadAsync(buffer, cancellationToken);
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        AtEnd(await inner.ReadAsync(buffer, cancellationToken), buffer.Length);
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        inner.ReadAsync(buffer, offset, count, cancellationToken);
+    public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        AtEnd(await inner.ReadAsync(buffer.AsMemory(offset, count), cancellationToken), count);
+
+    private int AtEnd(int read, int asked)
+    {
+        if (read == 0 && asked > 0)
+        {
+            MarkClosed();
+        }
+
+        return read;
+    }
 
     public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using ReactiveCache.Core.Functions;
 using ReactiveCache.Core.Http;
 using ReactiveCache.Core.Objects;
-using ReactiveCache.Core.Policy;
+using ReactiveCache.Domain.Policy;
 using ReactiveCache.Core.Tunnel;
 using ReactiveCache.Lambda.Control;
 using ReactiveCache.Lambda.Runtime;

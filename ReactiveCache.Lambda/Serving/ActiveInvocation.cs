@@ -1,4 +1,4 @@
-using ReactiveCache.Core.Policy;
+using ReactiveCache.Domain.Policy;
 
 namespace ReactiveCache.Lambda.Serving;
 

@@ -1,4 +1,4 @@
-using ReactiveCache.Core.Policy.Configuration;
+using ReactiveCache.Domain.Policy.Configuration;
 
 namespace ReactiveCache.Orchestrator.Control;
 

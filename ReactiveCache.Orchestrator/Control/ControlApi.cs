@@ -2,11 +2,12 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ReactiveCache.Core.Objects;
-using ReactiveCache.Core.Policy.Configuration;
+using ReactiveCache.Domain.Policy.Configuration;
 using ReactiveCache.Core.Routing;
 using ReactiveCache.Orchestrator.CacheNode;
 using ReactiveCache.Orchestrator.Costs;
 using ReactiveCache.Orchestrator.Engine;
+using ReactiveCache.Domain;
 
 namespace ReactiveCache.Orchestrator.Control;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
-using ReactiveCache.Core.Costs;
+using ReactiveCache.Domain.Costs;
 using ReactiveCache.Orchestrator.CacheNode;
 using ReactiveCache.Orchestrator.Telemetry;
 

@@ -9,5 +9,5 @@ public sealed class CostOptions
 
     /// <summary>The price table's name (see <c>PriceTable.All</c>): the thesis's Frankfurt prices by default.</summary>
     [Required]
-    public string PriceTable { get; set; } = Core.Costs.PriceTable.ThesisFrankfurt.Name;
+    public string PriceTable { get; set; } = Domain.Costs.PriceTable.ThesisFrankfurt.Name;
 }

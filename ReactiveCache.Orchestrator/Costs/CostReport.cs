@@ -1,4 +1,4 @@
-using ReactiveCache.Core.Costs;
+using ReactiveCache.Domain.Costs;
 
 namespace ReactiveCache.Orchestrator.Costs;
 

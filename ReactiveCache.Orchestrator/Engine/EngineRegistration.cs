@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using ReactiveCache.Core.Costs;
-using ReactiveCache.Core.Policy;
-using ReactiveCache.Core.Policy.Configuration;
+using ReactiveCache.Domain.Costs;
+using ReactiveCache.Domain.Policy;
+using ReactiveCache.Domain.Policy.Configuration;
 using ReactiveCache.Orchestrator.CacheNode;
 using ReactiveCache.Orchestrator.Costs;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using ReactiveCache.Core.Link;
-using ReactiveCache.Core.Policy;
+using ReactiveCache.Domain.Policy;
 using ReactiveCache.Core.Routing;
 using ReactiveCache.Orchestrator.CacheNode;
 using ReactiveCache.Orchestrator.Control;
@@ -10,6 +10,7 @@ using ReactiveCache.Orchestrator.Costs;
 using ReactiveCache.Orchestrator.Functions;
 using ReactiveCache.Orchestrator.Gateways;
 using ReactiveCache.Orchestrator.Telemetry;
+using ReactiveCache.Domain;
 
 namespace ReactiveCache.Orchestrator.Engine;
 

@@ -9,8 +9,11 @@ namespace ReactiveCache.Orchestrator.Functions;
 /// credentials from the default AWS chain (instance role on EC2, environment, profile): never from
 /// this repository's configuration.
 /// </summary>
-public sealed class AwsFunctionInvoker(HttpClient http, IOptions<FunctionOptions> options, TimeProvider time) : IFunctionInvoker
+public sealed class AwsFunctionInvoker(IHttpClientFactory clients, IOptions<FunctionOptions> options, TimeProvider time) : IFunctionInvoker
 {
+    /// <summary>The named client (from the factory on every call, so that its handler rotates).</summary>
+    public const string ClientName = "lambda-invoke-aws";
+
     public async Task<FunctionInvocation> InvokeAsync(FunctionPayload payload, FunctionInvocationType type, CancellationToken cancellationToken)
     {
         var o = options.Value;
@@ -22,7 +25,7 @@ public sealed class AwsFunctionInvoker(HttpClient http, IOptions<FunctionOptions
             var credentials = await DefaultAWSCredentialsIdentityResolver.GetCredentials().GetCredentialsAsync();
             SigV4Signer.Sign(request, body, new SigV4Credentials(credentials.AccessKey, credentials.SecretKey, credentials.UseToken ? credentials.Token : null),
                 region, "lambda", time.GetUtcNow());
-            using var response = await http.SendAsync(request, cancellationToken);
+            using var response = await clients.CreateClient(ClientName).SendAsync(request, cancellationToken);
             return await InvokeRequests.ReadAsync(response, cancellationToken);
         }
     }

@@ -24,9 +24,13 @@ public static class FunctionsRegistration
         // RemoveAllResilienceHandlers is marked experimental (EXTEXP0001); it is the documented way to
         // opt one client out of ConfigureHttpClientDefaults' resilience while keeping service discovery.
 #pragma warning disable EXTEXP0001
-        builder.Services.AddHttpClient<EmulatorFunctionInvoker>(ConfigureInvokeClient).RemoveAllResilienceHandlers();
-        builder.Services.AddHttpClient<AwsFunctionInvoker>(ConfigureInvokeClient).RemoveAllResilienceHandlers();
+        // Named clients, created from the factory per invoke: a typed client resolved into a singleton would keep
+        // its first handler (and its DNS answers and connections) for the life of the process.
+        builder.Services.AddHttpClient(EmulatorFunctionInvoker.ClientName, ConfigureInvokeClient).RemoveAllResilienceHandlers();
+        builder.Services.AddHttpClient(AwsFunctionInvoker.ClientName, ConfigureInvokeClient).RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
+        builder.Services.AddSingleton<EmulatorFunctionInvoker>();
+        builder.Services.AddSingleton<AwsFunctionInvoker>();
         builder.Services.AddSingleton<IFunctionInvoker>(sp =>
             sp.GetRequiredService<IOptions<FunctionOptions>>().Value.Invoker == FunctionInvokerKind.Aws
                 ? sp.GetRequiredService<AwsFunctionInvoker>()

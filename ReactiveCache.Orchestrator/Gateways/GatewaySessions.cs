@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using ReactiveCache.Core.Link;
 using ReactiveCache.Core.Routing;
 using NodeMessage = ReactiveCache.Core.Link.CacheNode;
+using ReactiveCache.Domain;
 
 namespace ReactiveCache.Orchestrator.Gateways;
 

@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using ReactiveCache.Cli.Infrastructure;
-using ReactiveCache.Core.Policy.Configuration;
-using ReactiveCache.Core.Simulation;
-using ReactiveCache.Core.Traces.Generators;
+using ReactiveCache.Domain.Policy.Configuration;
+using ReactiveCache.Domain.Simulation;
+using ReactiveCache.Domain.Traces.Generators;
 
 namespace ReactiveCache.Cli.Commands.Bench;
 

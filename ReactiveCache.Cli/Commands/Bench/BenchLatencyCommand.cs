@@ -6,6 +6,7 @@ using System.Text.Json;
 using ReactiveCache.Cli.Infrastructure;
 using ReactiveCache.Core.Routing;
 using Spectre.Console;
+using ReactiveCache.Domain;
 
 namespace ReactiveCache.Cli.Commands.Bench;
 
@@ -19,7 +20,7 @@ public static class BenchLatencyCommand
 {
     private static readonly string[] Layers = [CacheLayerNames.S3, CacheLayerNames.Lambda, CacheLayerNames.Redis];
 
-    /// <summary>The thesis's means at the proxy (ms) for 100 B / 1 KB / 1 MB, for reference (THESIS.md §4).</summary>
+    /// <summary>The thesis's means at the proxy (ms) for 100 B / 1 KB / 1 MB, for reference (docs/thesis.md §4).</summary>
     private static readonly Dictionary<string, double[]> Thesis = new()
     {
         [CacheLayerNames.S3] = [50.7, 70.1, 149.3],

@@ -5,6 +5,7 @@ using ReactiveCache.Core.Objects;
 using ReactiveCache.Core.Routing;
 using Spectre.Console;
 using StackExchange.Redis;
+using ReactiveCache.Domain;
 
 namespace ReactiveCache.Cli.Commands.Bench;
 

@@ -15,6 +15,7 @@ using ReactiveCache.Gateway.CacheNode;
 using ReactiveCache.Gateway.Objects;
 using ReactiveCache.Gateway.Routing;
 using ReactiveCache.Gateway.Tunnel;
+using ReactiveCache.Domain;
 
 namespace ReactiveCache.Cli.Commands.Bench;
 

@@ -1,6 +1,7 @@
 using ReactiveCache.Core.Objects;
 using ReactiveCache.Core.Routing;
 using Spectre.Console;
+using ReactiveCache.Domain;
 
 namespace ReactiveCache.Cli.Commands.Bench;
 

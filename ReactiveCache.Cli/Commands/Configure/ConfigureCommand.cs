@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ReactiveCache.Cli.Infrastructure;
-using ReactiveCache.Core.Policy.Configuration;
+using ReactiveCache.Domain.Policy.Configuration;
 
 namespace ReactiveCache.Cli.Commands.Configure;
 

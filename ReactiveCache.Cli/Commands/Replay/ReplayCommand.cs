@@ -1,8 +1,8 @@
 using System.CommandLine;
 using ReactiveCache.Cli.Infrastructure;
 using ReactiveCache.Cli.Results;
-using ReactiveCache.Core.Costs;
-using ReactiveCache.Core.Traces;
+using ReactiveCache.Domain.Costs;
+using ReactiveCache.Domain.Traces;
 
 namespace ReactiveCache.Cli.Commands.Replay;
 
@@ -72,7 +72,7 @@ public static class ReplayCommand
         return command;
     }
 
-    public static ResultDocument ToDocument(Core.Traces.Trace trace, ReplayRun run, string system)
+    public static ResultDocument ToDocument(Domain.Traces.Trace trace, ReplayRun run, string system)
     {
         ArgumentNullException.ThrowIfNull(trace);
         ArgumentNullException.ThrowIfNull(run);

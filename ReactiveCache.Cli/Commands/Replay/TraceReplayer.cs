@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using ReactiveCache.Cli.Results;
-using ReactiveCache.Core.Policy;
+using ReactiveCache.Domain.Policy;
 using Spectre.Console;
 using ReactiveCache.Core.Routing;
+using ReactiveCache.Domain;
 
 namespace ReactiveCache.Cli.Commands.Replay;
 
@@ -14,7 +15,7 @@ public sealed class TraceReplayer(Uri target, TimeSpan requestTimeout)
 {
     private readonly Uri _base = new(target.ToString().TrimEnd('/') + "/");
 
-    public async Task<ReplayRun> RunAsync(Core.Traces.Trace trace, double speed, TextWriter output, CancellationToken cancellationToken)
+    public async Task<ReplayRun> RunAsync(Domain.Traces.Trace trace, double speed, TextWriter output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(trace);
         using var http = new HttpClient { Timeout = requestTimeout };

@@ -1,6 +1,6 @@
 namespace ReactiveCache.Cli.Commands.Report;
 
-/// <summary>THESIS.md §4: the configurations the thesis ran and what it measured.</summary>
+/// <summary>docs/thesis.md §4: the configurations the thesis ran and what it measured.</summary>
 public static class ThesisRows
 {
     public static IReadOnlyList<ThesisRow> All { get; } =

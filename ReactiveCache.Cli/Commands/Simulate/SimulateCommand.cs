@@ -1,8 +1,8 @@
 using System.CommandLine;
 using ReactiveCache.Cli.Infrastructure;
 using ReactiveCache.Cli.Results;
-using ReactiveCache.Core.Costs;
-using ReactiveCache.Core.Simulation;
+using ReactiveCache.Domain.Costs;
+using ReactiveCache.Domain.Simulation;
 
 namespace ReactiveCache.Cli.Commands.Simulate;
 

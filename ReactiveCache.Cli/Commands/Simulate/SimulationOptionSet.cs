@@ -1,9 +1,9 @@
 using System.CommandLine;
 using ReactiveCache.Cli.Commands.Configure;
 using ReactiveCache.Cli.Infrastructure;
-using ReactiveCache.Core.Costs;
-using ReactiveCache.Core.Policy.Configuration;
-using ReactiveCache.Core.Simulation;
+using ReactiveCache.Domain.Costs;
+using ReactiveCache.Domain.Policy.Configuration;
+using ReactiveCache.Domain.Simulation;
 
 namespace ReactiveCache.Cli.Commands.Simulate;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using ReactiveCache.Cli.Infrastructure;
-using ReactiveCache.Core.Traces.Logs;
+using ReactiveCache.Domain.Traces.Logs;
 
 namespace ReactiveCache.Cli.Commands.Trace;
 

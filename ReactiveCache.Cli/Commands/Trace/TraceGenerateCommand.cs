@@ -1,7 +1,7 @@
 using System.CommandLine;
 using ReactiveCache.Cli.Infrastructure;
-using ReactiveCache.Core.Traces;
-using ReactiveCache.Core.Traces.Generators;
+using ReactiveCache.Domain.Traces;
+using ReactiveCache.Domain.Traces.Generators;
 
 namespace ReactiveCache.Cli.Commands.Trace;
 
@@ -90,7 +90,7 @@ public static class TraceGenerateCommand
         return command;
     }
 
-    internal static int Emit(Core.Traces.Trace trace, string? output, TextWriter writer)
+    internal static int Emit(Domain.Traces.Trace trace, string? output, TextWriter writer)
     {
         if (output is null)
         {

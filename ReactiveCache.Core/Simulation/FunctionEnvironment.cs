@@ -1,9 +1,0 @@
-namespace ReactiveCache.Core.Simulation;
-
-/// <summary>A simulated function execution environment: warm while idle for less than the keep-warm time; it keeps the objects it loaded.</summary>
-internal sealed class FunctionEnvironment
-{
-    public HashSet<string> Loaded { get; } = new(StringComparer.Ordinal);
-
-    public long IdleSince { get; set; }
-}

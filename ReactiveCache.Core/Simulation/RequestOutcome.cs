@@ -1,7 +1,0 @@
-using ReactiveCache.Core.Policy;
-using ReactiveCache.Core.Routing;
-
-namespace ReactiveCache.Core.Simulation;
-
-/// <summary>One request of a run: when (s from start), which key, which layer served it, latency.</summary>
-public readonly record struct RequestOutcome(double OffsetSeconds, string Key, CacheLayer Layer, double LatencyMs);

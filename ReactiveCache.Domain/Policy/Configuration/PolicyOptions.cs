@@ -1,0 +1,63 @@
+namespace ReactiveCache.Domain.Policy.Configuration;
+
+/// <summary>
+/// The orchestrator's policy configuration (section <see cref="SectionName"/>). <see cref="Rate"/> and
+/// <see cref="Sensitivity"/> derive the thresholds like the thesis's configurator; any explicit
+/// threshold below overrides the derived one (short settings for tests and demos).
+/// <c>reactive-cache configure</c> writes this section with every derived value spelled out.
+/// </summary>
+public sealed class PolicyOptions
+{
+    public const string SectionName = "Policy";
+
+    public PolicyKind Kind { get; set; } = PolicyKind.Thesis;
+
+    /// <summary>Expected requests per object per minute, in (0, 10).</summary>
+    public double Rate { get; set; } = 3.0;
+
+    /// <summary>1..5, higher = more weight on latency.</summary>
+    public int Sensitivity { get; set; } = 4;
+
+    public int? TickSeconds { get; set; }
+
+    public int? LambdaWindowElements { get; set; }
+
+    public int? LambdaThresholdSeconds { get; set; }
+
+    public int? RedisThreshold { get; set; }
+
+    public int? RedisUtilizationSeconds { get; set; }
+
+    public int? RedisCheckIntervalSeconds { get; set; }
+
+    /// <summary>The effective parameters: derived from rate and sensitivity, then the explicit overrides.</summary>
+    public PolicyParameters ToParameters()
+    {
+        var derived = PolicyConfigurator.Derive(Rate, Sensitivity);
+        return new PolicyParameters(
+            Tick: TickSeconds is { } tick ? TimeSpan.FromSeconds(tick) : derived.Tick,
+            LambdaWindowElements: LambdaWindowElements ?? derived.LambdaWindowElements,
+            LambdaThreshold: LambdaThresholdSeconds is { } lt ? TimeSpan.FromSeconds(lt) : derived.LambdaThreshold,
+            RedisThreshold: RedisThreshold ?? derived.RedisThreshold,
+            RedisUtilization: RedisUtilizationSeconds is { } ru ? TimeSpan.FromSeconds(ru) : derived.RedisUtilization,
+            RedisCheckInterval: RedisCheckIntervalSeconds is { } ci ? TimeSpan.FromSeconds(ci) : derived.RedisCheckInterval);
+    }
+
+    /// <summary>The options with every derived value written out (what <c>configure</c> emits).</summary>
+    public static PolicyOptions FromDerived(PolicyKind kind, double rate, int sensitivity)
+    {
+        var p = PolicyConfigurator.Derive(rate, sensitivity);
+        return new PolicyOptions
+        {
+            Kind = kind,
+            Rate = rate,
+            Sensitivity = sensitivity,
+            TickSeconds = (int)p.Tick.TotalSeconds,
+            LambdaWindowElements = p.LambdaWindowElements,
+            LambdaThresholdSeconds = (int)p.LambdaThreshold.TotalSeconds,
+            RedisThreshold = p.RedisThreshold,
+            RedisUtilizationSeconds = (int)p.RedisUtilization.TotalSeconds,
+            RedisCheckIntervalSeconds = (int)p.RedisCheckInterval.TotalSeconds,
+        };
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Options;
+
+namespace ReactiveCache.Domain.Policy.Configuration;
+
+/// <summary>Refuses a policy configuration the state machine cannot run with, saying why.</summary>
+public sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PolicyOptions options)
+    {
+        var failures = new List<string>();
+        if (!Enum.IsDefined(options.Kind))
+        {
+            failures.Add($"{PolicyOptions.SectionName}:Kind '{options.Kind}' is not one of {string.Join(", ", Enum.GetNames<PolicyKind>())}.");
+        }
+
+        if (PolicyConfigurator.Validate(options.Rate, options.Sensitivity) is { } error)
+        {
+            failures.Add($"{PolicyOptions.SectionName}: {error}");
+        }
+
+        Positive(failures, nameof(options.TickSeconds), options.TickSeconds);
+        Positive(failures, nameof(options.LambdaWindowElements), options.LambdaWindowElements);
+        Positive(failures, nameof(options.LambdaThresholdSeconds), options.LambdaThresholdSeconds);
+        Positive(failures, nameof(options.RedisThreshold), options.RedisThreshold);
+        Positive(failures, nameof(options.RedisUtilizationSeconds), options.RedisUtilizationSeconds);
+        Positive(failures, nameof(options.RedisCheckIntervalSeconds), options.RedisCheckIntervalSeconds);
+        if (options.LambdaWindowElements is > PolicyParameters.TimestampQueueSize)
+        {
+            failures.Add($"{PolicyOptions.SectionName}:LambdaWindowElements must be at most {PolicyParameters.TimestampQueueSize} (the timestamps kept per object).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Positive(List<string> failures, string name, int? value)
+    {
+        if (value is <= 0)
+        {
+            failures.Add($"{PolicyOptions.SectionName}:{name} must be positive; got {value}.");
+        }
+    }
+}

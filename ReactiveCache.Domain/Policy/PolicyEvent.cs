@@ -1,0 +1,27 @@
+namespace ReactiveCache.Domain.Policy;
+
+/// <summary>
+/// Something the policy must know about. A value type so that the simulator can feed millions of them
+/// without allocating. <see cref="Time"/> is when it happened (a request's receive time); the policy
+/// reads "now" from its <see cref="TimeProvider"/>.
+/// </summary>
+public readonly record struct PolicyEvent(PolicyEventKind Kind, string Key, DateTimeOffset Time, CacheLayer Layer)
+{
+    public static PolicyEvent RequestReceived(string key, DateTimeOffset time, CacheLayer servedBy) =>
+        new(PolicyEventKind.RequestReceived, key, time, servedBy);
+
+    public static PolicyEvent FunctionReady(string key, DateTimeOffset time) =>
+        new(PolicyEventKind.FunctionReady, key, time, CacheLayer.Lambda);
+
+    public static PolicyEvent FunctionEnded(string key, DateTimeOffset time) =>
+        new(PolicyEventKind.FunctionEnded, key, time, CacheLayer.Lambda);
+
+    public static PolicyEvent NodeReady(DateTimeOffset time) =>
+        new(PolicyEventKind.NodeReady, string.Empty, time, CacheLayer.Redis);
+
+    public static PolicyEvent ObjectLoaded(string key, DateTimeOffset time) =>
+        new(PolicyEventKind.ObjectLoaded, key, time, CacheLayer.Redis);
+
+    public static PolicyEvent NodeStopped(DateTimeOffset time) =>
+        new(PolicyEventKind.NodeStopped, string.Empty, time, CacheLayer.Redis);
+}

@@ -1,0 +1,89 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ReactiveCache.IntegrationTests.AppHost;
+
+/// <summary>
+/// The whole local topology, started once for every test of the <see cref="AppHostCollection"/>: the
+/// AppHost as the README's run command starts it, with two gateways, its own object folder (the samples
+/// plus objects that only the policy tests touch) and a short policy configuration so that a burst
+/// walks every state within seconds (TICK 2 s, two requests within 10 s start a function, the node
+/// keeps an object while the last 5 requests span at most 15 s, checked every 3 s; boot delay 2 s).
+/// </summary>
+public sealed class AppHostFixture : IAsyncLifetime
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+
+    /// <summary>The resources the AppHost declares: each must reach Running and Healthy.</summary>
+    public static readonly string[] ServiceResources = ["gateway", "gateway-2", "orchestrator", "lambda-emulator"];
+
+    /// <summary>Objects that only the policy tests request (1 KB each).</summary>
+    public static readonly string[] PolicyObjects = ["walk.txt", "hot-a.txt", "hot-b.txt", ReplayObject];
+
+    /// <summary>The object the live replay requests (the latency trace names no key).</summary>
+    public const string ReplayObject = "replay.html";
+
+    private readonly DirectoryInfo _objects = Directory.CreateTempSubdirectory("apphost-objects-");
+
+    private DistributedApplication? _app;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The AppHost has not started.");
+
+    public async Task InitializeAsync()
+    {
+        using var cts = new CancellationTokenSource(StartTimeout);
+        ReactiveCache.Core.Objects.SampleObjects.SeedFolder(_objects.FullName);
+        foreach (var key in PolicyObjects)
+        {
+            File.WriteAllBytes(Path.Combine(_objects.FullName, key), ReactiveCache.Core.Objects.SampleObjects.All["1KB.txt"]);
+        }
+
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ReactiveCache_AppHost>(
+        [
+            $"ObjectStore:Root={_objects.FullName}",
+            "Gateways=2",
+            "CacheNode:BootDelay=00:00:02",
+            "Policy:Kind=Thesis",
+            "Policy:TickSeconds=2",
+            "Policy:LambdaThresholdSeconds=10",
+            "Policy:RedisUtilizationSeconds=15",
+            "Policy:RedisCheckIntervalSeconds=3",
+        ], cts.Token);
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+
+        // No dashboard under the testing builder: telemetry export would only slow shutdown (about 13 s per app).
+        foreach (var resource in builder.Resources.OfType<ProjectResource>())
+        {
+            resource.Annotations.Add(new EnvironmentCallbackAnnotation(env => env.EnvironmentVariables["OTEL_SDK_DISABLED"] = "true"));
+        }
+
+        _app = await builder.BuildAsync(cts.Token);
+        await _app.StartAsync(cts.Token);
+        foreach (var name in ServiceResources)
+        {
+            await _app.ResourceNotifications.WaitForResourceHealthyAsync(name, cts.Token);
+        }
+    }
+
+    public HttpClient CreateGatewayClient() => App.CreateHttpClient("gateway", "http");
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        _objects.Delete(recursive: true);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class AppHostCollection : ICollectionFixture<AppHostFixture>
+{
+    public const string Name = "AppHost";
+}

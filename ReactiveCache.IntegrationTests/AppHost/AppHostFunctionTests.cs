@@ -1,0 +1,95 @@
+using System.Net;
+using System.Text;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using ReactiveCache.Core.Tunnel;
+using ReactiveCache.IntegrationTests.Lambda;
+
+namespace ReactiveCache.IntegrationTests.AppHost;
+
+/// <summary>
+/// The local run (AppHost) has the function: a key pinned to the Lambda layer makes the orchestrator invoke
+/// it through the emulator; it tunnels into every gateway, which then serve the key through it.
+/// </summary>
+public sealed class AppHostFunctionTests
+{
+    [Fact]
+    public async Task In_the_local_run_a_key_pinned_to_lambda_is_served_by_the_invoked_function_through_each_gateway()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ReactiveCache_AppHost>(["Gateways=2"], cts.Token);
+        foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
+        {
+            // Nothing listens for OTLP in tests; exporting would only slow shutdown (about 13 s per app).
+            builder.CreateResourceBuilder(project).WithEnvironment("OTEL_SDK_DISABLED", "true");
+        }
+
+        await using var app = await builder.BuildAsync(cts.Token);
+        await app.StartAsync(cts.Token);
+        var notifications = app.Services.GetRequiredService<ResourceNotificationService>();
+        foreach (var name in new[] { "orchestrator", "lambda-emulator", "gateway", "gateway-2" })
+        {
+            await notifications.WaitForResourceHealthyAsync(name, cts.Token);
+        }
+
+        var secret = await app.Services.GetRequiredService<DistributedApplicationModel>().Resources
+            .OfType<ParameterResource>().Single(p => p.Name == "tunnel-secret").GetValueAsync(cts.Token);
+        const string key = "100B.txt";
+
+        // The key pinned to the Lambda layer: the orchestrator invokes the function through the emulator
+        // (payload with its tunnel URL, control address and token) and routes the key once it connects.
+        using var orchestrator = app.CreateHttpClient("orchestrator", "http");
+        using var pinned = await orchestrator.PutAsync($"/routes/{key}?layer=lambda", null, cts.Token);
+        Assert.Equal(HttpStatusCode.Accepted, pinned.StatusCode);
+
+        // One function, one tunnel into each gateway: both serve the key through it.
+        foreach (var name in new[] { "gateway", "gateway-2" })
+        {
+            using var gateway = app.CreateHttpClient(name, "http");
+            await Eventually.HoldsAsync(async () =>
+            {
+                using var response = await gateway.GetAsync($"/objects/{key}", cts.Token);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                return FunctionFixture.Origin(response) == "lambda";
+            }, TimeSpan.FromMinutes(1), $"{name} serves {key} from the function");
+        }
+
+        // The function was told to dial each gateway's tunnel port (the AppHost's "tunnel" endpoint, whose
+        // sockets the gateway takes over after the 101), which answers a dial without a token with 401.
+        var configuration = await ExecutionConfigurationBuilder.Create(builder.Resources.Single(r => r.Name == "orchestrator"))
+            .WithEnvironmentVariablesConfig()
+            .BuildAsync(new DistributedApplicationExecutionContext(new DistributedApplicationExecutionContextOptions(DistributedApplicationOperation.Run)
+            {
+                Services = app.Services,
+            }), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, cts.Token);
+        var environment = configuration.EnvironmentVariables.ToDictionary();
+        Assert.Equal(new Uri(app.GetEndpoint("gateway", "tunnel"), TunnelProtocol.ConnectPath), new Uri(environment["Function__GatewayTunnelUrl"]));
+        Assert.Equal(new Uri(app.GetEndpoint("gateway-2", "tunnel"), TunnelProtocol.ConnectPath), new Uri(environment["Function__MoreGatewayTunnelUrls__0"]));
+        using (var tunnelPort = app.CreateHttpClient("gateway", "tunnel"))
+        using (var dial = await tunnelPort.GetAsync($"{TunnelProtocol.ConnectPath}?invocation=probe", cts.Token))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, dial.StatusCode);
+        }
+
+        // The orchestrator's control endpoint speaks gRPC (HTTP/2 prior knowledge) at the address the
+        // function is given: a stream opened with a valid token stays open, waiting for commands. Its key is one
+        // nothing happens to: commands go to every stream holding a key, and the policy may well tell the pinned
+        // key's functions to keep running while the GETs above count as demand.
+        const string quietKey = "index.html";
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(app.GetEndpoint("orchestrator", "control"));
+        var control = new ReactiveCache.Core.Protos.Function.FunctionControl.FunctionControlClient(channel);
+        var probe = new ReactiveCache.Core.Protos.Function.ControlRequest
+        {
+            InvocationId = "probe",
+            Token = TunnelToken.Mint(Encoding.UTF8.GetBytes(secret!), [quietKey], DateTimeOffset.UtcNow.AddMinutes(5)),
+        };
+        probe.Keys.Add(quietKey);
+        using var call = control.Control(probe, cancellationToken: cts.Token);
+        using var quiet = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
+        quiet.CancelAfter(TimeSpan.FromSeconds(2));
+        var ex = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => call.ResponseStream.MoveNext(quiet.Token));
+        Assert.Equal(Grpc.Core.StatusCode.Cancelled, ex.StatusCode);
+    }
+}

@@ -1,0 +1,47 @@
+using ReactiveCache.Core.Caching;
+using ReactiveCache.Core.Objects;
+using ReactiveCache.IntegrationTests.Infrastructure;
+using StackExchange.Redis;
+
+namespace ReactiveCache.IntegrationTests.Core.Caching;
+
+/// <summary>Loading an object from the store's stream puts on a real redis-server the entry the gateway reads.</summary>
+public sealed class CacheEntryStoreTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+{
+    private static ObjectMetadata Metadata(string key, int length) =>
+        new(key, length, "\"etag-1\"", "application/octet-stream", DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000));
+
+    private static byte[] Body(int length) => Enumerable.Range(0, length).Select(i => (byte)(i % 253)).ToArray();
+
+    [Fact]
+    public async Task An_entry_stored_from_a_stream_is_the_encoded_entry()
+    {
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var database = connection.GetDatabase();
+        var body = Body(300_000);
+        var metadata = Metadata("streamed.bin", body.Length);
+
+        await CacheEntryLayout.StoreAsync(database, metadata, new MemoryStream(body), CancellationToken.None);
+
+        var stored = (byte[])(await database.StringGetAsync(CacheEntryLayout.EntryKey(metadata.Key)))!;
+        Assert.Equal(CacheEntryLayout.Encode(metadata, body), stored);
+        Assert.True(CacheEntryLayout.TryReadHeader(metadata.Key, stored, out var read, out var headerLength));
+        Assert.Equal(metadata, read);
+        Assert.Equal(body, stored[headerLength..]);
+    }
+
+    [Theory]
+    [InlineData(999, "shorter")]
+    [InlineData(1001, "longer")]
+    public async Task A_stream_of_another_length_than_the_metadata_stores_nothing(int actual, string word)
+    {
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var database = connection.GetDatabase();
+        var metadata = Metadata($"wrong-{word}.bin", 1000);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() =>
+            CacheEntryLayout.StoreAsync(database, metadata, new MemoryStream(Body(actual)), CancellationToken.None));
+        Assert.Contains(word, error.Message, StringComparison.Ordinal);
+        Assert.False(await database.KeyExistsAsync(CacheEntryLayout.EntryKey(metadata.Key)));
+    }
+}

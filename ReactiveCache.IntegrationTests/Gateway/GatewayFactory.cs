@@ -1,0 +1,78 @@
+using Amazon.S3;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ReactiveCache.Core.Objects;
+using ReactiveCache.Core.Routing;
+using ReactiveCache.Gateway;
+using ReactiveCache.Gateway.Layers;
+using ReactiveCache.Gateway.Routing;
+using ReactiveCache.IntegrationTests.Infrastructure;
+using ReactiveCache.Domain;
+
+namespace ReactiveCache.IntegrationTests.Gateway;
+
+/// <summary>
+/// The real gateway (its Program) in memory, reading a real S3 API server (s3rver) through a counting
+/// store, optionally linked to a test orchestrator, optionally with a cache node and a fake function.
+/// </summary>
+public sealed class GatewayFactory(
+    S3rverFixture s3,
+    string? orchestratorAddress = null,
+    string? cacheNodeEndpoint = null,
+    FakeLambdaLayer? lambda = null,
+    IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<GatewayAssembly>
+{
+    public CountingObjectStore Store => Services.GetRequiredService<CountingObjectStore>();
+
+    public RouteTable Routes => Services.GetRequiredService<RouteTable>();
+
+    public OrchestratorLink Link => Services.GetRequiredService<OrchestratorLink>();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ObjectStore:Kind", "S3");
+        builder.UseSetting("ObjectStore:Bucket", S3rverFixture.Bucket);
+        builder.UseSetting("ObjectStore:ServiceUrl", s3.ServiceUrl);
+        builder.UseSetting("ObjectStore:ForcePathStyle", "true");
+        builder.UseSetting("ObjectStore:Region", "us-east-1");
+        builder.UseSetting("OrchestratorLink:Address", orchestratorAddress ?? "");
+        builder.UseSetting("OrchestratorLink:GatewayId", "test-gateway");
+        builder.UseSetting("OrchestratorLink:ReconnectMinDelayMs", "100");
+        builder.UseSetting("OrchestratorLink:ReconnectMaxDelayMs", "1000");
+        builder.UseSetting("OrchestratorLink:BatchDelayMs", "10");
+        builder.UseSetting("CacheNode:Password", RedisServer.Password);
+        builder.UseSetting("CacheNode:CommandTimeoutMs", "500");
+        builder.UseSetting("CacheNode:ConnectTimeoutMs", "1000");
+        if (cacheNodeEndpoint is not null)
+        {
+            builder.UseSetting("CacheNode:Endpoint", cacheNodeEndpoint);
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<IAmazonS3>(_ => s3.CreateClient());
+            services.AddSingleton(sp => new CountingObjectStore(new S3ObjectStore(
+                sp.GetRequiredService<IAmazonS3>(), sp.GetRequiredService<IOptions<ObjectStoreOptions>>())));
+            services.AddSingleton<IObjectStore>(sp => sp.GetRequiredService<CountingObjectStore>());
+            if (lambda is not null)
+            {
+                services.AddSingleton<ILambdaLayer>(lambda);
+            }
+        });
+    }
+
+    /// <summary>Points a key at a layer directly (tests without an orchestrator).</summary>
+    public void Route(string key, CacheLayer layer) =>
+        Routes.TryApply(Routes.Version, Routes.Version + 1, [KeyValuePair.Create(key, layer)], []);
+}

@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using ReactiveCache.Core.Functions;
+using ReactiveCache.Core.Objects;
+using ReactiveCache.Core.Routing;
+using ReactiveCache.Core.Tunnel;
+using ReactiveCache.IntegrationTests.Gateway;
+using ReactiveCache.IntegrationTests.Infrastructure;
+using ReactiveCache.Domain;
+
+namespace ReactiveCache.IntegrationTests.Lambda;
+
+/// <summary>
+/// The real programs, wired as in a local run: the Lambda emulator (which starts the function, JIT
+/// build, as real processes) and the gateway, whose route table (fed by the gateway tests' test
+/// orchestrator over the real link contract) names the Lambda layer for every sample object, so its
+/// fallback chain goes lambda → s3; and the orchestrator's function side (tokens, control streams)
+/// hosted in the test. One store folder seeded with the sample objects.
+/// </summary>
+public sealed class FunctionFixture : IAsyncLifetime
+{
+    public const string ContentOrigin = "Content-Origin";
+    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    /// <summary>Functions the emulator knows; each test uses its own so that cold/warm is its own.</summary>
+    public static readonly string[] Functions = ["cold", "life", "control", "load", "refused", "events", "miss", "websocket", "ordinary", "dying"];
+
+    private readonly DirectoryInfo _objects = Directory.CreateTempSubdirectory("function-objects-");
+    private ServerProcess? _gateway;
+    private ServerProcess? _emulator;
+
+    public string Secret { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+
+    public ControlHost Control { get; private set; } = null!;
+
+    /// <summary>The gateway's orchestrator link (routes).</summary>
+    public TestOrchestratorHost Routes { get; private set; } = null!;
+
+    public HttpClient Gateway { get; private set; } = null!;
+
+    public HttpClient Emulator { get; private set; } = null!;
+
+    /// <summary>The gateway's tunnel port (<c>Tunnel:ListenPort</c>), where functions dial by default.</summary>
+    public string GatewayTunnelUrl { get; private set; } = "";
+
+    /// <summary>The tunnel endpoint on the gateway's ordinary port (the tunnel over Kestrel's upgraded stream).</summary>
+    public string OrdinaryPortTunnelUrl { get; private set; } = "";
+
+    public string Logs => $"--- emulator ---\n{_emulator?.Output}\n--- gateway ---\n{_gateway?.Output}";
+
+    public async Task InitializeAsync()
+    {
+        SampleObjects.SeedFolder(_objects.FullName);
+        Control = await ControlHost.StartAsync(Secret);
+        Routes = await TestOrchestratorHost.StartAsync();
+        Routes.Orchestrator.SetRoutes([.. SampleObjects.All.Keys.Select(k => (k, CacheLayer.Lambda))]);
+
+        var gatewayPort = FreePort.Next();
+        var tunnelPort = FreePort.Next(except: gatewayPort);
+
+        _gateway = await BuiltApps.StartAsync(BuiltApps.Gateway, gatewayPort, new Dictionary<string, string>
+        {
+            ["ObjectStore__Kind"] = "Folder",
+            ["ObjectStore__Root"] = _objects.FullName,
+            ["Tunnel__Secret"] = Secret,
+            ["Tunnel__ListenPort"] = tunnelPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["OrchestratorLink__Address"] = Routes.Address,
+            // The kill tests open the Lambda layer's circuit (their dead function fails requests, as it should);
+            // the next test's function, whose TICK may be 1 s, must not sit out the default 5 s break unasked.
+            ["Layers__CircuitBreaker__BreakDurationMs"] = "500",
+            ["OTEL_SDK_DISABLED"] = "true",
+        }, tunnelPort);
+        Gateway = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}"), Timeout = Wait };
+        GatewayTunnelUrl = $"http://127.0.0.1:{tunnelPort}{TunnelProtocol.ConnectPath}";
+        OrdinaryPortTunnelUrl = $"http://127.0.0.1:{gatewayPort}{TunnelProtocol.ConnectPath}";
+        await Routes.WaitForGatewayAsync(Wait, () => _gateway.Output);
+
+        var emulatorPort = FreePort.Next();
+        var environment = new Dictionary<string, string>
+        {
+            // Inherited by the function processes (their configuration, as Lambda environment variables).
+            ["ObjectStore__Kind"] = "Folder",
+            ["ObjectStore__Root"] = _objects.FullName,
+            ["Function__DrainTimeout"] = "00:00:02",
+            ["OTEL_SDK_DISABLED"] = "true",
+            ["Emulator__IdleTimeout"] = "00:05:00",
+            // Room for an environment of every function below, so that no test's warm environment is reclaimed
+            // for another's cold start (the reclaim has its own test: EmulatorConcurrencyTests).
+            ["Emulator__MaxConcurrency"] = "32",
+        };
+        foreach (var name in Functions)
+        {
+            // The same function dialling its tunnel as WebSockets instead of plain upgrades (its configuration as
+            // a command-line argument: an environment variable name cannot carry the section separator here).
+            BuiltApps.AddJitFunction(environment, name, TimeSpan.FromSeconds(30),
+                name == "websocket" ? ["--Function:TunnelTransport=WebSocket"] : []);
+        }
+
+        // Timeout 2 s: the function ends its life itself before Lambda's deadline (it honours the header).
+        BuiltApps.AddJitFunction(environment, "short", TimeSpan.FromSeconds(2));
+        // A "runtime" that never polls: only the emulator's kill at the timeout ends its invocation.
+        BuiltApps.AddEmulatorFunction(environment, "sleeper", "sleep", TimeSpan.FromSeconds(2), "60");
+
+        _emulator = await BuiltApps.StartAsync(BuiltApps.Emulator, emulatorPort, environment);
+        Emulator = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{emulatorPort}"), Timeout = TimeSpan.FromSeconds(90) };
+    }
+
+    public FunctionPayload Payload(string key, TimeSpan tick, string? token = null, bool control = true) =>
+        new([key], tick.TotalSeconds, GatewayTunnelUrl, control ? Control.Url : null, token ?? Control.Tokens.Mint([key]));
+
+    /// <summary>Invokes through the emulator's Invoke API.</summary>
+    public Task<HttpResponseMessage> InvokeAsync(string function, FunctionPayload payload, string type = "Event")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/2015-03-31/functions/{function}/invocations")
+        {
+            Content = JsonContent.Create(payload, FunctionJsonContext.Default.FunctionPayload),
+        };
+        request.Headers.Add("X-Amz-Invocation-Type", type);
+        return Emulator.SendAsync(request);
+    }
+
+    /// <summary>GETs <paramref name="key"/> through the gateway until the Lambda layer answers; the time it took.</summary>
+    public Task<TimeSpan> WaitForLambdaAsync(string key, TimeSpan? timeout = null) =>
+        WaitForLambdaAsync(Gateway, key, timeout ?? Wait, () => Logs);
+
+    /// <summary>GETs <paramref name="key"/> through <paramref name="gateway"/> until the Lambda layer answers; the time it took.</summary>
+    public static async Task<TimeSpan> WaitForLambdaAsync(HttpClient gateway, string key, TimeSpan timeout, Func<string> diagnostics)
+    {
+        var watch = Stopwatch.StartNew();
+        await Eventually.HoldsAsync(async () =>
+        {
+            using var response = await gateway.GetAsync($"/objects/{key}");
+            return Origin(response) == "lambda";
+        }, timeout, $"a Lambda-served response for {key}", diagnostics, interval: TimeSpan.FromMilliseconds(2));
+        return watch.Elapsed;
+    }
+
+    /// <summary>Waits until the environment of <paramref name="function"/> is idle (its invocation returned).</summary>
+    public Task<EnvironmentView> WaitForIdleAsync(string function, TimeSpan? timeout = null) =>
+        Eventually.ReturnsAsync(async () => (await EnvironmentsAsync()).FirstOrDefault(e => e.Function == function && e.State == "Idle"),
+            timeout ?? Wait, $"an idle environment of {function}", () => Logs);
+
+    public async Task<IReadOnlyList<EnvironmentView>> EnvironmentsAsync() =>
+        await Emulator.GetFromJsonAsync<List<EnvironmentView>>("/emulator/environments", JsonOptions) ?? [];
+
+    public static string? Origin(HttpResponseMessage response) =>
+        response.Headers.TryGetValues(ContentOrigin, out var values) ? values.FirstOrDefault() : null;
+
+    public static string Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.First() : throw new InvalidOperationException($"No {name} header.");
+
+    /// <summary>Whether process <paramref name="pid"/> is gone within <paramref name="timeout"/> (kills are asynchronous).</summary>
+    public static Task<bool> ExitsWithinAsync(int pid, TimeSpan timeout) =>
+        Eventually.TryHoldsAsync(() => Task.FromResult(HasExited(pid)), timeout, TimeSpan.FromMilliseconds(50));
+
+    /// <summary>What the kernel says of a process (state and parent), for a failure message.</summary>
+    public static string Describe(int pid)
+    {
+        try
+        {
+            return string.Join(", ", File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith("State:", StringComparison.Ordinal) || l.StartsWith("PPid:", StringComparison.Ordinal)));
+        }
+        catch (IOException)
+        {
+            return "no /proc entry";
+        }
+    }
+
+    private static bool HasExited(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
+    }
+
+    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
+    public async Task DisposeAsync()
+    {
+        Gateway?.Dispose();
+        Emulator?.Dispose();
+        if (_emulator is not null)
+        {
+            await _emulator.DisposeAsync();
+        }
+
+        if (_gateway is not null)
+        {
+            await _gateway.DisposeAsync();
+        }
+
+        if (Control is not null)
+        {
+            await Control.DisposeAsync();
+        }
+
+        if (Routes is not null)
+        {
+            await Routes.DisposeAsync();
+        }
+
+        _objects.Delete(recursive: true);
+    }
+
+    public sealed record EnvironmentView(string Id, string Function, int ProcessId, string State, int Invocations);
+}
+
+[CollectionDefinition(Name)]
+public sealed class FunctionCollection : ICollectionFixture<FunctionFixture>
+{
+    public const string Name = "function";
+}

@@ -1,0 +1,105 @@
+using System.Text.Json;
+
+namespace ReactiveCache.UnitTests.Cli;
+
+public sealed class CliTests
+{
+    [Fact]
+    public async Task Configure_prints_the_derived_parameters_and_writes_the_policy_section()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"policy-{Guid.NewGuid():N}.json");
+        try
+        {
+            var (exit, output, _) = await CliRun.Run("configure", "--rate", "3", "--sensitivity", "4", "--output", file);
+            Assert.Equal(0, exit);
+            Assert.Contains("TICK              16 s", output, StringComparison.Ordinal);
+            Assert.Contains("redisUtilization  180 s (3m00s)", output, StringComparison.Ordinal);
+            using var doc = JsonDocument.Parse(File.ReadAllText(file));
+            var policy = doc.RootElement.GetProperty("Policy");
+            Assert.Equal(16, policy.GetProperty("TickSeconds").GetInt32());
+            Assert.Equal(32, policy.GetProperty("LambdaThresholdSeconds").GetInt32());
+            Assert.Equal(180, policy.GetProperty("RedisUtilizationSeconds").GetInt32());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Theory]
+    [InlineData("12", "4", "rate must be greater than 0 and less than 10")]
+    [InlineData("3", "9", "sensitivity must be an integer from 1 to 5")]
+    public async Task Configure_refuses_out_of_range_input_clearly(string rate, string sensitivity, string message)
+    {
+        var (exit, _, error) = await CliRun.Run("configure", "--rate", rate, "--sensitivity", sensitivity);
+        Assert.NotEqual(0, exit);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Simulate_json_summary_has_the_fields_scripts_read()
+    {
+        var (exit, output, _) = await CliRun.Run("simulate", "--trace", ThesisTraces.Path("60-1-ec2log.txt"), "--system", "reactive", "--rate", "3", "--sensitivity", "4", "--format", "json");
+        Assert.Equal(0, exit);
+        using var doc = JsonDocument.Parse(output);
+        var root = doc.RootElement;
+        Assert.Equal("60-1-ec2log", root.GetProperty("trace").GetString());
+        Assert.Equal("reactive", root.GetProperty("system").GetString());
+        Assert.Equal("thesis", root.GetProperty("policy").GetString());
+        Assert.InRange(root.GetProperty("hitPercent").GetDouble(), 88, 99);
+        Assert.True(root.GetProperty("meanLatencyMs").GetDouble() > 0);
+        Assert.True(root.GetProperty("totalCostUsd").GetDecimal() > 0);
+        Assert.True(root.GetProperty("costByLayerUsd").TryGetProperty("lambda", out _));
+    }
+
+    [Fact]
+    public async Task Simulate_writes_request_rows_as_csv()
+    {
+        string csv = Path.Combine(Path.GetTempPath(), $"rows-{Guid.NewGuid():N}.csv");
+        try
+        {
+            var (exit, _, _) = await CliRun.Run("simulate", "--trace", ThesisTraces.Path("30-poisson-3.txt"), "--system", "s3-only", "--requests", csv);
+            Assert.Equal(0, exit);
+            var lines = File.ReadAllLines(csv);
+            Assert.Equal("time_s,key,layer,latency_ms", lines[0]);
+            Assert.Equal(83, lines.Length);
+            Assert.Equal("22,index.html,s3,89.2", lines[1]);
+        }
+        finally
+        {
+            File.Delete(csv);
+        }
+    }
+
+    [Fact]
+    public async Task Missing_trace_and_bad_trace_are_clear_errors()
+    {
+        var (exit, _, error) = await CliRun.Run("simulate", "--trace", "/nonexistent/trace.txt");
+        Assert.Equal(1, exit);
+        Assert.Contains("does not exist", error, StringComparison.Ordinal);
+
+        string bad = Path.Combine(Path.GetTempPath(), $"bad-{Guid.NewGuid():N}.txt");
+        File.WriteAllText(bad, "0\t1.0\tGET\tk\n1\tnope\tGET\tk\n");
+        try
+        {
+            (exit, _, error) = await CliRun.Run("simulate", "--trace", bad);
+            Assert.Equal(1, exit);
+            Assert.Contains(":2: offset 'nope'", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(bad);
+        }
+    }
+
+    [Fact]
+    public async Task Trace_generate_is_reproducible()
+    {
+        var a = await CliRun.Run("trace", "generate", "poisson", "--duration", "30", "--lambda", "3", "--seed", "4");
+        var b = await CliRun.Run("trace", "generate", "poisson", "--duration", "30", "--lambda", "3", "--seed", "4");
+        Assert.Equal(0, a.Exit);
+        Assert.Equal(a.Out, b.Out);
+        Assert.StartsWith("# duration_s: 1800\n0\t", a.Out, StringComparison.Ordinal);
+    }
+}
