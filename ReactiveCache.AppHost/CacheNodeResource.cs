@@ -17,11 +17,13 @@ public static class CacheNodeResourceExtensions
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
+    /// <param name="controlApiKey">The control API's key: the mirror reads <c>/node</c> and the commands post with it.</param>
     public static IResourceBuilder<CacheNodeResource> AddCacheNode(
-        this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ProjectResource> orchestrator)
+        this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ProjectResource> orchestrator,
+        IResourceBuilder<ParameterResource> controlApiKey)
     {
         var resource = new CacheNodeResource(name);
-        var controlApi = orchestrator.GetEndpoint("http");
+        var controlApi = new ControlApi(orchestrator.GetEndpoint("http"), controlApiKey.Resource);
 
         builder.Eventing.Subscribe<InitializeResourceEvent>(resource, (@event, token) =>
         {
@@ -53,18 +55,18 @@ public static class CacheNodeResourceExtensions
                 });
     }
 
-    private static async Task MirrorAsync(InitializeResourceEvent @event, EndpointReference controlApi, CancellationToken token)
+    private static async Task MirrorAsync(InitializeResourceEvent @event, ControlApi controlApi, CancellationToken token)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         string? last = null;
-        string? baseUrl = null;
         while (!token.IsCancellationRequested)
         {
             try
             {
-                // The URL once the orchestrator's endpoint is allocated (GetValueAsync waits for it).
-                baseUrl ??= await controlApi.GetValueAsync(token);
-                var status = await http.GetFromJsonAsync<NodeStatus>($"{baseUrl}/node", Json, token);
+                using var request = await controlApi.RequestAsync(HttpMethod.Get, "/node", token);
+                using var response = await http.SendAsync(request, token);
+                response.EnsureSuccessStatusCode();
+                var status = await response.Content.ReadFromJsonAsync<NodeStatus>(Json, token);
                 if (status is not null && status.State != last)
                 {
                     last = status.State;
@@ -86,10 +88,11 @@ public static class CacheNodeResourceExtensions
         }
     }
 
-    private static async Task<ExecuteCommandResult> PostAsync(EndpointReference controlApi, string path, CancellationToken token)
+    private static async Task<ExecuteCommandResult> PostAsync(ControlApi controlApi, string path, CancellationToken token)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        using var response = await http.PostAsync($"{await controlApi.GetValueAsync(token)}{path}", content: null, token);
+        using var request = await controlApi.RequestAsync(HttpMethod.Post, path, token);
+        using var response = await http.SendAsync(request, token);
         return response.IsSuccessStatusCode
             ? CommandResults.Success()
             : CommandResults.Failure($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(token)}");
@@ -103,4 +106,16 @@ public static class CacheNodeResourceExtensions
     };
 
     private sealed record NodeStatus(string State, string? Endpoint);
+
+    /// <summary>The orchestrator's control API as the dashboard calls it: its URL (once allocated) and its key.</summary>
+    private sealed class ControlApi(EndpointReference endpoint, ParameterResource key)
+    {
+        public async Task<HttpRequestMessage> RequestAsync(HttpMethod method, string path, CancellationToken token)
+        {
+            // GetValueAsync waits for the endpoint to be allocated and the parameter to be resolved.
+            var request = new HttpRequestMessage(method, $"{await endpoint.GetValueAsync(token)}{path}");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await key.GetValueAsync(token));
+            return request;
+        }
+    }
 }

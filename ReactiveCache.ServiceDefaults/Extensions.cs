@@ -75,12 +75,13 @@ public static class Extensions
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         // Health endpoints are served in every environment: the AppHost and the deployment
-        // (load balancer, systemd watchdog) both probe them. They reveal nothing but status.
-        app.MapHealthChecks(HealthEndpointPath);
+        // (load balancer, systemd watchdog) both probe them. They reveal nothing but status, and need no credential
+        // where the rest of a service does.
+        app.MapHealthChecks(HealthEndpointPath).AllowAnonymous();
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {
             Predicate = r => r.Tags.Contains("live"),
-        });
+        }).AllowAnonymous();
         return app;
     }
 }

@@ -26,6 +26,7 @@ public sealed partial class OrchestratorLink(
 {
     private readonly OrchestratorLinkOptions _options = options.Value;
     private readonly string _instanceId = Guid.NewGuid().ToString("N");
+    private readonly byte[] _secret = GatewayLinkHandshake.SecretBytes(options.Value.Secret) ?? [];
     private int _sessions;
     private volatile bool _connected;
 
@@ -94,10 +95,18 @@ public sealed partial class OrchestratorLink(
         using var session = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         using var call = client.Connect(cancellationToken: session.Token);
         var writer = new SessionWriter(call.RequestStream);
-        await writer.WriteAsync(new GatewayMessage
+        var hello = GatewayLinkHandshake.NewHello(_options.GatewayId, _instanceId, routes.Version);
+        await writer.WriteAsync(new GatewayMessage { Hello = hello }, session.Token);
+        try
         {
-            Hello = new Hello { GatewayId = _options.GatewayId, InstanceId = _instanceId, RouteVersion = routes.Version },
-        }, session.Token);
+            // Nothing from the stream is applied before the orchestrator proved it holds the link secret.
+            await GatewayLinkHandshake.AuthenticateAsync(call.ResponseStream, writer.WriteAsync, _secret, hello, session.Token);
+        }
+        catch (System.Security.Authentication.AuthenticationException e)
+        {
+            LogNotAuthenticated(_options.Address!, e.Message);
+            throw;
+        }
 
         var established = false;
         Task? sending = null;
@@ -240,6 +249,9 @@ public sealed partial class OrchestratorLink(
             }
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "The orchestrator at {Address} did not authenticate ({Reason}): nothing taken from it")]
+    private partial void LogNotAuthenticated(string address, string reason);
 
     [LoggerMessage(LogLevel.Information, "No orchestrator configured (OrchestratorLink:Address): serving alone")]
     private partial void LogDisabled();

@@ -35,6 +35,8 @@ public sealed class ControlHost : IAsyncDisposable
         var builder = WebApplication.CreateBuilder();
         builder.Configuration["Tunnel:Secret"] = secret;
         builder.Configuration["Function:Timeout"] = "00:01:00";
+        // Control streams must hold a token addressed to this URL (as the orchestrator's own).
+        builder.Configuration["Function:OrchestratorUrl"] = $"http://127.0.0.1:{port}";
         builder.Logging.ClearProviders();
         // gRPC over cleartext needs an HTTP/2-only endpoint (Kestrel speaks only HTTP/1.1 on a cleartext
         // Http1AndHttp2 endpoint: there is no ALPN to pick HTTP/2).

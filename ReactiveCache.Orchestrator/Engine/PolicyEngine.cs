@@ -36,7 +36,8 @@ public sealed class PolicyEngine(
     private readonly Channel<PolicyEvent> _events = Channel.CreateUnbounded<PolicyEvent>();
     private readonly Channel<Func<CancellationToken, Task>> _nodeWork = Channel.CreateUnbounded<Func<CancellationToken, Task>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<PolicyCommand> _commands = [];
-    private readonly Dictionary<string, ObjectStats> _stats = new(StringComparer.Ordinal);
+    // Bounded as the projection it feeds: counters of a key at rest go with it (a flood of keys cannot grow them).
+    private readonly BoundedKeyMap<ObjectStats> _stats = new(states.Bounds, static s => s.State == ObjectState.S3, time);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _pinnedToLambda = new(StringComparer.Ordinal);
     private CacheNodeEndpoint? _publishedNode;
 
@@ -367,16 +368,12 @@ public sealed class PolicyEngine(
         Publish(e.Key);
     }
 
-    private ObjectStats StatsOf(string key)
+    private ObjectStats StatsOf(string key) => _stats.GetOrAdd(key, _ =>
     {
-        if (!_stats.TryGetValue(key, out var stats))
-        {
-            _stats[key] = stats = new ObjectStats();
-            stats.History.Add(new StateChange(ObjectState.S3.ToString(), time.GetUtcNow()));
-        }
-
+        var stats = new ObjectStats();
+        stats.History.Add(new StateChange(ObjectState.S3.ToString(), time.GetUtcNow()));
         return stats;
-    }
+    });
 
     private void Publish(string key)
     {

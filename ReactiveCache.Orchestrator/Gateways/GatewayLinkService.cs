@@ -1,29 +1,43 @@
 using Grpc.Core;
+using Microsoft.Extensions.Options;
 using ReactiveCache.Core.Link;
 
 namespace ReactiveCache.Orchestrator.Gateways;
 
-/// <summary>The gRPC service every gateway keeps one stream open to (contract: Core/Protos/gateway_link.proto).</summary>
-public sealed class GatewayLinkService(GatewaySessions sessions, ILogger<GatewayLinkService> logger) : GatewayLink.GatewayLinkBase
+/// <summary>
+/// The gRPC service every gateway keeps one stream open to (contract: Core/Protos/gateway_link.proto). A peer that
+/// does not prove it holds the link secret (<see cref="GatewayLinkHandshake"/>) gets no session: it cannot take over a
+/// gateway id, send events or acknowledge drains.
+/// </summary>
+public sealed class GatewayLinkService(GatewaySessions sessions, IOptions<GatewayLinkOptions> options, ILogger<GatewayLinkService> logger) : GatewayLink.GatewayLinkBase
 {
+    private readonly byte[]? _secret = GatewayLinkHandshake.SecretBytes(options.Value.Secret);
+
     public override async Task Connect(
         IAsyncStreamReader<GatewayMessage> requestStream,
         IServerStreamWriter<OrchestratorMessage> responseStream,
         ServerCallContext context)
     {
         var token = context.CancellationToken;
-        if (!await requestStream.MoveNext(token) || requestStream.Current.KindCase != GatewayMessage.KindOneofCase.Hello
-            || string.IsNullOrWhiteSpace(requestStream.Current.Hello.GatewayId))
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "The first message of a gateway link must be a Hello with a gateway_id."));
-        }
-
-        var session = sessions.Open(requestStream.Current.Hello);
-        using var ended = CancellationTokenSource.CreateLinkedTokenSource(token);
-        var writer = WriteAsync(session, responseStream, ended.Token);
+        Hello hello;
         try
         {
-            while (await requestStream.MoveNext(token))
+            hello = await GatewayLinkHandshake.AcceptAsync(requestStream, responseStream, _secret, token);
+        }
+        catch (RpcException e) when (e.StatusCode is StatusCode.Unauthenticated or StatusCode.DeadlineExceeded)
+        {
+            sessions.Refused();
+            logger.LogWarning("Refused a gateway link from {Peer}: {Reason}", context.Peer, e.Status.Detail);
+            throw;
+        }
+
+        var session = sessions.Open(hello);
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(token);
+        var writer = WriteAsync(session, responseStream, ended);
+        try
+        {
+            // Ends when the gateway goes, or when its session does (replaced by a new one, or cut off: see WriteAsync).
+            while (await requestStream.MoveNext(ended.Token))
             {
                 var message = requestStream.Current;
                 switch (message.KindCase)
@@ -31,7 +45,7 @@ public sealed class GatewayLinkService(GatewaySessions sessions, ILogger<Gateway
                     case GatewayMessage.KindOneofCase.Events:
                         foreach (var e in message.Events.Events)
                         {
-                            sessions.Events.Writer.TryWrite(e);
+                            sessions.Post(e);
                         }
 
                         if (message.Events.Dropped > 0)
@@ -61,18 +75,21 @@ public sealed class GatewayLinkService(GatewaySessions sessions, ILogger<Gateway
         }
     }
 
-    private static async Task WriteAsync(GatewaySessions.Session session, IServerStreamWriter<OrchestratorMessage> stream, CancellationToken token)
+    /// <summary>Writes the session's outbox until it is closed, then ends the call (the gateway reconnects if it still runs).</summary>
+    private static async Task WriteAsync(GatewaySessions.Session session, IServerStreamWriter<OrchestratorMessage> stream, CancellationTokenSource ended)
     {
         try
         {
-            await foreach (var message in session.Outbox.ReadAllAsync(token))
+            await foreach (var message in session.Outbox.ReadAllAsync(ended.Token))
             {
-                await stream.WriteAsync(message, token);
+                await stream.WriteAsync(message, ended.Token);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
         {
             // The stream ended.
         }
+
+        await ended.CancelAsync();
     }
 }
