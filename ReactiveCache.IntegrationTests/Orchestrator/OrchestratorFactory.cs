@@ -29,6 +29,7 @@ public sealed class OrchestratorFactory(IFunctionInvoker? invoker = null, IReadO
         builder.UseSetting("CacheNode:Password", "the-control-api-tests-node-password");
         builder.UseSetting("Function:GatewayTunnelUrl", "http://127.0.0.1:9/tunnel/connect");
         builder.UseSetting("Function:EmulatorUrl", "http://127.0.0.1:9");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
