@@ -82,6 +82,7 @@ public sealed class FunctionFixture : IAsyncLifetime
             ["Tunnel__Urls__1"] = $"http://127.0.0.1:{gatewayPort}{TunnelProtocol.ConnectPath}",
             ["Tunnel__MaxConnectionsPerInvocation"] = MaxConnectionsPerInvocation.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["OrchestratorLink__Secret"] = TestOrchestrator.TestSecret,
+            ["CacheNode__Password"] = "a-node-password-the-test-orchestrator-never-uses",
             ["OrchestratorLink__Address"] = Routes.Address,
             // The kill tests open the Lambda layer's circuit (their dead function fails requests, as it should);
             // the next test's function, whose TICK may be 1 s, must not sit out the default 5 s break unasked.

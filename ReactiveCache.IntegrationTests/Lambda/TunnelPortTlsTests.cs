@@ -50,6 +50,7 @@ public sealed class TunnelPortTlsTests : IAsyncLifetime
             ["Kestrel__Certificates__Default__Path"] = certificate,
             ["Kestrel__Certificates__Default__Password"] = "reactive-cache-test",
             ["OrchestratorLink__Secret"] = TestOrchestrator.TestSecret,
+            ["CacheNode__Password"] = "a-node-password-the-test-orchestrator-never-uses",
             ["OrchestratorLink__Address"] = _routes.Address,
             ["OTEL_SDK_DISABLED"] = "true",
         }, [$"https://127.0.0.1:{_tunnelPort}"]);

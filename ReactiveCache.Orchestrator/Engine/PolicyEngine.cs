@@ -335,6 +335,12 @@ public sealed class PolicyEngine(
                 continue;
             }
 
+            // Backpressure: under a flood the gateways' queue (bounded, drops counted) fills, not this one.
+            while (_events.Reader.Count >= GatewaySessions.EventCapacity)
+            {
+                await Task.Delay(1, cancellationToken);
+            }
+
             var layer = e.ServedBy.ToCacheLayer();
             costs.Request(servedByS3: layer == CacheLayer.S3);
             Post(PolicyEvent.RequestReceived(e.Key, DateTimeOffset.FromUnixTimeMilliseconds(e.ReceivedUnixMs), layer));
