@@ -86,7 +86,7 @@ public static class TunnelToken
 
         var scheme = uri.Scheme is "https" or "wss" ? "https" : "http";
         var port = uri.IsDefaultPort ? (scheme == "https" ? 443 : 80) : uri.Port;
-        return $"{scheme}://{uri.IdnHost.ToLowerInvariant()}:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}{uri.AbsolutePath.TrimEnd('/')}";
+        return $"{scheme}://{uri.Host.ToLowerInvariant()}:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}{uri.AbsolutePath.TrimEnd('/')}";
     }
 
     /// <summary>The secret as configured: UTF-8 bytes of the configuration value (at least 32 characters).</summary>

@@ -3,10 +3,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using ReactiveCache.Core.Link;
 using ReactiveCache.Domain;
 using ReactiveCache.IntegrationTests.Infrastructure;
@@ -129,10 +126,10 @@ public sealed class GatewayLinkSecurityTests(S3rverFixture s3) : IClassFixture<S
     {
         private readonly WebApplication _app;
 
-        private LinkHost(WebApplication app, int port)
+        private LinkHost(WebApplication app, string address)
         {
             _app = app;
-            Address = $"http://127.0.0.1:{port}";
+            Address = address;
         }
 
         public string Address { get; }
@@ -141,18 +138,18 @@ public sealed class GatewayLinkSecurityTests(S3rverFixture s3) : IClassFixture<S
 
         public static async Task<LinkHost> StartAsync(string secret)
         {
-            var port = FreePort.Next();
-            var builder = WebApplication.CreateBuilder();
-            builder.Configuration["GatewayLink:Secret"] = secret;
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o => o.Protocols = HttpProtocols.Http2));
-            builder.AddGatewayLinks();
-            builder.AddControlApiAccess();
-            var app = builder.Build();
-            app.UseControlApiAccess();
-            app.MapGatewayLinks();
-            await app.StartAsync();
-            return new LinkHost(app, port);
+            var (app, url) = await LoopbackGrpcHost.StartAsync(new Dictionary<string, string> { ["GatewayLink:Secret"] = secret },
+                builder =>
+                {
+                    builder.AddGatewayLinks();
+                    builder.AddControlApiAccess();
+                },
+                app =>
+                {
+                    app.UseControlApiAccess();
+                    app.MapGatewayLinks();
+                });
+            return new LinkHost(app, url);
         }
 
         public async ValueTask DisposeAsync()

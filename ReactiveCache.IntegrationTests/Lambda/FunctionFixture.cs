@@ -42,7 +42,7 @@ public sealed class FunctionFixture : IAsyncLifetime
         TunnelToken.Mint(System.Text.Encoding.UTF8.GetBytes(Secret), invocationId, audience ?? GatewayTunnelUrl, keys, expires ?? DateTimeOffset.UtcNow.AddMinutes(5));
 
     /// <summary>The key pair the emulator checks Invoke signatures with (as the AppHost generates one).</summary>
-    public SigV4Credentials EmulatorCredentials { get; } = new("TESTEMULATORKEY", Convert.ToHexString(RandomNumberGenerator.GetBytes(20)));
+    public SigV4Credentials EmulatorCredentials { get; } = BuiltApps.NewEmulatorCredentials();
 
     public ControlHost Control { get; private set; } = null!;
 
@@ -95,25 +95,25 @@ public sealed class FunctionFixture : IAsyncLifetime
         await Routes.WaitForGatewayAsync(Wait, () => _gateway.Output);
 
         var emulatorPort = FreePort.Next();
-        var environment = new Dictionary<string, string>
+        // Inherited by the function processes (their configuration, as Lambda environment variables).
+        var environment = BuiltApps.EmulatorEnvironment(_objects.FullName, EmulatorCredentials);
+        foreach (var (name, value) in new Dictionary<string, string>
         {
-            // Inherited by the function processes (their configuration, as Lambda environment variables).
-            ["ObjectStore__Kind"] = "Folder",
-            ["ObjectStore__Root"] = _objects.FullName,
             ["Function__DrainTimeout"] = "00:00:02",
             ["Function__AllowedGatewayUrls__0"] = GatewayTunnelUrl,
             ["Function__AllowedGatewayUrls__1"] = OrdinaryPortTunnelUrl,
             ["Function__AllowedOrchestratorUrls__0"] = Control.Url,
-            ["OTEL_SDK_DISABLED"] = "true",
             // The environments listing (which the tests read) exists in Development only.
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
-            ["Emulator__AccessKey"] = EmulatorCredentials.AccessKey,
-            ["Emulator__SecretKey"] = EmulatorCredentials.SecretKey,
             ["Emulator__IdleTimeout"] = "00:05:00",
             // Room for an environment of every function below, so that no test's warm environment is reclaimed
             // for another's cold start (the reclaim has its own test: EmulatorConcurrencyTests).
             ["Emulator__MaxConcurrency"] = "32",
-        };
+        })
+        {
+            environment[name] = value;
+        }
+
         foreach (var name in Functions)
         {
             // The same function dialling its tunnel as WebSockets instead of plain upgrades (its configuration as

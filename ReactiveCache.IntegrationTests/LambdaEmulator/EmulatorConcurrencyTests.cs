@@ -22,17 +22,10 @@ public sealed class EmulatorConcurrencyTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var port = FreePort.Next();
-        var environment = new Dictionary<string, string>
-        {
-            ["ObjectStore__Kind"] = "Folder",
-            ["ObjectStore__Root"] = _objects.FullName,
-            ["OTEL_SDK_DISABLED"] = "true",
-            ["Emulator__MaxConcurrency"] = "1",
-            ["Emulator__AccessKey"] = _credentials.AccessKey,
-            ["Emulator__SecretKey"] = _credentials.SecretKey,
-            ["Function__AllowedGatewayUrls__0"] = Gateway,
-            ["ASPNETCORE_ENVIRONMENT"] = "Development",
-        };
+        var environment = BuiltApps.EmulatorEnvironment(_objects.FullName, _credentials);
+        environment["Emulator__MaxConcurrency"] = "1";
+        environment["Function__AllowedGatewayUrls__0"] = Gateway;
+        environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         BuiltApps.AddJitFunction(environment, "a", TimeSpan.FromSeconds(30));
         BuiltApps.AddJitFunction(environment, "b", TimeSpan.FromSeconds(30));
         // A "runtime" that never polls: busy until the emulator kills it at its timeout.
@@ -79,7 +72,7 @@ public sealed class EmulatorConcurrencyTests : IAsyncLifetime
     /// <summary>A gateway nobody listens at: the functions here fail on the missing object before they dial.</summary>
     private const string Gateway = "http://127.0.0.1:9/tunnel/connect";
 
-    private readonly SigV4Credentials _credentials = new("TESTEMULATORKEY", Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)));
+    private readonly SigV4Credentials _credentials = BuiltApps.NewEmulatorCredentials();
 
     private async Task<List<FunctionFixture.EnvironmentView>> EnvironmentsAsync() =>
         await _client.GetFromJsonAsync<List<FunctionFixture.EnvironmentView>>("/emulator/environments", FunctionFixture.JsonOptions) ?? [];

@@ -16,21 +16,14 @@ namespace ReactiveCache.IntegrationTests.LambdaEmulator;
 public sealed partial class EmulatorSecurityTests : IAsyncLifetime
 {
     private readonly DirectoryInfo _objects = Directory.CreateTempSubdirectory("emulator-security-");
-    private readonly SigV4Credentials _credentials = new("TESTEMULATORKEY", Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)));
+    private readonly SigV4Credentials _credentials = BuiltApps.NewEmulatorCredentials();
     private ServerProcess? _emulator;
     private HttpClient _client = null!;
 
     public async Task InitializeAsync()
     {
         var port = FreePort.Next();
-        var environment = new Dictionary<string, string>
-        {
-            ["ObjectStore__Kind"] = "Folder",
-            ["ObjectStore__Root"] = _objects.FullName,
-            ["OTEL_SDK_DISABLED"] = "true",
-            ["Emulator__AccessKey"] = _credentials.AccessKey,
-            ["Emulator__SecretKey"] = _credentials.SecretKey,
-        };
+        var environment = BuiltApps.EmulatorEnvironment(_objects.FullName, _credentials);
         BuiltApps.AddEmulatorFunction(environment, "printer", "sh", TimeSpan.FromSeconds(30), "-c", "echo \"runtime-api=$AWS_LAMBDA_RUNTIME_API\"; sleep 60");
         _emulator = await BuiltApps.StartAsync(BuiltApps.Emulator, port, environment);
         _client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
