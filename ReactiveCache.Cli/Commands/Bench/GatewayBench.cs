@@ -15,6 +15,12 @@ internal static class GatewayBench
 {
     public static async Task<int> RunAsync(GatewayBenchSettings settings, CancellationToken cancellationToken)
     {
+        if (Console.IsOutputRedirected)
+        {
+            // Wide enough for the table's twelve columns in a log.
+            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 200);
+        }
+
         var root = Directory.CreateTempSubdirectory("reactive-cache-bench-").FullName;
         try
         {
@@ -24,11 +30,6 @@ internal static class GatewayBench
 
             AnsiConsole.MarkupLine($"[grey]{settings.Connections} connections, {settings.Rounds} round(s) × {settings.Duration.TotalSeconds:F0} s per target and size (+{settings.Warmup.TotalSeconds:F0} s warm-up), targets alternating[/]");
             var results = await GatewayBenchMeasurement.RunAsync(rig, settings, cancellationToken);
-
-            if (Console.IsOutputRedirected)
-            {
-                AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 200);
-            }
 
             GatewayBenchReport.Write(AnsiConsole.Console, results, GatewayVerdicts.Judge(results));
             return 0;

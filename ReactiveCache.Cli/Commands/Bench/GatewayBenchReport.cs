@@ -44,7 +44,7 @@ public static class GatewayBenchReport
 
     private static Table Verdicts(IReadOnlyList<Verdict> verdicts)
     {
-        var table = new Table().Title("verdicts (ratios within this run)").AddColumns("object", "ratio", "measured", "value", "target", "verdict");
+        var table = new Table().Title("verdicts (ratios within this run)").AddColumns("object", "comparison", "ratio", "figures", "threshold", "verdict");
         foreach (var verdict in verdicts)
         {
             var metric = verdict.Rule.Metric;
