@@ -1,6 +1,7 @@
 using ReactiveCache.Domain.Policy;
 using ReactiveCache.Orchestrator.Costs;
 using ReactiveCache.Orchestrator.Functions;
+using ReactiveCache.Orchestrator.Telemetry;
 
 namespace ReactiveCache.Orchestrator.Engine;
 
@@ -23,7 +24,7 @@ public sealed class FunctionRunner
         {
             foreach (var key in keys)
             {
-                Ready?.Invoke(key);
+                Raise(Ready, nameof(Ready), key);
                 _inbox.Post(PolicyEvent.FunctionReady(key, _time.GetUtcNow()));
             }
         };
@@ -56,8 +57,21 @@ public sealed class FunctionRunner
         }
         finally
         {
-            Ended?.Invoke(key);
+            Raise(Ended, nameof(Ended), key);
             _inbox.Post(PolicyEvent.FunctionEnded(key, _time.GetUtcNow()));
+        }
+    }
+
+    /// <summary>A listener that throws is logged and counted: the policy still hears of the function.</summary>
+    private void Raise(Action<string>? listeners, string name, string key)
+    {
+        try
+        {
+            listeners?.Invoke(key);
+        }
+        catch (Exception failure)
+        {
+            _logger.LoopFailed(failure, "functions", name, key);
         }
     }
 }
