@@ -27,6 +27,12 @@ public sealed class RuntimeLoop(RuntimeApiClient runtime, InvocationHandler hand
                 logger.LogError("The Runtime API is unreachable ({Error}); the environment ends.", e.Message);
                 return 1;
             }
+            catch (Exception e) when (!stopping.IsCancellationRequested)
+            {
+                // One event that cannot be read (no request id, say) is passed over: the next may be fine.
+                logger.LogError("The Runtime API sent an event that cannot be read ({Error}); waiting for the next.", e.Message);
+                continue;
+            }
 
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             var remaining = invocation.Deadline - DateTimeOffset.UtcNow;
@@ -47,6 +53,11 @@ public sealed class RuntimeLoop(RuntimeApiClient runtime, InvocationHandler hand
                 {
                     logger.LogError("Could not report the error to the Runtime API: {Error}", posting.Message);
                     return 1;
+                }
+                catch (Exception posting) when (!stopping.IsCancellationRequested)
+                {
+                    // The API is still there (that would be an HttpRequestException): go on with the next invocation.
+                    logger.LogError("Could not report the error of {Invocation}: {Error}", invocation.RequestId, posting.Message);
                 }
             }
         }
