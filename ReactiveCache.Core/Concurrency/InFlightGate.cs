@@ -7,10 +7,11 @@ namespace ReactiveCache.Core.Concurrency;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Entering and leaving run on every request: each is one interlocked operation, with no lock and no
+/// Entering and leaving run on every request: each is one interlocked operation (an entry's
+/// compare-and-swap is retried only when another entry or leave got in between), with no lock and no
 /// allocation. The count and the closed flag share one integer (the count times two, plus one while
-/// closed), and an entry is counted by a compare-and-swap that fails if the flag is set: a closed gate's
-/// count never rises, not even for an instant, so a drain's waiter wakes once, at its zero.
+/// closed), and the compare-and-swap fails if the flag is set: a closed gate's count never rises, not even
+/// for an instant, so a drain's waiter wakes once, at its zero.
 /// </para>
 /// <para>
 /// A waiter publishes a <see cref="TaskCompletionSource"/> and then reads the count; a leave that brings

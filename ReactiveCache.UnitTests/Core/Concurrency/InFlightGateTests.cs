@@ -64,8 +64,9 @@ public sealed class InFlightGateTests
         Assert.True(gate.TryEnter());
         gate.Close();
 
-        var idle = gate.WaitIdleAsync(TimeSpan.FromSeconds(5), _clock, CancellationToken.None);
-        _clock.Advance(TimeSpan.FromSeconds(5) - TimeSpan.FromTicks(1));
+        // An hour: only the fake clock can end it within the test.
+        var idle = gate.WaitIdleAsync(TimeSpan.FromHours(1), _clock, CancellationToken.None);
+        _clock.Advance(TimeSpan.FromHours(1) - TimeSpan.FromTicks(1));
         Assert.False(idle.IsCompleted);
 
         _clock.Advance(TimeSpan.FromTicks(1));
