@@ -43,7 +43,7 @@ public static class FunctionHost
         }
 
         var loop = new RuntimeLoop(runtime, app.Services.GetRequiredService<InvocationHandler>(),
-            app.Services.GetRequiredService<ILogger<RuntimeLoop>>());
+            app.Services.GetRequiredService<TimeProvider>(), app.Services.GetRequiredService<ILogger<RuntimeLoop>>());
         var exitCode = await loop.RunAsync(app.Lifetime.ApplicationStopping);
         await app.StopAsync(TimeSpan.FromSeconds(5));
         await app.DisposeAsync();

@@ -6,7 +6,7 @@ namespace ReactiveCache.Lambda.Runtime;
 /// The custom runtime's loop: <c>next</c> → handle → <c>response</c> (or <c>error</c>), one invocation at a
 /// time, for as long as the execution environment lives. Each invocation is cancelled at its deadline.
 /// </summary>
-public sealed class RuntimeLoop(RuntimeApiClient runtime, InvocationHandler handler, ILogger<RuntimeLoop> logger)
+public sealed class RuntimeLoop(RuntimeApiClient runtime, InvocationHandler handler, TimeProvider time, ILogger<RuntimeLoop> logger)
 {
     public async Task<int> RunAsync(CancellationToken stopping)
     {
@@ -34,9 +34,9 @@ public sealed class RuntimeLoop(RuntimeApiClient runtime, InvocationHandler hand
                 continue;
             }
 
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-            var remaining = invocation.Deadline - DateTimeOffset.UtcNow;
-            deadline.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+            var remaining = invocation.Deadline - time.GetUtcNow();
+            using var atDeadline = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping, atDeadline.Token);
             try
             {
                 var result = await handler.HandleAsync(invocation, deadline.Token);
