@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace ReactiveCache.Gateway.CacheNode;
 
 public static class CacheNodeRegistration
@@ -20,6 +22,7 @@ public static class CacheNodeRegistration
             .Validate<IConfiguration>((o, configuration) => !MayUseNode(o, configuration) || HasPassword(o, configuration),
                 "CacheNode:Password (or a password in ConnectionStrings:cache) is required when the gateway links to an orchestrator or names a node: the node is only reached with AUTH.")
             .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System); // drain timeouts
         builder.Services.AddSingleton<CacheNodeConnection>();
         return builder;
     }

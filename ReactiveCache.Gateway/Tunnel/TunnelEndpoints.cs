@@ -143,7 +143,7 @@ public static class TunnelEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> GoodbyeAsync(string invocationId, HttpContext context, TunnelRegistry registry,
-        TunnelTokenCheck tokens, IOptions<TunnelOptions> options)
+        TunnelTokenCheck tokens, IOptions<TunnelOptions> options, TimeProvider time)
     {
         // A goodbye only withdraws; an expired (but genuine) token of this invocation may still say it.
         var (claims, refusal) = tokens.Check(context.Request, invocationId, allowExpired: true);
@@ -162,7 +162,7 @@ public static class TunnelEndpoints
             // No new requests go there; answer once those already forwarded have theirs, so that the
             // function can close its connections without cutting one off.
             tunnel.Goodbye();
-            await tunnel.DrainAsync(options.Value.DrainTimeout, context.RequestAborted);
+            await tunnel.DrainAsync(options.Value.DrainTimeout, time, context.RequestAborted);
             registry.Forget(tunnel);
         }
 

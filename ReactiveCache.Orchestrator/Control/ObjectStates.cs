@@ -1,30 +1,51 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using ReactiveCache.Core.Routing;
 using ReactiveCache.Domain;
 using ReactiveCache.Domain.Policy;
 using ReactiveCache.Domain.Policy.Configuration;
+using ReactiveCache.Orchestrator.Gateways;
+using ReactiveCache.Orchestrator.Telemetry;
 
 namespace ReactiveCache.Orchestrator.Control;
 
 /// <summary>
-/// The objects the orchestrator knows of and the state the policy last put each in. Bounded like the policy's own
-/// state (<see cref="BoundedKeyMap{T}"/>, <c>Policy:MaxTrackedKeys</c>): an object at rest (S3, served by S3) is
-/// forgotten after <see cref="IdleAfter"/> without news, or sooner while more than the capacity are held.
+/// The objects the orchestrator knows of, as the control API shows them: the state the policy last put each in,
+/// its requests (per layer, the last timestamps), its route and its history. The policy loop records each event
+/// and publishes each object a command touched; the control API reads the views from any thread.
+/// <para>Bounded like the policy's own state (<see cref="BoundedKeyMap{T}"/>, <c>Policy:MaxTrackedKeys</c>): an
+/// object at rest (S3, served by S3) is forgotten after <see cref="IdleAfter"/> without news, or sooner while more
+/// than the capacity are held, so a flood of distinct keys cannot grow the views or the counters behind them.</para>
 /// </summary>
 public sealed class ObjectStates
 {
     /// <summary>How long an object at rest stays visible after its last change (longer than the policy keeps it: for people reading <c>/state</c>).</summary>
     public static readonly TimeSpan IdleAfter = TimeSpan.FromMinutes(10);
 
+    private readonly ICachePolicy _policy;
+    private readonly GatewaySessions _gateways;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ObjectStates> _logger;
+
+    // The views are read by the control API on any thread: every access holds the lock.
     private readonly Lock _lock = new();
     private readonly BoundedKeyMap<ObjectStateView> _objects;
 
-    public ObjectStates(IOptions<PolicyOptions> policy, TimeProvider time)
+    // Touched by the policy loop only; a key's counters at rest go with it.
+    private readonly BoundedKeyMap<ObjectStats> _stats;
+
+    public ObjectStates(ICachePolicy policy, GatewaySessions gateways, IOptions<PolicyOptions> options, TimeProvider time, ILogger<ObjectStates> logger)
     {
-        Bounds = new BoundedKeyMapSettings(policy.Value.MaxTrackedKeys, IdleAfter);
+        _policy = policy;
+        _gateways = gateways;
+        _time = time;
+        _logger = logger;
+        Bounds = new BoundedKeyMapSettings(options.Value.MaxTrackedKeys, IdleAfter);
         _objects = new BoundedKeyMap<ObjectStateView>(Bounds, IsAtRest, time);
+        _stats = new BoundedKeyMap<ObjectStats>(Bounds, static s => s.State == ObjectState.S3, time);
     }
 
-    /// <summary>The bounds this projection keeps to (the engine's per-key counters keep to the same).</summary>
+    /// <summary>The bounds this projection keeps to.</summary>
     public BoundedKeyMapSettings Bounds { get; }
 
     /// <summary>Objects held now.</summary>
@@ -71,14 +92,79 @@ public sealed class ObjectStates
         }
     }
 
-    public void Set(ObjectStateView view)
+    /// <summary>Counts a request, and publishes the objects the event concerns (all of them for a node event).</summary>
+    public void Record(in PolicyEvent e)
     {
+        if (e.Key.Length == 0)
+        {
+            foreach (var key in _policy.Keys)
+            {
+                Publish(key);
+            }
+
+            return;
+        }
+
+        if (e.Kind == PolicyEventKind.RequestReceived)
+        {
+            StatsOf(e.Key).Requested(e.Layer, e.Time);
+        }
+
+        Publish(e.Key);
+    }
+
+    /// <summary>Brings <paramref name="key"/>'s view up to date with the policy and the routes (a state change is a span and a log line).</summary>
+    public void Publish(string key)
+    {
+        var stats = StatsOf(key);
+        var state = _policy.StateOf(key);
+        if (state != stats.State)
+        {
+            Transition(key, stats.State, state);
+            stats.Entered(state, _time.GetUtcNow());
+        }
+
+        var view = new ObjectStateView(key, stats.State.ToString(), stats.Requests,
+            new Dictionary<string, long>
+            {
+                [CacheLayerNames.S3] = stats.ByLayer[(int)CacheLayer.S3],
+                [CacheLayerNames.Lambda] = stats.ByLayer[(int)CacheLayer.Lambda],
+                [CacheLayerNames.Redis] = stats.ByLayer[(int)CacheLayer.Redis],
+            },
+            [.. stats.Last],
+            _gateways.Routes.Lookup(key).ToName(),
+            [.. stats.History]);
         lock (_lock)
         {
-            _objects.Set(view.Key, view);
+            _objects.Set(key, view);
         }
     }
 
+    private ObjectStats StatsOf(string key) => _stats.GetOrAdd(key, _ =>
+    {
+        var stats = new ObjectStats();
+        stats.History.Add(new StateChange(ObjectState.S3.ToString(), _time.GetUtcNow()));
+        return stats;
+    });
+
     private static bool IsAtRest(ObjectStateView view) =>
         view.State == nameof(ObjectState.S3) && view.Route == CacheLayerNames.S3;
+
+    /// <summary>Transitions are span events on the step that caused them, and spans of their own on the dashboard.</summary>
+    private void Transition(string key, ObjectState from, ObjectState to)
+    {
+        Activity.Current?.AddEvent(new ActivityEvent("policy transition", tags: new ActivityTagsCollection
+        {
+            ["object.key"] = key,
+            ["from"] = from.ToString(),
+            ["to"] = to.ToString(),
+        }));
+        using (var transition = OrchestratorTelemetry.Source.StartActivity("policy transition"))
+        {
+            transition?.SetTag("object.key", key);
+            transition?.AddEvent(new ActivityEvent($"{from} → {to}"));
+        }
+
+        _logger.LogInformation("{Key}: {From} → {To}", key, from, to);
+    }
 }

@@ -5,8 +5,8 @@ using ReactiveCache.Core.Functions;
 namespace ReactiveCache.Orchestrator.Functions;
 
 /// <summary>
-/// What the policy engine calls to start a function for some keys: builds the payload (invocation id, tokens,
-/// tunnel and control addresses from <see cref="FunctionOptions"/>) and invokes. At most
+/// What the engine's <c>FunctionRunner</c> calls to start a function for some keys: builds the payload (invocation
+/// id, tokens, tunnel and control addresses from <see cref="FunctionOptions"/>) and invokes. At most
 /// <see cref="FunctionOptions.MaxConcurrentInvocations"/> run at once: one more is refused at once (as Lambda
 /// refuses past its concurrency), so that demand, genuine or forged, cannot start functions without limit.
 /// </summary>

@@ -76,7 +76,7 @@ public sealed class GatewayLinkService(GatewaySessions sessions, IOptions<Gatewa
     }
 
     /// <summary>Writes the session's outbox until it is closed, then ends the call (the gateway reconnects if it still runs).</summary>
-    private static async Task WriteAsync(GatewaySessions.Session session, IServerStreamWriter<OrchestratorMessage> stream, CancellationTokenSource ended)
+    private async Task WriteAsync(GatewaySessions.Session session, IServerStreamWriter<OrchestratorMessage> stream, CancellationTokenSource ended)
     {
         try
         {
@@ -85,9 +85,14 @@ public sealed class GatewayLinkService(GatewaySessions sessions, IOptions<Gatewa
                 await stream.WriteAsync(message, ended.Token);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
+        catch (Exception e)
         {
-            // The stream ended.
+            if (!ended.IsCancellationRequested)
+            {
+                // A message that could not be written ends the session (the gateway reconnects and starts from a
+                // snapshot) instead of leaving it to read on while its routes no longer follow the orchestrator's.
+                logger.LogWarning("Writing to gateway {Gateway} failed ({Error}); its session ends", session.GatewayId, e.Message);
+            }
         }
 
         await ended.CancelAsync();

@@ -39,7 +39,7 @@ public sealed class GatewaySessions
     /// <summary>Messages waiting for one gateway, at most: a gateway that falls this far behind is cut off and resynchronises from a snapshot.</summary>
     public const int OutboxCapacity = 65_536;
 
-    /// <summary>Request events from every gateway, for the policy engine (bounded: <see cref="EventCapacity"/>).</summary>
+    /// <summary>Request events from every gateway, for the engine's <c>GatewayEventPump</c> (bounded: <see cref="EventCapacity"/>).</summary>
     public Channel<RequestEvent> Events { get; }
 
     /// <summary>Request events dropped because the policy engine fell <see cref="EventCapacity"/> behind.</summary>
