@@ -1,6 +1,4 @@
-using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 
 namespace ReactiveCache.AppHost;
@@ -14,8 +12,7 @@ public sealed class CacheNodeResource(string name) : Resource(name);
 
 public static class CacheNodeResourceExtensions
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+    private static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(1);
 
     public static IResourceBuilder<CacheNodeResource> AddCacheNode(
         this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ProjectResource> orchestrator)
@@ -53,20 +50,29 @@ public static class CacheNodeResourceExtensions
                 });
     }
 
+    /// <summary>
+    /// Follows the orchestrator's <c>GET /node/events</c> stream (<see cref="CacheNodeStatusFeed"/>: the status
+    /// now and after every change) and mirrors each state onto the resource. One long request instead of a poll every half second: the
+    /// orchestrator's traces are not buried under <c>GET /node</c> spans. When the stream ends (the orchestrator
+    /// is not up yet, or restarted), it connects again after <see cref="ReconnectDelay"/>.
+    /// </summary>
     private static async Task MirrorAsync(InitializeResourceEvent @event, EndpointReference controlApi, CancellationToken token)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         string? last = null;
-        string? baseUrl = null;
         while (!token.IsCancellationRequested)
         {
             try
             {
                 // The URL once the orchestrator's endpoint is allocated (GetValueAsync waits for it).
-                baseUrl ??= await controlApi.GetValueAsync(token);
-                var status = await http.GetFromJsonAsync<NodeStatus>($"{baseUrl}/node", Json, token);
-                if (status is not null && status.State != last)
+                var baseUrl = await controlApi.GetValueAsync(token);
+                await foreach (var status in CacheNodeStatusFeed.FollowAsync(http, new Uri($"{baseUrl}{CacheNodeStatusFeed.Path}"), token))
                 {
+                    if (status.State == last)
+                    {
+                        continue;
+                    }
+
                     last = status.State;
                     await @event.Notifications.PublishUpdateAsync(@event.Resource, s => s with
                     {
@@ -77,12 +83,16 @@ public static class CacheNodeResourceExtensions
                     @event.Logger.LogInformation("Cache node {State} {Endpoint}", status.State, status.Endpoint);
                 }
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException && !token.IsCancellationRequested)
+            catch (Exception e) when (e is HttpRequestException or IOException or JsonException && !token.IsCancellationRequested)
             {
-                // The orchestrator is not up (yet, or any more): keep the last state.
+                // The orchestrator is not up (yet, or any more): keep the last state and connect again.
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
             }
 
-            await Task.Delay(PollInterval, token).ContinueWith(_ => { }, TaskScheduler.Default);
+            await Task.Delay(ReconnectDelay, token).ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 
@@ -102,5 +112,4 @@ public static class CacheNodeResourceExtensions
         _ => KnownResourceStateStyles.Info,
     };
 
-    private sealed record NodeStatus(string State, string? Endpoint);
 }
