@@ -159,8 +159,10 @@ public sealed partial class CacheNodeConnection : IAsyncDisposable
         }
 
         config.AbortOnConnectFail = false;
-        config.AsyncTimeout = _options.CommandTimeoutMs;
-        config.SyncTimeout = _options.CommandTimeoutMs;
+        // The connection's timeout bounds the reads of a started body; the reads before it are bounded by
+        // CommandTimeoutMs in RedisLayer (StackExchange.Redis has one timeout per connection, not per command).
+        config.AsyncTimeout = Math.Max(_options.StreamTimeoutMs, _options.CommandTimeoutMs);
+        config.SyncTimeout = config.AsyncTimeout;
         config.ConnectTimeout = _options.ConnectTimeoutMs;
         config.ConnectRetry = 1;
         config.ClientName = "reactivecache-gateway";
