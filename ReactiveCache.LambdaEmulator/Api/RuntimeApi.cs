@@ -48,6 +48,7 @@ public static class RuntimeApi
             using var warm = EmulatorTelemetry.Start("warm start", ActivityKind.Internal, invocation.Parent, invocation.CreatedAt);
             warm?.SetTag("faas.instance", environment.Id);
             warm?.SetTag("faas.coldstart", false);
+            EmulatorTelemetry.StartedUp(DateTimeOffset.UtcNow - invocation.CreatedAt, cold: false);
         }
 
         var headers = context.Response.Headers;

@@ -169,6 +169,7 @@ public sealed class ExecutionEnvironment : IDisposable
         if (_firstNext.TrySetResult())
         {
             _coldStart?.Dispose();
+            EmulatorTelemetry.StartedUp(DateTimeOffset.UtcNow - StartedAt, cold: true);
             _logger.LogInformation("[{Environment}] runtime ready after {Ms} ms", Id, (long)(DateTimeOffset.UtcNow - StartedAt).TotalMilliseconds);
         }
 

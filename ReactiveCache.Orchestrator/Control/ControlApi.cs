@@ -64,6 +64,10 @@ public static class ControlApi
         node.MapGet("/", (CacheNodeController controller) => TypedResults.Ok(controller.Status))
             .WithName("GetCacheNode")
             .WithSummary("The cache node's state (Stopped, Booting, Running, Draining, Stopping), endpoint and runs.");
+        node.MapGet("/events", (CacheNodeController controller, CancellationToken cancellationToken) =>
+                TypedResults.ServerSentEvents(controller.WatchAsync(cancellationToken), eventType: "status"))
+            .WithName("WatchCacheNode")
+            .WithSummary("The cache node's status now and after every change, as server-sent events (what the dashboard follows).");
         node.MapPost("/start", (CommandExecutor executor) =>
             {
                 executor.Execute(PolicyCommand.StartNode());

@@ -16,6 +16,9 @@ public static class OrchestratorTelemetry
 
     public static readonly Histogram<double> NodeBootDuration = Meter.CreateHistogram<double>("reactivecache.cache_node.boot.duration", "ms", "Trigger to PING answered");
 
+    public static readonly Histogram<double> FunctionActivation = Meter.CreateHistogram<double>("reactivecache.function.activation.duration", "ms",
+        "Invoke to the function's control stream connected (its tunnel opens with it): when its route can switch");
+
     /// <summary>Items a background loop failed on and went past; tagged with the loop and the item's kind (a node command's, an event's).</summary>
     public static readonly Counter<long> LoopFailures = Meter.CreateCounter<long>("reactivecache.orchestrator.loop.failures", description: "Items a background loop failed on and went past");
 
