@@ -13,7 +13,8 @@ public static class Simulator
         return options.System switch
         {
             SystemKind.Reactive => new ReactiveSimulator(trace, options, time => PolicyFactory.Create(PolicyOptionsFor(options), time, options.Prices)).Run(),
-            SystemKind.Optimal => OptimalPlanner.Run(trace, options),
+            SystemKind.Optimal => Optimum.OfflineOptimum.Run(trace, options),
+            SystemKind.ThesisOptimal => ThesisOptimalPlanner.Run(trace, options),
             _ => BaselineSimulator.Run(trace, options),
         };
     }
