@@ -48,6 +48,9 @@ public sealed record OptimumModel
     /// <summary>S3's price for a GET plus v: what a GET answered by S3 adds to J.</summary>
     public double MissUsd => S3GetUsd + ValuePerHitUsd;
 
+    /// <summary>The off-node price of a request; a function may serve up to the timeout plus a cold start after its invocation (a cold start is never billed more than warm here).</summary>
+    public OffNodePrice OffNodePrice => new(MissUsd, InvocationUsd, FunctionPerSecondUsd, WarmStartSeconds, FunctionTimeoutSeconds + ColdStartSeconds);
+
     /// <summary>The model of a simulation run: its prices, start-up model, v and the first <paramref name="boots"/> boot times of its seed.</summary>
     public static OptimumModel From(SimulationOptions options, int boots)
     {

@@ -51,6 +51,7 @@ internal sealed class RequestPrices
         var savable = new double[n];
         var how = new OffNodeService[n];
         var byKey = new Dictionary<string, KeyHistory>(StringComparer.Ordinal);
+        var price = m.OffNodePrice;
         for (int i = 0; i < n; i++)
         {
             var r = trace.Requests[i];
@@ -75,17 +76,13 @@ internal sealed class RequestPrices
                 h.Invoker++;
             }
 
-            if (h.Invoker >= 0 && h.Times[h.Invoker] + m.WarmStartSeconds <= t)
+            if (h.Invoker >= 0)
             {
-                double since = t - h.Times[h.Invoker];
-                if (since < m.FunctionTimeoutSeconds + m.ColdStartSeconds)
+                double fresh = price.Function(t - h.Times[h.Invoker]);
+                if (fresh < best)
                 {
-                    double fresh = m.InvocationUsd + (m.FunctionPerSecondUsd * (since - m.WarmStartSeconds));
-                    if (fresh < best)
-                    {
-                        best = fresh;
-                        service = OffNodeService.Function;
-                    }
+                    best = fresh;
+                    service = OffNodeService.Function;
                 }
             }
 
