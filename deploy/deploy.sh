@@ -205,11 +205,9 @@ cfn_deploy() {
   local out
   if $dry_run; then
     aws_call cloudformation deploy --no-fail-on-empty-changeset --tags Project=ReactiveCache "$@"
-  elif ! out=$(aws_call cloudformation deploy --no-fail-on-empty-changeset --tags Project=ReactiveCache "$@" 2>&1); then
-    grep -q 'No updates are to be performed' <<<"$out" || fail "cloudformation deploy: $out"
+  elif ! out=$(aws_call cloudformation deploy --no-fail-on-empty-changeset --tags Project=ReactiveCache "$@" 2>&1 | tee /dev/stderr); then
+    grep -q 'No updates are to be performed' <<<"$out" || fail "cloudformation deploy failed (see above; the stack's events say which resource)"
     echo "No changes to deploy."
-  else
-    echo "$out"
   fi
 }
 
@@ -254,7 +252,7 @@ upload() { # file key
   elif aws_call s3api head-object --bucket "$artifact_bucket" --key "$2" > /dev/null 2>&1; then
     echo "$2 is there"
   else
-    aws_call s3 cp --only-show-errors "$1" "s3://$artifact_bucket/$2"
+    aws_call s3api put-object --bucket "$artifact_bucket" --key "$2" --body "$1" > /dev/null
     echo "$2 uploaded"
   fi
 }
@@ -312,6 +310,6 @@ Function:        $function_name
 
 Put objects into the store:   aws s3 cp FILE s3://$bucket/KEY
 First request (from $client_cidr; the app host needs a minute or two after its first boot):
-  curl -i $gateway_url/index.html
+  curl -i $gateway_url/objects/index.html
 Tear down:                    deploy/destroy.sh --stack $stack --region $region
 EOF

@@ -41,7 +41,7 @@ public static class DeployBuild
     private static async Task<(int, string)> RunDryRunAsync()
     {
         Assert.True(_publish!.ExitCode == 0, _publish.Log);
-        return await ToolCommand.RunAsync("deploy/deploy.sh",
+        return await ToolCommand.RunAsync(Path.Combine(DeployedSettings.DeployDirectory, "deploy.sh"),
             ["--dry-run", "--client-cidr", ClientCidr, "--function-publish", _publish.Output, "--build-dir", BuildDirectory],
             TimeSpan.FromMinutes(20), NoCredentials);
     }

@@ -151,14 +151,14 @@ public sealed class MotoDeployTests(NativeAotPublishFixture publish, RedisServer
         var moto = await Moto.Value;
         var (buildExit, buildOutput) = await DeployBuild.RunOnceAsync(_publish!);
         Assert.True(buildExit == 0, buildOutput);
-        return await ToolCommand.RunAsync("deploy/deploy.sh",
+        return await ToolCommand.RunAsync(Path.Combine(DeployedSettings.DeployDirectory, "deploy.sh"),
             ["--endpoint-url", moto.Url, "--region", Region, "--stack", stack, "--client-cidr", DeployBuild.ClientCidr,
              "--no-build", "--build-dir", DeployBuild.BuildDirectory],
             TimeSpan.FromMinutes(15), moto.CliEnvironment());
     }
 
     private async Task<(int ExitCode, string Output)> DestroyAsync(string stack) =>
-        await ToolCommand.RunAsync("deploy/destroy.sh", ["--endpoint-url", _moto.Url, "--region", Region, "--stack", stack],
+        await ToolCommand.RunAsync(Path.Combine(DeployedSettings.DeployDirectory, "destroy.sh"), ["--endpoint-url", _moto.Url, "--region", Region, "--stack", stack],
             TimeSpan.FromMinutes(10), _moto.CliEnvironment());
 
     private Task<(int ExitCode, string Output)> AwsAsync(params string[] args) =>
