@@ -248,11 +248,11 @@ step "uploading the release to s3://$artifact_bucket (keys are content hashes: a
 upload() { # file key
   if $dry_run; then
     aws_call s3api head-object --bucket "$artifact_bucket" --key "$2"
-    aws_call s3api put-object --bucket "$artifact_bucket" --key "$2" --body "$1"
+    aws_call s3 cp --only-show-errors "$1" "s3://$artifact_bucket/$2"
   elif aws_call s3api head-object --bucket "$artifact_bucket" --key "$2" > /dev/null 2>&1; then
     echo "$2 is there"
   else
-    aws_call s3api put-object --bucket "$artifact_bucket" --key "$2" --body "$1" > /dev/null
+    aws_call s3 cp --only-show-errors "$1" "s3://$artifact_bucket/$2"
     echo "$2 uploaded"
   fi
 }

@@ -36,7 +36,7 @@ public sealed class DeployScriptTests(NativeAotPublishFixture publish)
             var key = Assert.Single(File.ReadLines(Path.Combine(DeployBuild.BuildDirectory, "release.env")),
                 l => l.StartsWith($"{name.ToUpperInvariant()}_KEY=", StringComparison.Ordinal)).Split('=')[1];
             Assert.Matches($"^releases/{name}-[0-9a-f]{{64}}\\.(zip|tar\\.gz)$", key);
-            Assert.Contains($"put-object --bucket \\<artifact-bucket\\> --key {key}", output, StringComparison.Ordinal);
+            Assert.Contains($"s3 cp --only-show-errors {Path.Combine(DeployBuild.Packages, name == "function" ? "function.zip" : $"{name}.tar.gz")} s3://\\<artifact-bucket\\>/{key}", output, StringComparison.Ordinal);
         }
     }
 

@@ -98,6 +98,13 @@ public sealed class MotoDeployTests(NativeAotPublishFixture publish, RedisServer
     public async Task The_sigv4_invoker_is_accepted_with_the_right_secret_and_refused_with_a_wrong_one()
     {
         var payload = new FunctionPayload(["index.html"], 1, "http://127.0.0.1:1/tunnel/connect", null, "token");
+        // A function of the release's zip and the stack's role, created where moto echoes payloads (the stack's
+        // own function lives in moto's other Lambda mode, which would need Docker to answer).
+        await _moto.EchoLambdaPayloadsAsync(true);
+        var role = await PhysicalIdAsync(Stack, "FunctionRole");
+        await AwsJsonAsync("lambda", "create-function", "--function-name", $"{Stack}-echo", "--runtime", "provided.al2023",
+            "--handler", "bootstrap", "--role", $"arn:aws:iam::123456789012:role/{role}",
+            "--zip-file", $"fileb://{Path.Combine(DeployBuild.Packages, "function.zip")}");
         await _moto.CheckSignaturesAsync();
         try
         {
@@ -114,6 +121,7 @@ public sealed class MotoDeployTests(NativeAotPublishFixture publish, RedisServer
         finally
         {
             await _moto.AcceptAnyRequestAsync();
+            await _moto.EchoLambdaPayloadsAsync(false);
         }
     }
 
@@ -215,7 +223,7 @@ public sealed class MotoDeployTests(NativeAotPublishFixture publish, RedisServer
         var options = Options.Create(new ReactiveCache.Orchestrator.Functions.FunctionOptions
         {
             Invoker = FunctionInvokerKind.Aws,
-            Name = $"{Stack}-function",
+            Name = $"{Stack}-echo",
             Region = Region,
             Endpoint = _moto.Url,
         });

@@ -7,8 +7,8 @@ namespace ReactiveCache.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// An offline AWS (moto 5, <c>moto_server</c> on the machine's Python) on a free loopback port, with an IAM
-/// user allowed everything whose key pair the tests sign with. Its Lambda runs no code (it echoes the
-/// payload), and its instances get private-range addresses: tests never dial those.
+/// user allowed everything whose key pair the tests sign with. Its Lambda runs no code, and its instances get
+/// private-range addresses: tests never dial those.
 /// </summary>
 public sealed partial class MotoServer : IAsyncDisposable
 {
@@ -28,12 +28,6 @@ public sealed partial class MotoServer : IAsyncDisposable
         var server = new MotoServer { Port = FreePort.Next() };
         server._server = await ServerProcess.StartAsync(moto, ["-H", "127.0.0.1", "-p", server.Port.ToString()], server.Port);
         using var http = new HttpClient { BaseAddress = new Uri(server.Url) };
-        // Lambda answers Invoke by echoing the payload instead of running the code in Docker.
-        using (var config = await http.PostAsync("/moto-api/config", new StringContent("""{"lambda":{"use_docker":false}}""", Encoding.UTF8, "application/json")))
-        {
-            config.EnsureSuccessStatusCode();
-        }
-
         // Requests are not checked yet: create the user the tests sign as.
         await server.IamAsync(http, "CreateUser", ("UserName", "tests"));
         await server.IamAsync(http, "PutUserPolicy", ("UserName", "tests"), ("PolicyName", "everything"),
@@ -65,6 +59,19 @@ public sealed partial class MotoServer : IAsyncDisposable
         ["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent",
         ["AWS_EC2_METADATA_DISABLED"] = "true",
     };
+
+    /// <summary>
+    /// Lambda answers Invoke by echoing the payload instead of running the code in Docker (true), or back to its
+    /// default (false). Moto keeps the functions of the two modes apart: a function created in one (e.g. by
+    /// CloudFormation) is not found in the other.
+    /// </summary>
+    public async Task EchoLambdaPayloadsAsync(bool echo)
+    {
+        using var http = new HttpClient();
+        using var config = await http.PostAsync($"{Url}/moto-api/config",
+            new StringContent($$"""{"lambda":{"use_docker":{{(echo ? "false" : "true")}}}}""", Encoding.UTF8, "application/json"));
+        config.EnsureSuccessStatusCode();
+    }
 
     private async Task ResetAuthAsync(string count)
     {
