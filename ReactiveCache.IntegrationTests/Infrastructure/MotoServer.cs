@@ -69,7 +69,7 @@ public sealed partial class MotoServer : IAsyncDisposable
     {
         using var http = new HttpClient();
         using var config = await http.PostAsync($"{Url}/moto-api/config",
-            new StringContent($$"""{"lambda":{"use_docker":{{(echo ? "false" : "true")}}}}""", Encoding.UTF8, "application/json"));
+            new StringContent("{\"lambda\":{\"use_docker\":" + (echo ? "false" : "true") + "}}", Encoding.UTF8, "application/json"));
         config.EnsureSuccessStatusCode();
     }
 
