@@ -39,9 +39,14 @@ dotnet build ReactiveCache.sln -c Debug -nologo -clp:ErrorsOnly || { echo "0 pas
 log "testing"
 results=TestResults
 rm -rf "$results"
-dotnet test ReactiveCache.sln --no-build -nologo --logger "console;verbosity=normal" \
-  --logger "trx" --results-directory "$results" "$@"
-status=$?
+# The fast unit tests first, then the integration tests, one project after the other: the few timing-sensitive
+# unit tests must not share the two cores with servers the integration tests start.
+status=0
+for project in ReactiveCache.UnitTests ReactiveCache.IntegrationTests; do
+  log "testing $project"
+  dotnet test "$project" --no-build -nologo --logger "console;verbosity=normal" \
+    --logger "trx" --results-directory "$results" "$@" || status=1
+done
 
 # Count from the TRX reports (one per test assembly): <Counters total=".." passed=".." failed=".." ...>
 counters=$(cat "$results"/*.trx 2>/dev/null | grep -oE '<Counters [^>]*>' || true)

@@ -46,7 +46,7 @@ if (int.TryParse(Environment.GetEnvironmentVariable("CACHENODE_BOOT_DELAY_MS"), 
 }
 
 var memory = Environment.GetEnvironmentVariable("CACHENODE_MEMORY") is { Length: > 0 } m ? m : "256m";
-// Small index and pages keep the heap near 100 MB (Garnet's defaults take over 500 MB); no storage tier (its native device needs glibc 2.38).
+// Small index and pages keep the heap small (measured: docs/architecture.md, "Local emulation"); no storage tier (its native device needs glibc 2.38).
 using var server = new GarnetServer(
 [
     "--bind", "127.0.0.1", "--port", portNumber.ToString(),

@@ -43,7 +43,7 @@ public static class FunctionHost
         }
 
         var loop = new RuntimeLoop(runtime, app.Services.GetRequiredService<InvocationHandler>(),
-            app.Services.GetRequiredService<ILogger<RuntimeLoop>>());
+            app.Services.GetRequiredService<TimeProvider>(), app.Services.GetRequiredService<ILogger<RuntimeLoop>>());
         var exitCode = await loop.RunAsync(app.Lifetime.ApplicationStopping);
         await app.StopAsync(TimeSpan.FromSeconds(5));
         await app.DisposeAsync();
@@ -90,7 +90,7 @@ public static class FunctionHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // HTTP/1.1 (the gateway's client asks for exactly 1.1): one request at a time per tunnel connection,
-            // the body read straight off the connection (see LambdaTunnelLayer for the figures against HTTP/2).
+            // the body read straight off the connection (measured against HTTP/2: docs/gateway.md, "Tunnel transport").
             kestrel.Listen(new TunnelEndPoint(), listen => listen.Protocols = HttpProtocols.Http1);
             kestrel.AddServerHeader = false;
             // An idle tunnel connection is not a dead one: the gateway pools them.

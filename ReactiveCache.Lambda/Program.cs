@@ -11,9 +11,9 @@ if (string.IsNullOrWhiteSpace(runtimeApi))
 }
 
 // Before any socket: see InlineSocketCompletions (the environment may still decide). One engine thread: a
-// function has at most one vCPU's worth (less below 1,769 MB), and one loop over every tunnel connection serves
-// the requests that arrived together in one wake-up (bench gateway, 1 KB: the function's CPU per request 19.5
-// and 21.8 µs with one, 23.7 to 30.3 µs with the default two, which contend for the same share).
+// function has at most one vCPU's worth (less below 1,769 MB), more threads only compete for that share, and one
+// loop over every tunnel connection serves the requests that arrived together in one wake-up (measured:
+// docs/gateway.md, "Inline socket completions").
 InlineSocketCompletions.PreferUnlessConfigured(engineThreads: 1);
 
 return await FunctionHost.RunAsync(runtimeApi, args);

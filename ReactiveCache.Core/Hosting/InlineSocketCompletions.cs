@@ -9,10 +9,8 @@ namespace ReactiveCache.Core.Hosting;
 /// Socket completions run on the socket engine's thread instead of hopping to the thread pool, and Kestrel's
 /// socket transport runs the request there too. The gateway and the function run only non-blocking code on
 /// their sockets (Kestrel, YARP, the tunnel, the Redis, S3 and gRPC clients, all awaited), and on two shared
-/// cores (or a fraction of a vCPU) every hop is a wake-up and a context switch.
-/// <c>bench gateway</c>, 1 KB, CPU per request in the gateway's process (with the load generator), same session:
-/// Lambda path 77.8 µs with neither, 67.3 µs with inline completions, 54.9 µs with inline scheduling as well;
-/// Redis path 64.9, 50.9 and 48.4 µs.
+/// cores (or a fraction of a vCPU) every hop is a wake-up and a context switch. Both the Lambda and the Redis path
+/// cost less CPU per request with them (measured: docs/gateway.md, "Inline socket completions").
 /// </summary>
 /// <remarks>
 /// The runtime reads its switch only from the environment (<c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>),

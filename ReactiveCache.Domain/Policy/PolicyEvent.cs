@@ -3,9 +3,10 @@ namespace ReactiveCache.Domain.Policy;
 /// <summary>
 /// Something the policy must know about. A value type so that the simulator can feed millions of them
 /// without allocating. <see cref="Time"/> is when it happened (a request's receive time); the policy
-/// reads "now" from its <see cref="TimeProvider"/>.
+/// reads "now" from its <see cref="TimeProvider"/>. <see cref="Command"/> names the command a
+/// <see cref="PolicyEventKind.NodeCommandFailed"/> is about (default otherwise).
 /// </summary>
-public readonly record struct PolicyEvent(PolicyEventKind Kind, string Key, DateTimeOffset Time, CacheLayer Layer)
+public readonly record struct PolicyEvent(PolicyEventKind Kind, string Key, DateTimeOffset Time, CacheLayer Layer, PolicyCommandKind Command = default)
 {
     public static PolicyEvent RequestReceived(string key, DateTimeOffset time, CacheLayer servedBy) =>
         new(PolicyEventKind.RequestReceived, key, time, servedBy);
@@ -24,4 +25,8 @@ public readonly record struct PolicyEvent(PolicyEventKind Kind, string Key, Date
 
     public static PolicyEvent NodeStopped(DateTimeOffset time) =>
         new(PolicyEventKind.NodeStopped, string.Empty, time, CacheLayer.Redis);
+
+    /// <summary><paramref name="command"/> failed on the node (<paramref name="key"/>: its object, or empty).</summary>
+    public static PolicyEvent NodeCommandFailed(PolicyCommandKind command, string key, DateTimeOffset time) =>
+        new(PolicyEventKind.NodeCommandFailed, key, time, CacheLayer.Redis, command);
 }

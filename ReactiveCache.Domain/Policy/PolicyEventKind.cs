@@ -19,4 +19,10 @@ public enum PolicyEventKind
 
     /// <summary>The node is stopped (nothing is left on it).</summary>
     NodeStopped = 6,
+
+    /// <summary>
+    /// A node command (<see cref="PolicyEvent.Command"/>: start, load, evict, drain, stop) failed; for a load or an
+    /// evict <see cref="PolicyEvent.Key"/> names the object. The commands after it still run.
+    /// </summary>
+    NodeCommandFailed = 7,
 }

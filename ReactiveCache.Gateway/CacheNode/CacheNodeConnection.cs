@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using ReactiveCache.Core.Concurrency;
 using StackExchange.Redis;
 
 namespace ReactiveCache.Gateway.CacheNode;
@@ -8,21 +9,24 @@ namespace ReactiveCache.Gateway.CacheNode;
 /// The connection to the current cache node. The orchestrator names the node at run time (and names
 /// another after a restart), so the multiplexer is made per node, with <c>abortConnect=false</c> so it
 /// survives the node stopping and starting, and swapped when the node changes. Reads take a
-/// <see cref="CacheNodeLease"/>, which lets a drain wait for the reads in flight.
+/// <see cref="CacheNodeLease"/> through the node's <see cref="InFlightGate"/>, which a drain closes and waits on.
 /// </summary>
 public sealed partial class CacheNodeConnection : IAsyncDisposable
 {
     private readonly CacheNodeOptions _options;
     private readonly ConfigurationOptions? _base;
     private readonly ILogger<CacheNodeConnection> _logger;
+    private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private Node? _current;
     private bool _disposed;
 
-    public CacheNodeConnection(IOptions<CacheNodeOptions> options, IConfiguration configuration, ILogger<CacheNodeConnection> logger)
+    public CacheNodeConnection(IOptions<CacheNodeOptions> options, IConfiguration configuration, TimeProvider time,
+        ILogger<CacheNodeConnection> logger)
     {
         _options = options.Value;
         _logger = logger;
+        _time = time;
         var connectionString = configuration.GetConnectionString(CacheNodeOptions.ConnectionStringName);
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
@@ -42,7 +46,7 @@ public sealed partial class CacheNodeConnection : IAsyncDisposable
         get
         {
             var node = Volatile.Read(ref _current);
-            return node is null ? null : (node.Id, node.Endpoint, node.Multiplexer?.IsConnected == true, node.Draining);
+            return node is null ? null : (node.Id, node.Endpoint, node.Multiplexer?.IsConnected == true, node.Reads.IsClosed);
         }
     }
 
@@ -56,7 +60,7 @@ public sealed partial class CacheNodeConnection : IAsyncDisposable
             var current = _current;
             if (current is not null && current.Id == nodeId && current.Endpoint == endpoint)
             {
-                current.Draining = false;
+                current.Reads.Open();
                 return;
             }
 
@@ -95,21 +99,13 @@ public sealed partial class CacheNodeConnection : IAsyncDisposable
     {
         var node = Volatile.Read(ref _current);
         var multiplexer = node?.Multiplexer;
-        if (node is null || multiplexer is null || node.Draining || !multiplexer.IsConnected)
+        if (node is null || multiplexer is null || node.Reads.IsClosed || !multiplexer.IsConnected || !node.Reads.TryEnter())
         {
             lease = default;
             return false;
         }
 
-        Interlocked.Increment(ref node.InFlight);
-        if (node.Draining)
-        {
-            node.Release();
-            lease = default;
-            return false;
-        }
-
-        lease = new CacheNodeLease(node, multiplexer.GetDatabase());
+        lease = new CacheNodeLease(node.Reads, multiplexer.GetDatabase());
         return true;
     }
 
@@ -125,9 +121,9 @@ public sealed partial class CacheNodeConnection : IAsyncDisposable
             return;
         }
 
-        node.Draining = true;
-        LogDraining(node.Id, Volatile.Read(ref node.InFlight));
-        await node.WaitIdleAsync(TimeSpan.FromMilliseconds(_options.DrainTimeoutMs), cancellationToken);
+        node.Reads.Close();
+        LogDraining(node.Id, node.Reads.Count);
+        await node.Reads.WaitIdleAsync(TimeSpan.FromMilliseconds(_options.DrainTimeoutMs), _time, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -188,8 +184,8 @@ public sealed partial class CacheNodeConnection : IAsyncDisposable
     private async Task RetireAsync(Node node)
     {
         node.Retired = true;
-        node.Draining = true;
-        await node.WaitIdleAsync(TimeSpan.FromMilliseconds(_options.DrainTimeoutMs), CancellationToken.None);
+        node.Reads.Close();
+        await node.Reads.WaitIdleAsync(TimeSpan.FromMilliseconds(_options.DrainTimeoutMs), _time, CancellationToken.None);
         if (node.Connecting is { } connecting)
         {
             await connecting;
@@ -219,27 +215,16 @@ public sealed partial class CacheNodeConnection : IAsyncDisposable
     [LoggerMessage(LogLevel.Warning, "Cannot connect to cache node {NodeId} at {Endpoint}")]
     private partial void LogConnectFailed(Exception exception, string nodeId, string endpoint);
 
-    internal sealed class Node(string id, string endpoint) : IAsyncDisposable
+    private sealed class Node(string id, string endpoint) : IAsyncDisposable
     {
-        public int InFlight;
-
         public string Id { get; } = id;
         public string Endpoint { get; } = endpoint;
-        public volatile bool Draining;
+        /// <summary>The reads in flight on this node; closed while it drains or once it is retired.</summary>
+        public InFlightGate Reads { get; } = new();
+
         public volatile bool Retired;
         public volatile ConnectionMultiplexer? Multiplexer;
         public Task? Connecting;
-
-        public void Release() => Interlocked.Decrement(ref InFlight);
-
-        public async Task WaitIdleAsync(TimeSpan timeout, CancellationToken cancellationToken)
-        {
-            var deadline = DateTime.UtcNow + timeout;
-            while (Volatile.Read(ref InFlight) > 0 && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(5, cancellationToken);
-            }
-        }
 
         public async ValueTask DisposeAsync()
         {

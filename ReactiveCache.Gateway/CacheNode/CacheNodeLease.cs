@@ -1,3 +1,4 @@
+using ReactiveCache.Core.Concurrency;
 using StackExchange.Redis;
 
 namespace ReactiveCache.Gateway.CacheNode;
@@ -5,15 +6,15 @@ namespace ReactiveCache.Gateway.CacheNode;
 /// <summary>One read's hold on the node; dispose when the read (and its streaming) is over.</summary>
 public readonly struct CacheNodeLease : IDisposable
 {
-    private readonly CacheNodeConnection.Node? _node;
+    private readonly InFlightGate? _reads;
 
-    internal CacheNodeLease(CacheNodeConnection.Node node, IDatabase database)
+    internal CacheNodeLease(InFlightGate reads, IDatabase database)
     {
-        _node = node;
+        _reads = reads;
         Database = database;
     }
 
     public IDatabase Database { get; }
 
-    public void Dispose() => _node?.Release();
+    public void Dispose() => _reads?.Exit();
 }

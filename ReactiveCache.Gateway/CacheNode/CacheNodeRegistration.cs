@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace ReactiveCache.Gateway.CacheNode;
 
 public static class CacheNodeRegistration
@@ -17,6 +19,7 @@ public static class CacheNodeRegistration
             .BindConfiguration(CacheNodeOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System); // drain timeouts
         builder.Services.AddSingleton<CacheNodeConnection>();
         return builder;
     }

@@ -16,7 +16,8 @@ namespace ReactiveCache.Gateway.Layers;
 /// code): the layers call <see cref="Allows"/> before trying, then report each failure with
 /// <see cref="ReportFailure"/> and a success only while the circuit is not closed (the half-open trial
 /// that closes it). So the circuit opens when <see cref="LayerResilienceOptions.MinimumThroughput"/>
-/// failures fall within the sampling window, and closes after one good trial call.
+/// failures fall within the sampling window, and closes after one good trial call. The pipeline and
+/// <see cref="Allows"/> read the same <see cref="TimeProvider"/>, so they agree on when a break is over.
 /// </remarks>
 public sealed class LayerCircuitBreakers
 {
@@ -25,11 +26,11 @@ public sealed class LayerCircuitBreakers
     private readonly Breaker _redis;
     private readonly Breaker _lambda;
 
-    public LayerCircuitBreakers(IOptions<LayerResilienceOptions> options, ILoggerFactory loggerFactory)
+    public LayerCircuitBreakers(IOptions<LayerResilienceOptions> options, TimeProvider time, ILoggerFactory loggerFactory)
     {
         var logger = loggerFactory.CreateLogger<LayerCircuitBreakers>();
-        _redis = new Breaker(options.Value, CacheLayer.Redis, logger);
-        _lambda = new Breaker(options.Value, CacheLayer.Lambda, logger);
+        _redis = new Breaker(options.Value, CacheLayer.Redis, time, logger);
+        _lambda = new Breaker(options.Value, CacheLayer.Lambda, time, logger);
     }
 
     /// <summary>Whether calls to <paramref name="layer"/> are let through now (closed or half-open circuit).</summary>
@@ -53,11 +54,15 @@ public sealed class LayerCircuitBreakers
     private sealed class Breaker
     {
         private readonly ResiliencePipeline _pipeline;
+        private readonly TimeProvider _time;
+
+        /// <summary>When the open circuit's break ends, in UTC ticks of <see cref="_time"/> (Polly's own clock).</summary>
         private long _retryAt;
 
-        public Breaker(LayerResilienceOptions options, CacheLayer layer, ILogger logger)
+        public Breaker(LayerResilienceOptions options, CacheLayer layer, TimeProvider time, ILogger logger)
         {
-            _pipeline = new ResiliencePipelineBuilder { Name = $"gateway-{layer.ToName()}" }
+            _time = time;
+            _pipeline = new ResiliencePipelineBuilder { Name = $"gateway-{layer.ToName()}", TimeProvider = time }
                 .AddCircuitBreaker(new CircuitBreakerStrategyOptions
                 {
                     FailureRatio = options.FailureRatio,
@@ -68,7 +73,7 @@ public sealed class LayerCircuitBreakers
                     ShouldHandle = args => ValueTask.FromResult(args.Context.Properties.GetValue(Failed, false)),
                     OnOpened = args =>
                     {
-                        Volatile.Write(ref _retryAt, Environment.TickCount64 + (long)args.BreakDuration.TotalMilliseconds);
+                        Volatile.Write(ref _retryAt, (_time.GetUtcNow() + args.BreakDuration).UtcTicks);
                         logger.LogWarning("Circuit of the {Layer} layer opened for {Duration}: requests skip it", layer.ToName(), args.BreakDuration);
                         return ValueTask.CompletedTask;
                     },
@@ -90,7 +95,7 @@ public sealed class LayerCircuitBreakers
         public bool Allows() => State.CircuitState switch
         {
             CircuitState.Closed or CircuitState.HalfOpen => true,
-            CircuitState.Open => Environment.TickCount64 >= Volatile.Read(ref _retryAt),
+            CircuitState.Open => _time.GetUtcNow().UtcTicks >= Volatile.Read(ref _retryAt),
             _ => false,
         };
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ReactiveCache.Gateway.Layers;
 using ReactiveCache.Gateway.Origin;
 using ReactiveCache.Gateway.Telemetry;
@@ -17,7 +18,7 @@ public static class ObjectServingRegistration
         builder.Services.AddProblemDetails();
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<GatewayTelemetry>();
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System); // request times, circuit breaks
 
         builder.Services.AddOptions<OriginOptions>()
             .BindConfiguration(OriginOptions.SectionName)

@@ -199,6 +199,11 @@ public sealed partial class OrchestratorLink(
         {
             // The session ended: the orchestrator asks again on the next one.
         }
+        catch (Exception e)
+        {
+            // Not acked: the orchestrator's drain times out, and a later drain asks again.
+            LogDrainFailed(drain.NodeId, drain.DrainId, e.Message);
+        }
     }
 
     private async Task SendEventsAsync(SessionWriter writer, CancellationToken cancellationToken)
@@ -261,4 +266,7 @@ public sealed partial class OrchestratorLink(
 
     [LoggerMessage(LogLevel.Information, "Drained cache node {NodeId} (drain {DrainId})")]
     private partial void LogDrained(string nodeId, string drainId);
+
+    [LoggerMessage(LogLevel.Error, "Draining cache node {NodeId} (drain {DrainId}) failed: {Error}")]
+    private partial void LogDrainFailed(string nodeId, string drainId, string error);
 }

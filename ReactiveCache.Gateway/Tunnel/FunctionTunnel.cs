@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Threading.Channels;
+using ReactiveCache.Core.Concurrency;
 
 namespace ReactiveCache.Gateway.Tunnel;
 
@@ -12,8 +13,9 @@ internal sealed class FunctionTunnel(string invocationId, string host, IReadOnly
     private readonly FrozenSet<string> _keys = keys.ToFrozenSet(StringComparer.Ordinal);
 
     private int _open;
-    private int _inFlight;
-    private volatile bool _saidGoodbye;
+
+    /// <summary>The requests forwarded here; the goodbye closes it.</summary>
+    private readonly InFlightGate _requests = new();
 
     public string InvocationId { get; } = invocationId;
 
@@ -32,9 +34,9 @@ internal sealed class FunctionTunnel(string invocationId, string host, IReadOnly
     public int OpenConnections => Volatile.Read(ref _open);
 
     /// <summary>Connected and not leaving: new requests may go here.</summary>
-    public bool IsServing => !_saidGoodbye && OpenConnections > 0;
+    public bool IsServing => !SaidGoodbye && OpenConnections > 0;
 
-    public bool SaidGoodbye => _saidGoodbye;
+    public bool SaidGoodbye => _requests.IsClosed;
 
     public void Add(TunnelStream stream)
     {
@@ -55,42 +57,19 @@ internal sealed class FunctionTunnel(string invocationId, string host, IReadOnly
         return open;
     }
 
-    public void Goodbye() => _saidGoodbye = true;
+    public void Goodbye() => _requests.Close();
 
     /// <summary>A request is being forwarded to this function; false (and not counted) once it said goodbye.</summary>
-    public bool TryEnter()
-    {
-        Interlocked.Increment(ref _inFlight);
-        if (_saidGoodbye)
-        {
-            Interlocked.Decrement(ref _inFlight);
-            return false;
-        }
+    public bool TryEnter() => _requests.TryEnter();
 
-        return true;
-    }
-
-    public void Exit() => Interlocked.Decrement(ref _inFlight);
+    public void Exit() => _requests.Exit();
 
     /// <summary>
     /// After the goodbye: waits until every request already forwarded here has its answer (the thesis's
-    /// gateway drained before acknowledging <c>lambdaBye</c>), or <paramref name="timeout"/> passed.
+    /// gateway drained before acknowledging <c>lambdaBye</c>), or <paramref name="timeout"/> passed on <paramref name="time"/>.
     /// </summary>
-    public async Task<bool> DrainAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var until = DateTime.UtcNow + timeout;
-        while (Volatile.Read(ref _inFlight) > 0)
-        {
-            if (DateTime.UtcNow >= until)
-            {
-                return false;
-            }
-
-            await Task.Delay(5, cancellationToken);
-        }
-
-        return true;
-    }
+    public Task<bool> DrainAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken) =>
+        _requests.WaitIdleAsync(timeout, time, cancellationToken);
 
     /// <summary>
     /// Takes an idle live connection, waiting up to <paramref name="timeout"/> for one; fails at once when the
@@ -102,7 +81,7 @@ internal sealed class FunctionTunnel(string invocationId, string host, IReadOnly
         cts.CancelAfter(timeout);
         while (true)
         {
-            if (_saidGoodbye)
+            if (SaidGoodbye)
             {
                 throw new HttpRequestException($"The function {InvocationId} said goodbye.");
             }

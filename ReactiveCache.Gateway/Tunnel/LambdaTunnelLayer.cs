@@ -35,9 +35,9 @@ internal sealed class LambdaTunnelLayer : ILambdaLayer, IDisposable
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
             // HTTP/1.1, one request at a time per tunnel connection (the function's Kestrel speaks only that).
-            // bench gateway, Lambda path / Redis path RPS, same runs: 1 MB 0.66–0.77 with HTTP/1.1 against
-            // 0.49–0.56 with HTTP/2 over one connection (each 16 KiB DATA frame is a hand-off between the
-            // client's connection reader and the request); 1 KB 0.51–0.60 against 0.50–0.63.
+            // HTTP/2 over one connection was no faster at 1 KB and slower at 1 MB, where every 16 KiB DATA frame
+            // is a hand-off between the client's connection reader and the request (measured: docs/gateway.md,
+            // "Tunnel transport").
             // At most as many requests at once per function as it keeps connections; more wait for one.
             MaxConnectionsPerServer = options.Value.MaxConnectionsPerFunction,
             // A connection the pool keeps between requests is nobody's to watch: the pool notices a dead one only

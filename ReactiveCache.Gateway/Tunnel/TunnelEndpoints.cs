@@ -115,7 +115,7 @@ public static class TunnelEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> GoodbyeAsync(string invocationId, HttpContext context, TunnelRegistry registry,
-        TunnelTokenCheck tokens, IOptions<TunnelOptions> options)
+        TunnelTokenCheck tokens, IOptions<TunnelOptions> options, TimeProvider time)
     {
         // A goodbye only withdraws; an expired (but genuine) token may still say it.
         var (claims, refusal) = tokens.Check(context.Request, allowExpired: true);
@@ -134,7 +134,7 @@ public static class TunnelEndpoints
             // No new requests go there; answer once those already forwarded have theirs, so that the
             // function can close its connections without cutting one off.
             tunnel.Goodbye();
-            await tunnel.DrainAsync(options.Value.DrainTimeout, context.RequestAborted);
+            await tunnel.DrainAsync(options.Value.DrainTimeout, time, context.RequestAborted);
             registry.Forget(tunnel);
         }
 

@@ -1,3 +1,4 @@
+using ReactiveCache.Cli.Commands.Bench;
 using ReactiveCache.IntegrationTests.Infrastructure;
 using ReactiveCache.IntegrationTests.Lambda;
 
@@ -22,20 +23,27 @@ public sealed class BenchCommandTests(NativeAotPublishFixture publish)
         Assert.Contains("Native AOT", output, StringComparison.Ordinal);
         foreach (var key in new[] { "1KB.txt", "1MB.txt" })
         {
-            foreach (var target in new[] { "bare Kestrel", "gateway, redis hit", "bare + 1 Redis read (floor)", "bare + 1 YARP hop (floor)", "gateway, lambda (tunnel)" })
+            foreach (var target in GatewayTarget.All)
             {
-                var row = Row(output, key, target);
-                Assert.True(row is not null, $"no row {key} / {target}:\n{output}");
+                var row = Row(output, key, target.Label);
+                Assert.True(row is not null, $"no row {key} / {target.Label}:\n{output}");
                 Assert.True(long.Parse(row[2], System.Globalization.NumberStyles.AllowThousands) > 0, $"no request measured: {string.Join('|', row)}");
                 Assert.True(row[3] == "0", $"errors: {string.Join('|', row)}\n{output}");
+                // p50, p90, p99, p99.9, max of one histogram: never decreasing.
+                var latencies = row[5..10].Select(cell => double.Parse(cell, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+                Assert.True(latencies.Zip(latencies.Skip(1)).All(pair => pair.First <= pair.Second), $"percentiles out of order: {string.Join('|', row)}");
             }
 
             // The Lambda row's last column is the function process's CPU per request: it did the serving.
             var lambda = Row(output, key, "gateway, lambda (tunnel)")!;
             Assert.True(double.Parse(lambda[^1], System.Globalization.CultureInfo.InvariantCulture) > 0, $"no function CPU: {string.Join('|', lambda)}");
 
-            Assert.Contains($"{key}: RPS ratio", output, StringComparison.Ordinal);
-            Assert.Contains($"{key}: lambda / redis RPS ratio", output, StringComparison.Ordinal);
+            foreach (var rule in GatewayVerdicts.Rules)
+            {
+                var verdict = Row(output, key, rule.Name);
+                Assert.True(verdict is not null, $"no verdict {key} / {rule.Name}:\n{output}");
+                Assert.True(double.IsFinite(double.Parse(verdict[2], System.Globalization.CultureInfo.InvariantCulture)), $"no ratio: {string.Join('|', verdict)}");
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Polly.CircuitBreaker;
 using ReactiveCache.Core.Objects;
 using ReactiveCache.Core.Routing;
@@ -9,15 +10,24 @@ using ReactiveCache.Domain;
 
 namespace ReactiveCache.IntegrationTests.Gateway;
 
-/// <summary>A layer that keeps failing is skipped (circuit open) and tried again after the break.</summary>
+/// <summary>
+/// A layer that keeps failing is skipped (circuit open) and tried again after the break, through the
+/// gateway's HTTP path. The gateway runs on a fake clock: the break ends when the test moves it. (The
+/// breakers' own timing, without a server: LayerCircuitBreakersTests in the unit tests.)
+/// </summary>
 public sealed class CircuitBreakerTests(S3rverFixture s3) : IClassFixture<S3rverFixture>
 {
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+
     [Fact]
     public async Task A_failing_function_opens_its_circuit_and_requests_skip_it_until_the_break_ends()
     {
         const string key = "1KB.txt";
         var lambda = new FakeLambdaLayer { FailBeforeFirstByte = true };
-        await using var gateway = await StartAsync(lambda, key, TimeSpan.FromSeconds(1));
+        var breakDuration = TimeSpan.FromSeconds(1);
+        await using var gateway = await StartAsync(lambda, key, breakDuration);
         using var http = gateway.CreateClient();
         var breakers = gateway.Services.GetRequiredService<LayerCircuitBreakers>();
 
@@ -32,9 +42,18 @@ public sealed class CircuitBreakerTests(S3rverFixture s3) : IClassFixture<S3rver
         Assert.Equal(3, lambda.Calls);
         Assert.Equal(CircuitState.Open, breakers.StateOf(CacheLayer.Lambda));
 
-        // After the break one trial call goes through; the function works again, so the circuit closes.
+        // The function works again, but until the break ends it is not asked.
         lambda.FailBeforeFirstByte = false;
-        await Eventually.HoldsAsync(() => breakers.Allows(CacheLayer.Lambda), TimeSpan.FromSeconds(10), "the break ends");
+        _clock.Advance(breakDuration - TimeSpan.FromMilliseconds(1));
+        using (var response = await http.GetAsync($"/objects/{key}"))
+        {
+            Assert.Equal("s3", response.Headers.GetValues("Content-Origin").Single());
+        }
+
+        Assert.Equal(3, lambda.Calls);
+
+        // After the break one trial call goes through; it succeeds, so the circuit closes.
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
         using (var response = await http.GetAsync($"/objects/{key}"))
         {
             Assert.Equal("lambda", response.Headers.GetValues("Content-Origin").Single());
@@ -58,14 +77,15 @@ public sealed class CircuitBreakerTests(S3rverFixture s3) : IClassFixture<S3rver
         {
             using var leave = new CancellationTokenSource();
             var request = http.GetAsync($"/objects/{key}", leave.Token);
-            await Eventually.HoldsAsync(() => Volatile.Read(ref lambda.Calls) == i || request.IsCompleted, TimeSpan.FromSeconds(10), "the function is asked");
+            await Eventually.HoldsAsync(() => Volatile.Read(ref lambda.Calls) == i || request.IsCompleted, Wait, "the function is asked");
             Assert.False(request.IsCompleted, $"request {i} was answered without the function (circuit {breakers.StateOf(CacheLayer.Lambda)})");
             await leave.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request);
         }
 
-        // The function did not fail: its circuit stays closed, and nobody's request was read from S3.
-        await Task.Delay(200);
+        // Once the gateway has finished with the abandoned requests too: the function did not fail, so its
+        // circuit stays closed, and nobody's request was read from S3.
+        Assert.True(await gateway.Requests.WaitIdleAsync(Wait, TimeProvider.System, CancellationToken.None), "the abandoned requests end on the server");
         Assert.Equal(CircuitState.Closed, breakers.StateOf(CacheLayer.Lambda));
         Assert.Equal(readsBefore, gateway.Store.Gets);
         lambda.HangUntilClientLeaves = false;
@@ -86,7 +106,7 @@ public sealed class CircuitBreakerTests(S3rverFixture s3) : IClassFixture<S3rver
         {
             ["Layers:CircuitBreaker:MinimumThroughput"] = "3",
             ["Layers:CircuitBreaker:BreakDurationMs"] = ((int)breakDuration.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        }, time: _clock);
         gateway.Route(key, CacheLayer.Lambda);
         return gateway;
     }

@@ -10,8 +10,8 @@ using ReactiveCache.Domain;
 namespace ReactiveCache.IntegrationTests.Gateway;
 
 /// <summary>
-/// Stands in for a function holding objects in memory (the real one arrives through the tunnel, Function
-/// issue): answers with the same HTTP semantics, or fails before the first byte when told to.
+/// Stands in for a function holding objects in memory, so that the chain's tests need no function process (the
+/// real layer is <c>LambdaTunnelLayer</c>): answers with the same HTTP semantics, or fails before the first byte when told to.
 /// </summary>
 public sealed class FakeLambdaLayer : ILambdaLayer
 {

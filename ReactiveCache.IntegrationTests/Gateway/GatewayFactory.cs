@@ -1,10 +1,13 @@
 using Amazon.S3;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ReactiveCache.Core.Concurrency;
 using ReactiveCache.Core.Objects;
 using ReactiveCache.Core.Routing;
 using ReactiveCache.Gateway;
@@ -17,15 +20,21 @@ namespace ReactiveCache.IntegrationTests.Gateway;
 
 /// <summary>
 /// The real gateway (its Program) in memory, reading a real S3 API server (s3rver) through a counting
-/// store, optionally linked to a test orchestrator, optionally with a cache node and a fake function.
+/// store, optionally linked to a test orchestrator, optionally with a cache node, a fake function and a
+/// clock of the test's own (<paramref name="time"/>, e.g. a <c>FakeTimeProvider</c>: circuit breaks, drain timeouts).
 /// </summary>
 public sealed class GatewayFactory(
     S3rverFixture s3,
     string? orchestratorAddress = null,
     string? cacheNodeEndpoint = null,
     FakeLambdaLayer? lambda = null,
-    IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<GatewayAssembly>
+    IReadOnlyDictionary<string, string?>? settings = null,
+    TimeProvider? time = null) : WebApplicationFactory<GatewayAssembly>
 {
+    /// <summary>The requests the gateway is handling, counted around its whole pipeline: a test can wait for
+    /// those whose clients left to end on the server too.</summary>
+    public InFlightGate Requests { get; } = new();
+
     public CountingObjectStore Store => Services.GetRequiredService<CountingObjectStore>();
 
     public RouteTable Routes => Services.GetRequiredService<RouteTable>();
@@ -69,10 +78,38 @@ public sealed class GatewayFactory(
             {
                 services.AddSingleton<ILambdaLayer>(lambda);
             }
+
+            if (time is not null)
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton(time);
+            }
+
+            services.AddSingleton<IStartupFilter>(new CountRequests(Requests));
         });
     }
 
     /// <summary>Points a key at a layer directly (tests without an orchestrator).</summary>
     public void Route(string key, CacheLayer layer) =>
         Routes.TryApply(Routes.Version, Routes.Version + 1, [KeyValuePair.Create(key, layer)], []);
+
+    private sealed class CountRequests(InFlightGate requests) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (context, rest) =>
+            {
+                requests.Enter();
+                try
+                {
+                    await rest(context);
+                }
+                finally
+                {
+                    requests.Exit();
+                }
+            });
+            next(app);
+        };
+    }
 }

@@ -22,20 +22,20 @@ public sealed class ControlStreamClient(ILogger<ControlStreamClient> logger) : I
     /// </summary>
     public async Task RunAsync(string orchestratorUrl, ActiveInvocation invocation, string token, CancellationToken cancellationToken)
     {
-        var channel = _channels.GetOrAdd(orchestratorUrl, url => GrpcChannel.ForAddress(url, new GrpcChannelOptions
-        {
-            HttpHandler = new SocketsHttpHandler
-            {
-                UseProxy = false,
-                EnableMultipleHttp2Connections = true,
-                KeepAlivePingDelay = TimeSpan.FromSeconds(20),
-                KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
-            },
-        }));
         var request = new ControlRequest { InvocationId = invocation.Id, Token = token };
         request.Keys.AddRange(invocation.Keys);
         try
         {
+            var channel = _channels.GetOrAdd(orchestratorUrl, url => GrpcChannel.ForAddress(url, new GrpcChannelOptions
+            {
+                HttpHandler = new SocketsHttpHandler
+                {
+                    UseProxy = false,
+                    EnableMultipleHttp2Connections = true,
+                    KeepAlivePingDelay = TimeSpan.FromSeconds(20),
+                    KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
+                },
+            }));
             using var call = new FunctionControl.FunctionControlClient(channel).Control(request, cancellationToken: cancellationToken);
             await foreach (var command in call.ResponseStream.ReadAllAsync(cancellationToken))
             {
@@ -63,6 +63,11 @@ public sealed class ControlStreamClient(ILogger<ControlStreamClient> logger) : I
         catch (RpcException e)
         {
             logger.LogWarning("The control stream to {Orchestrator} failed: {Status} {Detail}", orchestratorUrl, e.StatusCode, e.Status.Detail);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Anything else (a bad address, a broken connection): the invocation serves on without the stream.
+            logger.LogWarning("The control stream to {Orchestrator} failed: {Error}", orchestratorUrl, e.Message);
         }
     }
 

@@ -106,7 +106,7 @@ public sealed class InvocationHandler(
     private async Task EndAsync(ActiveInvocation active, IReadOnlyList<(Uri Uri, TunnelSession Session)> tunnels, string token, DateTimeOffset deadline)
     {
         await Task.WhenAll(tunnels.Select(t => GoodbyeAsync(active, t.Uri, token, deadline)));
-        if (!await catalog.DrainAsync(options.Value.DrainTimeout, CancellationToken.None))
+        if (!await catalog.DrainAsync(options.Value.DrainTimeout, time, CancellationToken.None))
         {
             logger.LogWarning("{InFlight} requests still in flight after {Timeout}: closing anyway", catalog.InFlight, options.Value.DrainTimeout);
         }
@@ -130,7 +130,7 @@ public sealed class InvocationHandler(
             // ...but never past the Lambda deadline, which would kill the environment before it responds.
             var untilDeadline = deadline - time.GetUtcNow() - TimeSpan.FromMilliseconds(100);
             var wait = options.Value.DrainTimeout + TimeSpan.FromSeconds(2);
-            using var cts = new CancellationTokenSource(untilDeadline < wait ? (untilDeadline > TimeSpan.Zero ? untilDeadline : TimeSpan.FromMilliseconds(1)) : wait);
+            using var cts = new CancellationTokenSource(untilDeadline < wait ? (untilDeadline > TimeSpan.Zero ? untilDeadline : TimeSpan.FromMilliseconds(1)) : wait, time);
             using var response = await httpClients.CreateClient(nameof(InvocationHandler)).SendAsync(goodbye, cts.Token);
             if (!response.IsSuccessStatusCode)
             {

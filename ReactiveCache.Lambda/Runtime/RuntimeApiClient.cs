@@ -13,6 +13,8 @@ public sealed class RuntimeApiClient(HttpClient http)
 {
     public const string Version = "2018-06-01";
 
+    private static readonly long MaxUnixMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
     /// <summary>Long-polls for the next event (blocks while the environment is idle).</summary>
     public async Task<RuntimeInvocation> NextAsync(CancellationToken cancellationToken)
     {
@@ -20,7 +22,7 @@ public sealed class RuntimeApiClient(HttpClient http)
         response.EnsureSuccessStatusCode();
         var requestId = Header(response, "Lambda-Runtime-Aws-Request-Id")
                         ?? throw new InvalidOperationException("The Runtime API sent an event without Lambda-Runtime-Aws-Request-Id.");
-        var deadline = long.TryParse(Header(response, "Lambda-Runtime-Deadline-Ms"), out var ms)
+        var deadline = long.TryParse(Header(response, "Lambda-Runtime-Deadline-Ms"), out var ms) && ms >= 0 && ms <= MaxUnixMs
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
             : DateTimeOffset.UtcNow.AddMinutes(15);
         var payload = await response.Content.ReadAsByteArrayAsync(cancellationToken);

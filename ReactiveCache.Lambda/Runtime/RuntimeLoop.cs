@@ -6,7 +6,7 @@ namespace ReactiveCache.Lambda.Runtime;
 /// The custom runtime's loop: <c>next</c> → handle → <c>response</c> (or <c>error</c>), one invocation at a
 /// time, for as long as the execution environment lives. Each invocation is cancelled at its deadline.
 /// </summary>
-public sealed class RuntimeLoop(RuntimeApiClient runtime, InvocationHandler handler, ILogger<RuntimeLoop> logger)
+public sealed class RuntimeLoop(RuntimeApiClient runtime, InvocationHandler handler, TimeProvider time, ILogger<RuntimeLoop> logger)
 {
     public async Task<int> RunAsync(CancellationToken stopping)
     {
@@ -27,10 +27,16 @@ public sealed class RuntimeLoop(RuntimeApiClient runtime, InvocationHandler hand
                 logger.LogError("The Runtime API is unreachable ({Error}); the environment ends.", e.Message);
                 return 1;
             }
+            catch (Exception e) when (!stopping.IsCancellationRequested)
+            {
+                // One event that cannot be read (no request id, say) is passed over: the next may be fine.
+                logger.LogError("The Runtime API sent an event that cannot be read ({Error}); waiting for the next.", e.Message);
+                continue;
+            }
 
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-            var remaining = invocation.Deadline - DateTimeOffset.UtcNow;
-            deadline.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+            var remaining = invocation.Deadline - time.GetUtcNow();
+            using var atDeadline = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping, atDeadline.Token);
             try
             {
                 var result = await handler.HandleAsync(invocation, deadline.Token);
@@ -47,6 +53,11 @@ public sealed class RuntimeLoop(RuntimeApiClient runtime, InvocationHandler hand
                 {
                     logger.LogError("Could not report the error to the Runtime API: {Error}", posting.Message);
                     return 1;
+                }
+                catch (Exception posting) when (!stopping.IsCancellationRequested)
+                {
+                    // The API is still there (that would be an HttpRequestException): go on with the next invocation.
+                    logger.LogError("Could not report the error of {Invocation}: {Error}", invocation.RequestId, posting.Message);
                 }
             }
         }

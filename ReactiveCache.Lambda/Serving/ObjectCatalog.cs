@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ReactiveCache.Core.Concurrency;
 using ReactiveCache.Core.Http;
 
 namespace ReactiveCache.Lambda.Serving;
@@ -11,11 +12,13 @@ public sealed class ObjectCatalog
 {
     private readonly ConcurrentDictionary<string, InMemoryObject> _objects = new(StringComparer.Ordinal);
     private volatile ActiveInvocation? _active;
-    private int _inFlight;
+
+    /// <summary>The requests being served; never closed (after the goodbyes no gateway sends more).</summary>
+    private readonly InFlightGate _requests = new();
 
     public ActiveInvocation? Active => _active;
 
-    public int InFlight => Volatile.Read(ref _inFlight);
+    public int InFlight => _requests.Count;
 
     public bool TryGet(string key, out InMemoryObject obj) => _objects.TryGetValue(key, out obj!);
 
@@ -25,24 +28,11 @@ public sealed class ObjectCatalog
 
     public void Deactivate(ActiveInvocation invocation) => Interlocked.CompareExchange(ref _active, null, invocation);
 
-    public void Enter() => Interlocked.Increment(ref _inFlight);
+    public void Enter() => _requests.Enter();
 
-    public void Exit() => Interlocked.Decrement(ref _inFlight);
+    public void Exit() => _requests.Exit();
 
-    /// <summary>Waits until no request is in flight, or <paramref name="timeout"/> passed.</summary>
-    public async Task<bool> DrainAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var until = DateTime.UtcNow + timeout;
-        while (InFlight > 0)
-        {
-            if (DateTime.UtcNow >= until)
-            {
-                return false;
-            }
-
-            await Task.Delay(5, cancellationToken);
-        }
-
-        return true;
-    }
+    /// <summary>Waits until no request is in flight, or <paramref name="timeout"/> passed on <paramref name="time"/>.</summary>
+    public Task<bool> DrainAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken) =>
+        _requests.WaitIdleAsync(timeout, time, cancellationToken);
 }

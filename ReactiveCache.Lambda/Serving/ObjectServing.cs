@@ -28,7 +28,7 @@ public static class ObjectServing
             var active = catalog.Active;
             if (active is null || !active.Keys.Contains(key) || !catalog.TryGet(key, out var obj))
             {
-                // Not held by this invocation (the gateway's route is stale): it falls back to S3.
+                // Not held by this invocation (the gateway's route is stale): the gateway falls back to the next layer.
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 context.Response.Headers[TunnelProtocol.MissHeader] = "1";
                 activity?.SetTag("http.response.status_code", 404);

@@ -73,7 +73,15 @@ public sealed class TunnelDialer(IOptions<FunctionOptions> options, ILogger<Tunn
                 return connection;
             }
 
-            await connection.DisposeAsync();
+            try
+            {
+                await connection.DisposeAsync();
+            }
+            catch (Exception e)
+            {
+                // An exception out of here would end Kestrel's accept loop, and the environment would serve no more.
+                logger.LogWarning("Dropping a connection of a closed tunnel session failed: {Error}", e.Message);
+            }
         }
     }
 

@@ -46,14 +46,22 @@ public sealed class EnvironmentPool(IOptionsMonitor<EmulatorOptions> options, IS
         var idleTimeout = options.CurrentValue.IdleTimeout;
         foreach (var environment in _environments.Values)
         {
-            if (environment.State == EnvironmentState.Dead)
+            try
             {
-                _environments.TryRemove(environment.Id, out _);
-                environment.Dispose();
+                if (environment.State == EnvironmentState.Dead)
+                {
+                    _environments.TryRemove(environment.Id, out _);
+                    environment.Dispose();
+                }
+                else if (environment.State == EnvironmentState.Idle && DateTimeOffset.UtcNow - environment.IdleSince > idleTimeout && environment.TryReserve())
+                {
+                    Retire(environment, "Runtime.Reaped", $"idle for more than {idleTimeout}");
+                }
             }
-            else if (environment.State == EnvironmentState.Idle && DateTimeOffset.UtcNow - environment.IdleSince > idleTimeout && environment.TryReserve())
+            catch (Exception e)
             {
-                Retire(environment, "Runtime.Reaped", $"idle for more than {idleTimeout}");
+                // One environment that cannot be killed or disposed must not keep the others from being reaped.
+                _logger.LogError(e, "[{Environment}] could not be reaped", environment.Id);
             }
         }
     }

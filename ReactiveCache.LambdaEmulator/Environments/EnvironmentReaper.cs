@@ -1,7 +1,7 @@
 namespace ReactiveCache.LambdaEmulator.Environments;
 
 /// <summary>Reaps idle execution environments once a second; kills every process when the emulator stops.</summary>
-public sealed class EnvironmentReaper(EnvironmentPool pool, TimeProvider time) : BackgroundService
+public sealed class EnvironmentReaper(EnvironmentPool pool, TimeProvider time, ILogger<EnvironmentReaper> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -10,7 +10,15 @@ public sealed class EnvironmentReaper(EnvironmentPool pool, TimeProvider time) :
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                pool.Reap();
+                try
+                {
+                    pool.Reap();
+                }
+                catch (Exception e)
+                {
+                    // A failed round ends neither the reaper nor the emulator: the next tick tries again.
+                    logger.LogError(e, "Reaping idle execution environments failed");
+                }
             }
         }
         catch (OperationCanceledException)

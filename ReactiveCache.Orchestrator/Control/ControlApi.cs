@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ReactiveCache.Core.Objects;
+using ReactiveCache.Domain.Policy;
 using ReactiveCache.Domain.Policy.Configuration;
 using ReactiveCache.Core.Routing;
 using ReactiveCache.Orchestrator.CacheNode;
@@ -39,30 +40,30 @@ public static class ControlApi
         node.MapGet("/", (CacheNodeController controller) => TypedResults.Ok(controller.Status))
             .WithName("GetCacheNode")
             .WithSummary("The cache node's state (Stopped, Booting, Running, Draining, Stopping), endpoint and runs.");
-        node.MapPost("/start", (PolicyEngine engine) =>
+        node.MapPost("/start", (CommandExecutor executor) =>
             {
-                engine.StartNode();
+                executor.Execute(PolicyCommand.StartNode());
                 return TypedResults.Accepted("/node");
             })
             .WithName("StartCacheNode")
             .WithSummary("Boots the cache node now (the policy is told when it is ready).");
-        node.MapPost("/stop", (PolicyEngine engine) =>
+        node.MapPost("/stop", (CommandExecutor executor) =>
             {
-                engine.StopNode();
+                executor.Execute(PolicyCommand.StopNode());
                 return TypedResults.Accepted("/node");
             })
             .WithName("StopCacheNode")
             .WithSummary("Drains every gateway, then stops the cache node (the policy is told when it is stopped).");
 
         var functions = app.MapGroup("/functions").WithTags("Functions");
-        functions.MapPost("/{**key}", Results<Accepted, ProblemHttpResult> (string key, PolicyEngine engine, IOptions<PolicyOptions> policy) =>
+        functions.MapPost("/{**key}", Results<Accepted, ProblemHttpResult> (string key, CommandExecutor executor, IOptions<PolicyOptions> policy) =>
             {
                 if (ObjectKey.Validate(key) is { } error)
                 {
                     return Problem(StatusCodes.Status400BadRequest, "Invalid object key", $"{error.Rule}: {error.Message}");
                 }
 
-                engine.StartFunction(key, policy.Value.ToParameters().Tick);
+                executor.Execute(PolicyCommand.InvokeFunction(key, policy.Value.ToParameters().Tick));
                 return TypedResults.Accepted($"/state/{key}");
             })
             .WithName("StartFunction")
@@ -75,7 +76,7 @@ public static class ControlApi
             .WithName("StopFunction")
             .WithSummary("Tells the function holding the key to shut down.");
 
-        app.MapPut("/routes/{**key}", Results<Accepted, ProblemHttpResult> (string key, string? layer, PolicyEngine engine) =>
+        app.MapPut("/routes/{**key}", Results<Accepted, ProblemHttpResult> (string key, string? layer, RoutePins pins) =>
             {
                 if (ObjectKey.Validate(key) is { } error)
                 {
@@ -87,7 +88,7 @@ public static class ControlApi
                     return Problem(StatusCodes.Status400BadRequest, "Invalid layer", "Give ?layer=s3, lambda or redis.");
                 }
 
-                engine.Pin(key, pinned);
+                pins.Pin(key, pinned);
                 return TypedResults.Accepted($"/state/{key}");
             })
             .WithTags("Routes")

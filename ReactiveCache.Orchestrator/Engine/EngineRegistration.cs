@@ -10,7 +10,11 @@ namespace ReactiveCache.Orchestrator.Engine;
 
 public static class EngineRegistration
 {
-    /// <summary>The configured policy (section <c>Policy</c>), the engine that runs it, the node loader and the cost meter.</summary>
+    /// <summary>
+    /// The configured policy (section <c>Policy</c>) and the engine that runs it: the inbox of events, the loop that
+    /// feeds them to the policy, the pump of gateway events, the command executor, the node's work queue and
+    /// commands, the function runner, the control API's pins; the node loader and the cost meter.
+    /// </summary>
     public static IHostApplicationBuilder AddPolicyEngine(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -34,8 +38,15 @@ public static class EngineRegistration
         builder.Services.AddSingleton<CacheNodeController>();
         builder.Services.AddSingleton<NodeLoader>();
         builder.Services.AddSingleton<CostMeter>();
-        builder.Services.AddSingleton<PolicyEngine>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<PolicyEngine>());
+        builder.Services.AddSingleton<PolicyInbox>();
+        builder.Services.AddSingleton<NodeCommands>();
+        builder.Services.AddSingleton<FunctionRunner>();
+        builder.Services.AddSingleton<CommandExecutor>();
+        builder.Services.AddSingleton<RoutePins>();
+        builder.Services.AddSingleton<NodeWorkQueue>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeWorkQueue>());
+        builder.Services.AddHostedService<GatewayEventPump>();
+        builder.Services.AddHostedService<PolicyLoop>();
         return builder;
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using ReactiveCache.Core.Protos.Function;
+using ReactiveCache.Orchestrator.Telemetry;
 
 namespace ReactiveCache.Orchestrator.Functions;
 
@@ -36,8 +37,24 @@ public sealed class FunctionControlHub(TimeProvider time, ILogger<FunctionContro
         }
 
         logger.LogInformation("Function invocation {Invocation} connected its control stream for {Keys}", invocationId, string.Join(", ", keys));
-        FunctionConnected?.Invoke(keys);
+        Announce(keys);
         return connection;
+    }
+
+    /// <summary>Tells every listener; one that throws is logged and counted, and the others still hear it.</summary>
+    private void Announce(IReadOnlyList<string> keys)
+    {
+        foreach (var listener in FunctionConnected?.GetInvocationList().Cast<Action<IReadOnlyList<string>>>() ?? [])
+        {
+            try
+            {
+                listener(keys);
+            }
+            catch (Exception failure)
+            {
+                logger.LoopFailed(failure, "function-control", nameof(FunctionConnected), string.Join(",", keys));
+            }
+        }
     }
 
     internal void Disconnect(ControlConnection connection)

@@ -5,7 +5,7 @@ using ReactiveCache.Core.Functions;
 namespace ReactiveCache.Orchestrator.Functions;
 
 /// <summary>
-/// What the policy engine calls to start a function for some keys: builds the payload (token, tunnel
+/// What the engine's <c>FunctionRunner</c> calls to start a function for some keys: builds the payload (token, tunnel
 /// and control addresses from <see cref="FunctionOptions"/>) and invokes.
 /// </summary>
 public sealed class FunctionLauncher(IFunctionInvoker invoker, FunctionTokens tokens, IOptions<FunctionOptions> options)

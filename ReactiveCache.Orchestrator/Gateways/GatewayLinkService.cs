@@ -20,10 +20,10 @@ public sealed class GatewayLinkService(GatewaySessions sessions, ILogger<Gateway
 
         var session = sessions.Open(requestStream.Current.Hello);
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(token);
-        var writer = WriteAsync(session, responseStream, ended.Token);
+        var writer = WriteAsync(session, responseStream, ended);
         try
         {
-            while (await requestStream.MoveNext(token))
+            while (await requestStream.MoveNext(ended.Token))
             {
                 var message = requestStream.Current;
                 switch (message.KindCase)
@@ -61,18 +61,24 @@ public sealed class GatewayLinkService(GatewaySessions sessions, ILogger<Gateway
         }
     }
 
-    private static async Task WriteAsync(GatewaySessions.Session session, IServerStreamWriter<OrchestratorMessage> stream, CancellationToken token)
+    private async Task WriteAsync(GatewaySessions.Session session, IServerStreamWriter<OrchestratorMessage> stream, CancellationTokenSource ended)
     {
         try
         {
-            await foreach (var message in session.Outbox.ReadAllAsync(token))
+            await foreach (var message in session.Outbox.ReadAllAsync(ended.Token))
             {
-                await stream.WriteAsync(message, token);
+                await stream.WriteAsync(message, ended.Token);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
+        catch (Exception e)
         {
-            // The stream ended.
+            if (!ended.IsCancellationRequested)
+            {
+                // A message that could not be written ends the session (the gateway reconnects and starts from a
+                // snapshot) instead of leaving it to read on while its routes no longer follow the orchestrator's.
+                logger.LogWarning("Writing to gateway {Gateway} failed ({Error}); its session ends", session.GatewayId, e.Message);
+                await ended.CancelAsync();
+            }
         }
     }
 }

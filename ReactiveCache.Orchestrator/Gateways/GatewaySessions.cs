@@ -21,7 +21,7 @@ public sealed class GatewaySessions(ILogger<GatewaySessions> logger)
     private readonly List<DrainRecord> _history = [];
     private NodeMessage _node = new();
 
-    /// <summary>Request events from every gateway, for the policy engine.</summary>
+    /// <summary>Request events from every gateway, for the engine's <c>GatewayEventPump</c>.</summary>
     public Channel<RequestEvent> Events { get; } = Channel.CreateBounded<RequestEvent>(
         new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 

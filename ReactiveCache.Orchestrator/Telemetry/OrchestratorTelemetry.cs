@@ -15,4 +15,17 @@ public static class OrchestratorTelemetry
     public static readonly Counter<long> NodeStarts = Meter.CreateCounter<long>("reactivecache.cache_node.starts", description: "Cache node boots requested");
 
     public static readonly Histogram<double> NodeBootDuration = Meter.CreateHistogram<double>("reactivecache.cache_node.boot.duration", "ms", "Trigger to PING answered");
+
+    /// <summary>Items a background loop failed on and went past; tagged with the loop and the item's kind (a node command's, an event's).</summary>
+    public static readonly Counter<long> LoopFailures = Meter.CreateCounter<long>("reactivecache.orchestrator.loop.failures", description: "Items a background loop failed on and went past");
+
+    /// <summary>
+    /// A background loop's one item failed: logged and counted (<see cref="LoopFailures"/>) here, and the loop goes
+    /// on with the next item. One item's failure never ends a loop.
+    /// </summary>
+    public static void LoopFailed(this ILogger logger, Exception failure, string loop, string item, string key = "")
+    {
+        logger.LogError(failure, "The {Loop} loop failed on {Item} {Key}; it goes on with the next", loop, item, key);
+        LoopFailures.Add(1, new KeyValuePair<string, object?>("loop", loop), new KeyValuePair<string, object?>("item", item));
+    }
 }

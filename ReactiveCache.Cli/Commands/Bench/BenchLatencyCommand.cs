@@ -56,12 +56,12 @@ public static class BenchLatencyCommand
             }
 
             var objects = parse.GetValue(keys)!;
-            var means = new Dictionary<(string Layer, string Key), Stats>();
+            var latencies = new Dictionary<(string Layer, string Key), LatencyHistogram>();
             foreach (var layer in Layers)
             {
                 foreach (var key in objects)
                 {
-                    means[(layer, key)] = await MeasureAsync(gatewayClient, controlClient, key, layer, n, cancellationToken);
+                    latencies[(layer, key)] = await MeasureAsync(gatewayClient, controlClient, key, layer, n, cancellationToken);
                 }
             }
 
@@ -75,9 +75,9 @@ public static class BenchLatencyCommand
             {
                 for (var i = 0; i < objects.Length; i++)
                 {
-                    var s = means[(layer, objects[i])];
-                    table.AddRow(layer, objects[i], F(s.Mean), F(s.P50), F(s.P99),
-                        (s.Mean / means[(CacheLayerNames.S3, objects[i])].Mean).ToString("0.000", CultureInfo.InvariantCulture),
+                    var s = latencies[(layer, objects[i])];
+                    table.AddRow(layer, objects[i], F(s.MeanMs), F(s.P50Ms), F(s.P99Ms),
+                        (s.MeanMs / latencies[(CacheLayerNames.S3, objects[i])].MeanMs).ToString("0.000", CultureInfo.InvariantCulture),
                         objects.Length == 3 ? F(Thesis[layer][i]) : "");
                 }
             }
@@ -88,7 +88,7 @@ public static class BenchLatencyCommand
         return command;
     }
 
-    private static async Task<Stats> MeasureAsync(HttpClient gateway, HttpClient control, string key, string layer, int n, CancellationToken cancellationToken)
+    private static async Task<LatencyHistogram> MeasureAsync(HttpClient gateway, HttpClient control, string key, string layer, int n, CancellationToken cancellationToken)
     {
         using (var pin = await control.PutAsync($"/routes/{key}?layer={layer}", null, cancellationToken))
         {
@@ -110,20 +110,19 @@ public static class BenchLatencyCommand
             await Task.Delay(200, cancellationToken);
         }
 
-        var samples = new double[n];
+        var samples = new LatencyHistogram();
         for (var i = 0; i < n; i++)
         {
             var clock = Stopwatch.StartNew();
             var origin = await OriginAsync(gateway, key, cancellationToken);
-            samples[i] = clock.Elapsed.TotalMilliseconds;
+            samples.Record(clock.Elapsed);
             if (origin != layer)
             {
                 throw new CliError($"{key} moved from {layer} to {origin} during the measurement; run the orchestrator with Policy:Kind=S3Only.");
             }
         }
 
-        Array.Sort(samples);
-        return new Stats(samples.Average(), samples[n / 2], samples[Math.Min(n - 1, (int)Math.Ceiling(n * 0.99) - 1)]);
+        return samples;
     }
 
     private static async Task<string> OriginAsync(HttpClient gateway, string key, CancellationToken cancellationToken)
@@ -139,6 +138,4 @@ public static class BenchLatencyCommand
             : throw new CliError($"{option} '{value}' is not an http(s) URL.");
 
     private static string F(double ms) => ms.ToString("0.00", CultureInfo.InvariantCulture);
-
-    private readonly record struct Stats(double Mean, double P50, double P99);
 }

@@ -4,18 +4,6 @@ using System.Net;
 
 namespace ReactiveCache.Cli.Commands.Bench;
 
-/// <summary>What one run measured.</summary>
-/// <param name="ProcessCpu">CPU time this process (load generator and in-process servers) used while measuring.</param>
-/// <param name="NodeCpu">CPU time the other server process used while measuring: the cache node's (redis-server), or the function's for a Lambda row; zero when none was involved.</param>
-public sealed record LoadResult(string Target, long Requests, long Errors, TimeSpan Elapsed, double P50Ms, double P99Ms, TimeSpan ProcessCpu, TimeSpan NodeCpu)
-{
-    public double ProcessCpuUsPerRequest => ProcessCpu.TotalMicroseconds / Math.Max(1, Requests);
-
-    public double NodeCpuUsPerRequest => NodeCpu.TotalMicroseconds / Math.Max(1, Requests);
-
-    public double RequestsPerSecond => Requests / Elapsed.TotalSeconds;
-}
-
 /// <summary>
 /// A closed-loop HTTP load generator: <c>connections</c> workers, each sending the next GET as soon as the
 /// previous response has been read whole, over kept-alive HTTP/1.1 connections. The same generator drives
@@ -32,43 +20,41 @@ public sealed class LoadGenerator(int connections) : IDisposable
     })
     { Timeout = TimeSpan.FromSeconds(30) };
 
-    /// <summary>Sends one GET and checks it answers 200 with <paramref name="expectedLength"/> bytes; returns the response headers.</summary>
-    public async Task<HttpResponseMessage> ProbeAsync(Uri url, long expectedLength, CancellationToken cancellationToken)
+    /// <summary>Sends one GET and checks it answers 200 with <paramref name="expectedLength"/> bytes; returns its <c>Content-Origin</c> ("(none)" without one).</summary>
+    public async Task<string> ProbeAsync(Uri url, long expectedLength, CancellationToken cancellationToken)
     {
-        var response = await _client.GetAsync(url, cancellationToken);
+        using var response = await _client.GetAsync(url, cancellationToken);
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        var origin = response.Headers.TryGetValues("Content-Origin", out var values) ? values.First() : "(none)";
         if (response.StatusCode != HttpStatusCode.OK || body.Length != expectedLength)
         {
-            var origin = response.Headers.TryGetValues("Content-Origin", out var values) ? values.First() : "(none)";
             var text = response.StatusCode == HttpStatusCode.OK ? "" : $": {System.Text.Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 500)))}";
             throw new InvalidOperationException($"GET {url} answered {(int)response.StatusCode} from {origin} with {body.Length} bytes; expected 200 with {expectedLength}{text}");
         }
 
-        return response;
+        return origin;
     }
 
+    /// <summary>Warms up for <paramref name="warmup"/>, then measures <paramref name="url"/> for <paramref name="duration"/>.</summary>
     /// <param name="origin">
     /// The layer every answer must name in <c>Content-Origin</c> (null: not checked). An answer from another
     /// layer, say S3 after a fallback, counts as an error: it did not measure the path the row names.
     /// </param>
-    public async Task<LoadResult> RunAsync(string target, Uri url, TimeSpan warmup, TimeSpan duration, Func<TimeSpan> nodeCpu, CancellationToken cancellationToken,
-        string? origin = null)
+    /// <param name="sideCpu">The CPU time used so far by the other server process the run reports.</param>
+    public async Task<LoadResult> RunAsync(Uri url, string? origin, TimeSpan warmup, TimeSpan duration, Func<TimeSpan> sideCpu, CancellationToken cancellationToken)
     {
         await RunWorkersAsync(url, origin, warmup, record: false, cancellationToken);
         using var self = Process.GetCurrentProcess();
         var processCpu = self.TotalProcessorTime;
-        var nodeCpuBefore = nodeCpu();
+        var sideCpuBefore = sideCpu();
         var started = Stopwatch.GetTimestamp();
         var samples = await RunWorkersAsync(url, origin, duration, record: true, cancellationToken);
         var elapsed = Stopwatch.GetElapsedTime(started);
         self.Refresh();
         processCpu = self.TotalProcessorTime - processCpu;
-        var nodeCpuUsed = nodeCpu() - nodeCpuBefore;
+        var sideCpuUsed = sideCpu() - sideCpuBefore;
 
-        var latencies = samples.SelectMany(s => s.Latencies).ToArray();
-        Array.Sort(latencies);
-        return new LoadResult(target, latencies.LongLength, samples.Sum(s => s.Errors), elapsed,
-            Percentile(latencies, 0.50), Percentile(latencies, 0.99), processCpu, nodeCpuUsed);
+        return new LoadResult(LatencyHistogram.Merge(samples.Select(s => s.Latencies)), samples.Sum(s => s.Errors), elapsed, processCpu, sideCpuUsed);
     }
 
     private async Task<Sample[]> RunWorkersAsync(Uri url, string? origin, TimeSpan duration, bool record, CancellationToken cancellationToken)
@@ -109,15 +95,17 @@ public sealed class LoadGenerator(int connections) : IDisposable
                 {
                     break;
                 }
-                catch (HttpRequestException)
+                catch (Exception e) when (e is HttpRequestException or IOException)
                 {
+                    // A refused connection, or a body cut short (HttpIOException is an IOException, not an
+                    // HttpRequestException): an error of the row, never the end of the run.
                     sample.Errors++;
                     continue;
                 }
 
                 if (record)
                 {
-                    sample.Latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    sample.Latencies.Record(Stopwatch.GetElapsedTime(started));
                 }
             }
         }
@@ -129,14 +117,11 @@ public sealed class LoadGenerator(int connections) : IDisposable
         return sample;
     }
 
-    private static double Percentile(double[] sorted, double p) =>
-        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-
     public void Dispose() => _client.Dispose();
 
     private sealed class Sample
     {
-        public List<double> Latencies { get; } = new(1 << 16);
+        public LatencyHistogram Latencies { get; } = new();
         public long Errors { get; set; }
     }
 }

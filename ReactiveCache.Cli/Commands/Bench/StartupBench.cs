@@ -58,11 +58,8 @@ public sealed class StartupBench(RepoLayout layout, string key, int runs)
                 using var _ = await rig.GatewayClient.GetAsync($"/objects/{key}", cancellationToken);
             }
 
-            var samples = new Dictionary<string, List<double>>
-            {
-                ["AOT cold"] = [], ["AOT warm"] = [], ["JIT cold"] = [], ["JIT warm"] = [],
-                ["AOT init"] = [], ["JIT init"] = [],
-            };
+            var samples = new[] { "AOT cold", "AOT warm", "JIT cold", "JIT warm", "AOT init", "JIT init" }
+                .ToDictionary(name => name, _ => new LatencyHistogram());
             try
             {
                 for (var run = 1; run <= runs; run++)
@@ -72,11 +69,14 @@ public sealed class StartupBench(RepoLayout layout, string key, int runs)
                     {
                         var function = $"{build}-{run}";
                         var label = build.ToUpperInvariant();
-                        samples[$"{label} cold"].Add(await rig.ActivateAsync(function, payload, expectCold: true, cancellationToken));
-                        samples[$"{label} init"].Add(await rig.WaitForIdleAsync(function, cancellationToken));
-                        samples[$"{label} warm"].Add(await rig.ActivateAsync(function, payload, expectCold: false, cancellationToken));
+                        var cold = await rig.ActivateAsync(function, payload, expectCold: true, cancellationToken);
+                        var init = await rig.WaitForIdleAsync(function, cancellationToken);
+                        var warm = await rig.ActivateAsync(function, payload, expectCold: false, cancellationToken);
                         await rig.WaitForIdleAsync(function, cancellationToken);
-                        AnsiConsole.MarkupLine($"[grey]run {run} {label}: cold {samples[$"{label} cold"][^1]:F1} ms, warm {samples[$"{label} warm"][^1]:F1} ms[/]");
+                        samples[$"{label} cold"].Record(TimeSpan.FromMilliseconds(cold));
+                        samples[$"{label} init"].Record(TimeSpan.FromMilliseconds(init));
+                        samples[$"{label} warm"].Record(TimeSpan.FromMilliseconds(warm));
+                        AnsiConsole.MarkupLine($"[grey]run {run} {label}: cold {cold:F1} ms, warm {warm:F1} ms[/]");
                     }
                 }
             }
@@ -95,32 +95,27 @@ public sealed class StartupBench(RepoLayout layout, string key, int runs)
         }
     }
 
-    private void Report(Dictionary<string, List<double>> samples)
+    private static void Report(Dictionary<string, LatencyHistogram> samples)
     {
         var table = new Table().Title("function activation: invoke → first tunnelled hit (ms)")
             .AddColumns("", "median", "mean", "min", "max", "n");
         foreach (var (name, values) in samples)
         {
-            table.AddRow(name, $"{Median(values):F1}", $"{values.Average():F1}", $"{values.Min():F1}", $"{values.Max():F1}", values.Count.ToString());
+            table.AddRow(name, $"{values.P50Ms:F1}", $"{values.MeanMs:F1}", $"{values.MinMs:F1}", $"{values.MaxMs:F1}", values.Count.ToString());
         }
 
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine("[grey]cold/warm: invoke → first GET answered through the tunnel; init: process start → first Runtime API next.[/]");
-        var coldRatio = Median(samples["AOT cold"]) / Median(samples["JIT cold"]);
-        var warmRatio = Median(samples["AOT warm"]) / Median(samples["JIT warm"]);
-        var aotWarm = Median(samples["AOT warm"]);
+        var coldRatio = samples["AOT cold"].P50Ms / samples["JIT cold"].P50Ms;
+        var warmRatio = samples["AOT warm"].P50Ms / samples["JIT warm"].P50Ms;
+        var aotWarm = samples["AOT warm"].P50Ms;
+        var jitWarm = samples["JIT warm"].P50Ms;
         AnsiConsole.MarkupLine($"AOT cold / JIT cold (median) = [bold]{coldRatio:F3}[/]  target ≤ 0.2: {Verdict(coldRatio <= 0.2)}");
         AnsiConsole.MarkupLine($"AOT warm / JIT warm (median) = [bold]{warmRatio:F3}[/]");
-        AnsiConsole.MarkupLine($"AOT init / JIT init (median) = [bold]{Median(samples["AOT init"]) / Median(samples["JIT init"]):F3}[/]");
+        AnsiConsole.MarkupLine($"AOT init / JIT init (median) = [bold]{samples["AOT init"].P50Ms / samples["JIT init"].P50Ms:F3}[/]");
         AnsiConsole.MarkupLine($"AOT warm (median) = [bold]{aotWarm:F1} ms[/]  target ≤ 50 ms: {Verdict(aotWarm <= 50)}");
-        AnsiConsole.MarkupLine($"JIT warm (median) = [bold]{Median(samples["JIT warm"]):F1} ms[/]  target ≤ 50 ms: {Verdict(Median(samples["JIT warm"]) <= 50)}");
+        AnsiConsole.MarkupLine($"JIT warm (median) = [bold]{jitWarm:F1} ms[/]  target ≤ 50 ms: {Verdict(jitWarm <= 50)}");
     }
 
     private static string Verdict(bool met) => met ? "[green]met[/]" : "[red]missed[/]";
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
 }

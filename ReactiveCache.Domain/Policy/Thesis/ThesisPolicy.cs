@@ -77,6 +77,9 @@ public sealed class ThesisPolicy : ICachePolicy
             case PolicyEventKind.NodeStopped:
                 OnNodeStopped(commands);
                 break;
+            case PolicyEventKind.NodeCommandFailed:
+                // The thesis has no reaction to a failed node command.
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(e), e.Kind, "Unknown policy event.");
         }

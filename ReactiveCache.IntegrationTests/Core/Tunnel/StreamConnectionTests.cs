@@ -9,7 +9,7 @@ namespace ReactiveCache.IntegrationTests.Core.Tunnel;
 /// <summary>
 /// A tunnel connection that Kestrel aborts (the gateway went away mid-response) must still tell its owner it is
 /// gone: the function counts its dial slots by that, and a slot lost per abort left it with no tunnel after a few
-/// bench runs (found by a six-round <c>bench gateway</c>: 32 connections, then 19, 10, 5, 0, never dialled again).
+/// bench runs (found by <c>bench gateway</c>: docs/gateway.md, "Aborted connections").
 /// </summary>
 public class StreamConnectionTests
 {

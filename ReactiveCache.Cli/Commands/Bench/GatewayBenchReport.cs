@@ -1,0 +1,71 @@
+using Spectre.Console;
+
+namespace ReactiveCache.Cli.Commands.Bench;
+
+/// <summary>Prints what <c>bench gateway</c> measured: one row per object and target, then the verdicts.</summary>
+public static class GatewayBenchReport
+{
+    public static void Write(IAnsiConsole console, GatewayBenchResults results, IReadOnlyList<Verdict> verdicts)
+    {
+        console.Write(Rows(results));
+        console.MarkupLine($"[grey]{Environment.ProcessorCount} cores shared by the load generator, both servers and redis-server; \"CPU µs/req here\" counts this process (load generator + server under test). errors: failed requests, non-200 answers, and gateway answers from another layer than the row's (Content-Origin), which are not counted as requests. Latencies: every round's samples pooled (HDR histogram, 3 significant digits).[/]");
+        if (results.Targets.Any(t => t.Cpu == SideProcess.Function))
+        {
+            console.MarkupLine("[grey]lambda rows: the same in-process gateway, keys routed to the Lambda layer, forwarding through the tunnel to one function process that holds the objects in memory; \"CPU µs/req here\" leaves the function's process out, the last column is the function's. YARP-hop floor: bare Kestrel forwarding to itself over loopback with YARP, nothing else.[/]");
+        }
+
+        console.Write(Verdicts(verdicts));
+        // The verdict is printed, not turned into an exit code: figures from a shared machine are noisy.
+        console.MarkupLine(verdicts.All(v => v.Met != false) ? "[green]all targets met[/]" : "[yellow]not every target met (see above)[/]");
+    }
+
+    private static Table Rows(GatewayBenchResults results)
+    {
+        var table = new Table().AddColumns("object", "target", "requests", "errors", "RPS", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms",
+            "CPU µs/req here", "CPU µs/req redis-server | function");
+        foreach (var @object in results.Objects)
+        {
+            foreach (var target in results.Targets)
+            {
+                if (results.Pooled(@object, target) is not { } row)
+                {
+                    continue;
+                }
+
+                var latency = row.Latency;
+                table.AddRow(Markup.Escape(@object), Markup.Escape(target.Label), row.Requests.ToString("N0"), row.Errors.ToString("N0"),
+                    row.RequestsPerSecond.ToString("N0"), Ms(latency.P50Ms), Ms(latency.P90Ms), Ms(latency.P99Ms), Ms(latency.P999Ms), Ms(latency.MaxMs),
+                    row.ProcessCpuUsPerRequest.ToString("F1"), row.SideCpuUsPerRequest.ToString("F1"));
+            }
+        }
+
+        return table;
+    }
+
+    private static Table Verdicts(IReadOnlyList<Verdict> verdicts)
+    {
+        var table = new Table().Title("verdicts (ratios within this run)").AddColumns("object", "comparison", "ratio", "figures", "threshold", "verdict");
+        foreach (var verdict in verdicts)
+        {
+            var metric = verdict.Rule.Metric;
+            var comparison = metric.HigherIsBetter ? "≥" : "≤";
+            table.AddRow(
+                Markup.Escape(verdict.Object),
+                Markup.Escape(verdict.Rule.Name),
+                verdict.Ratio.ToString("F2"),
+                Markup.Escape($"{verdict.Measured.ToString(metric.Format)} vs {verdict.Baseline.ToString(metric.Format)} {metric.Unit}"),
+                verdict.Threshold is { } threshold ? $"{comparison} {threshold:0.0#}" : "-",
+                verdict.Met switch
+                {
+                    true => "[green]met[/]",
+                    false when verdict.Errors > 0 => $"[red]not met[/] ({verdict.Errors:N0} errors)",
+                    false => "[red]not met[/]",
+                    null => "[grey]reference[/]",
+                });
+        }
+
+        return table;
+    }
+
+    private static string Ms(double ms) => ms.ToString("F3");
+}

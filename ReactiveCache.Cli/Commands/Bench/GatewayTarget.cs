@@ -1,0 +1,32 @@
+using ReactiveCache.Domain;
+
+namespace ReactiveCache.Cli.Commands.Bench;
+
+/// <summary>
+/// One row of <c>bench gateway</c>: where its GETs go (<paramref name="Server"/>, <c>{Path}/{key}</c>), the layer
+/// the gateway must name in <c>Content-Origin</c> (and route the keys to) for an answer to count, and whose CPU
+/// the row reports beside this process's. A new row is one more instance here, listed in <see cref="All"/>.
+/// </summary>
+/// <param name="Name">Short name, for verdicts (“gateway (redis) / bare”).</param>
+/// <param name="Label">The table's row label.</param>
+/// <param name="Origin">The gateway layer the row measures (null: not a gateway row, no origin checked).</param>
+public sealed record GatewayTarget(string Name, string Label, BenchServer Server, string Path, CacheLayer? Origin, SideProcess Cpu)
+{
+    /// <summary>The baseline: bare Kestrel answering with the bytes from memory.</summary>
+    public static readonly GatewayTarget Bare = new("bare", "bare Kestrel", BenchServer.Bare, "objects", null, SideProcess.RedisServer);
+
+    /// <summary>The gateway with the keys routed to Redis, answering from the cache node.</summary>
+    public static readonly GatewayTarget GatewayRedis = new("gateway (redis)", "gateway, redis hit", BenchServer.Gateway, "objects", CacheLayer.Redis, SideProcess.RedisServer);
+
+    /// <summary>Floor: bare Kestrel plus one Redis read of the whole entry, nothing else.</summary>
+    public static readonly GatewayTarget RedisFloor = new("redis floor", "bare + 1 Redis read (floor)", BenchServer.Bare, "redis", null, SideProcess.RedisServer);
+
+    /// <summary>Floor: bare Kestrel forwarding to itself over loopback with YARP, nothing else.</summary>
+    public static readonly GatewayTarget YarpFloor = new("YARP floor", "bare + 1 YARP hop (floor)", BenchServer.Bare, "proxy", null, SideProcess.RedisServer);
+
+    /// <summary>The gateway with the keys routed to Lambda, forwarding through the tunnel to the function.</summary>
+    public static readonly GatewayTarget GatewayLambda = new("gateway (lambda)", "gateway, lambda (tunnel)", BenchServer.Gateway, "objects", CacheLayer.Lambda, SideProcess.Function);
+
+    /// <summary>Every row, in the order measured (within a round) and printed.</summary>
+    public static readonly IReadOnlyList<GatewayTarget> All = [Bare, GatewayRedis, RedisFloor, YarpFloor, GatewayLambda];
+}

@@ -1,0 +1,11 @@
+namespace ReactiveCache.Cli.Commands.Bench;
+
+/// <summary>The process besides the bench's own whose CPU time a <see cref="GatewayTarget"/>'s row reports.</summary>
+public enum SideProcess
+{
+    /// <summary>The cache node (redis-server).</summary>
+    RedisServer,
+
+    /// <summary>The function serving through its tunnel; a target reading it is measured only when the run has a function.</summary>
+    Function,
+}

@@ -1,0 +1,99 @@
+using ReactiveCache.Domain;
+using ReactiveCache.Domain.Policy;
+using ReactiveCache.Orchestrator.Functions;
+using ReactiveCache.Orchestrator.Gateways;
+using ReactiveCache.Orchestrator.Telemetry;
+
+namespace ReactiveCache.Orchestrator.Engine;
+
+/// <summary>
+/// Carries out the policy's commands (and the control API's, in the same terms): routes go to the gateways,
+/// keepRunning and shutdown to the functions' control streams, invocations run concurrently, and node commands
+/// go to the <see cref="NodeWorkQueue"/> in the order given. A command that throws is logged and counted; the
+/// ones after it are still carried out.
+/// </summary>
+public sealed class CommandExecutor(
+    GatewaySessions gateways,
+    IFunctionControl functionControl,
+    FunctionRunner functions,
+    NodeWorkQueue nodeWork,
+    NodeCommands node,
+    ILogger<CommandExecutor> logger)
+{
+    private const string Loop = "commands";
+
+    /// <summary>Carries out <paramref name="commands"/> in order.</summary>
+    public void Execute(IReadOnlyList<PolicyCommand> commands)
+    {
+        for (var i = 0; i < commands.Count; i++)
+        {
+            Execute(commands[i], next: i + 1 < commands.Count ? commands[i + 1] : null);
+        }
+    }
+
+    /// <summary>Carries out one command (the control API's start and stop of the node and of functions).</summary>
+    public void Execute(PolicyCommand command) => Execute(command, next: null);
+
+    private void Execute(PolicyCommand command, PolicyCommand? next)
+    {
+        using var activity = OrchestratorTelemetry.Source.StartActivity($"policy {command.Kind}");
+        activity?.SetTag("object.key", command.Key);
+        activity?.SetTag("layer", command.Layer.ToName());
+        logger.LogInformation("Policy: {Command}", command);
+        try
+        {
+            Dispatch(command, next);
+        }
+        catch (Exception failure)
+        {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, failure.Message);
+            logger.LoopFailed(failure, Loop, command.Kind.ToString(), command.Key);
+        }
+    }
+
+    private void Dispatch(PolicyCommand command, PolicyCommand? next)
+    {
+        var key = command.Key;
+        switch (command.Kind)
+        {
+            case PolicyCommandKind.InvokeFunction:
+                _ = functions.RunAsync(key, command.Tick);
+                break;
+            case PolicyCommandKind.KeepRunning:
+                functionControl.KeepRunning(key);
+                break;
+            case PolicyCommandKind.ShutdownFunction:
+                functionControl.Shutdown(key);
+                break;
+            case PolicyCommandKind.SetRoute:
+                gateways.SetRoute(key, command.Layer);
+                break;
+            case PolicyCommandKind.RemoveRoute:
+                gateways.RemoveRoute(key);
+                break;
+            case PolicyCommandKind.StartNode:
+                nodeWork.Enqueue(command.Kind, key, node.StartAsync);
+                break;
+            case PolicyCommandKind.LoadObject:
+                nodeWork.Enqueue(command.Kind, key, ct => node.LoadAsync(key, ct));
+                break;
+            case PolicyCommandKind.EvictObject:
+                nodeWork.Enqueue(command.Kind, key, _ => node.EvictAsync(key));
+                break;
+            case PolicyCommandKind.DrainGateways:
+                // A drain right before a stop is the stop's own first step (the node shows Draining meanwhile).
+                if (next?.Kind != PolicyCommandKind.StopNode)
+                {
+                    nodeWork.Enqueue(command.Kind, key, node.DrainAsync);
+                }
+
+                break;
+            case PolicyCommandKind.StopNode:
+                nodeWork.Enqueue(command.Kind, key, node.StopAsync);
+                break;
+            default:
+                logger.LogWarning("Policy command {Command} has no executor", command);
+                break;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using ReactiveCache.Domain.Policy;
+using ReactiveCache.Orchestrator.Costs;
+using ReactiveCache.Orchestrator.Functions;
+using ReactiveCache.Orchestrator.Telemetry;
+
+namespace ReactiveCache.Orchestrator.Engine;
+
+/// <summary>
+/// Starts functions for the engine and tells the policy how each one goes: ready when it connects its control
+/// stream (its tunnel opens at the same time), ended when its invocation returns, however it returns.
+/// </summary>
+public sealed class FunctionRunner
+{
+    private readonly FunctionLauncher _launcher;
+    private readonly PolicyInbox _inbox;
+    private readonly CostMeter _costs;
+    private readonly TimeProvider _time;
+    private readonly ILogger<FunctionRunner> _logger;
+
+    public FunctionRunner(FunctionLauncher launcher, FunctionControlHub control, PolicyInbox inbox, CostMeter costs, TimeProvider time, ILogger<FunctionRunner> logger)
+    {
+        (_launcher, _inbox, _costs, _time, _logger) = (launcher, inbox, costs, time, logger);
+        control.FunctionConnected += keys =>
+        {
+            foreach (var key in keys)
+            {
+                Raise(Ready, nameof(Ready), key);
+                _inbox.Post(PolicyEvent.FunctionReady(key, _time.GetUtcNow()));
+            }
+        };
+    }
+
+    /// <summary>A function holding the key is ready (raised before the policy hears it).</summary>
+    public event Action<string>? Ready;
+
+    /// <summary>A function holding the key ended (raised before the policy hears it).</summary>
+    public event Action<string>? Ended;
+
+    /// <summary>Invokes a function holding <paramref name="key"/> for a life of <paramref name="tick"/>; completes when it ends. Never throws.</summary>
+    public async Task RunAsync(string key, TimeSpan tick)
+    {
+        try
+        {
+            var invocation = await _launcher.InvokeAsync([key], tick, FunctionInvocationType.RequestResponse, CancellationToken.None);
+            if (invocation.Result is { } result)
+            {
+                _costs.FunctionEnded(result.LifeMs, result.Warm);
+            }
+            else
+            {
+                _logger.LogWarning("The function for {Key} failed: {Status} {Error}", key, invocation.StatusCode, invocation.FunctionError);
+            }
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "Invoking the function for {Key} failed", key);
+        }
+        finally
+        {
+            Raise(Ended, nameof(Ended), key);
+            _inbox.Post(PolicyEvent.FunctionEnded(key, _time.GetUtcNow()));
+        }
+    }
+
+    /// <summary>A listener that throws is logged and counted: the policy still hears of the function.</summary>
+    private void Raise(Action<string>? listeners, string name, string key)
+    {
+        try
+        {
+            listeners?.Invoke(key);
+        }
+        catch (Exception failure)
+        {
+            _logger.LoopFailed(failure, "functions", name, key);
+        }
+    }
+}

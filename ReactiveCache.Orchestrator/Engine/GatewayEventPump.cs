@@ -1,0 +1,47 @@
+using ReactiveCache.Core.Routing;
+using ReactiveCache.Domain;
+using ReactiveCache.Domain.Policy;
+using ReactiveCache.Orchestrator.Costs;
+using ReactiveCache.Orchestrator.Gateways;
+using ReactiveCache.Orchestrator.Telemetry;
+
+namespace ReactiveCache.Orchestrator.Engine;
+
+/// <summary>
+/// Turns the gateways' request events into the policy's (and the cost meter's requests). An event that cannot
+/// be turned (a receive time out of range, say) is logged, counted and passed over.
+/// </summary>
+public sealed class GatewayEventPump(GatewaySessions gateways, PolicyInbox inbox, CostMeter costs, ILogger<GatewayEventPump> logger) : BackgroundService
+{
+    private const string Loop = "gateway-events";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var e in gateways.Events.Reader.ReadAllAsync(stoppingToken))
+            {
+                // Only requests for objects that exist are demand: a 404 must not start a function.
+                if (e.StatusCode is not (200 or 206 or 304))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    var received = DateTimeOffset.FromUnixTimeMilliseconds(e.ReceivedUnixMs);
+                    var layer = e.ServedBy.ToCacheLayer();
+                    costs.Request(servedByS3: layer == CacheLayer.S3);
+                    inbox.Post(PolicyEvent.RequestReceived(e.Key, received, layer));
+                }
+                catch (Exception failure)
+                {
+                    logger.LoopFailed(failure, Loop, nameof(Core.Link.RequestEvent), e.Key);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+}

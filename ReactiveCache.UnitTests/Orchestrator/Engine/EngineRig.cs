@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using ReactiveCache.Core.Functions;
+using ReactiveCache.Core.Objects;
+using ReactiveCache.Domain.Policy;
+using ReactiveCache.Orchestrator.CacheNode;
+using ReactiveCache.Orchestrator.Control;
+using ReactiveCache.Orchestrator.Costs;
+using ReactiveCache.Orchestrator.Engine;
+using ReactiveCache.Orchestrator.Functions;
+using ReactiveCache.Orchestrator.Gateways;
+
+namespace ReactiveCache.UnitTests.Orchestrator.Engine;
+
+/// <summary>The orchestrator's engine wired as the host wires it, around a scripted policy, a fake node and a given store.</summary>
+internal sealed class EngineRig : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly PolicyInbox _inbox = new();
+    private readonly IHostedService[] _services;
+
+    public EngineRig(ScriptedPolicy policy, IObjectStore store)
+    {
+        Policy = policy;
+        var time = new FakeTimeProvider();
+        var controller = new CacheNodeController(Node, time, NullLogger<CacheNodeController>.Instance);
+        var loader = new NodeLoader(store, Options.Create(new CacheNodeOptions()), NullLogger<NodeLoader>.Instance);
+        var functionOptions = Options.Create(new FunctionOptions());
+        var launcher = new FunctionLauncher(new NoInvoker(), new FunctionTokens(Options.Create(new TunnelSecretOptions()), functionOptions, time), functionOptions);
+        var costs = new CostMeter(controller, time, Options.Create(new CostOptions()));
+        var node = new NodeCommands(controller, loader, Gateways, costs, _inbox, time, Options.Create(new EngineOptions()), NullLogger<NodeCommands>.Instance);
+        var functions = new FunctionRunner(launcher, Hub, _inbox, costs, time, NullLogger<FunctionRunner>.Instance);
+        var nodeWork = new NodeWorkQueue(_inbox, time, NullLogger<NodeWorkQueue>.Instance);
+        var executor = new CommandExecutor(Gateways, Hub, functions, nodeWork, node, NullLogger<CommandExecutor>.Instance);
+        var states = new ObjectStates(policy, Gateways, time, NullLogger<ObjectStates>.Instance);
+        _services =
+        [
+            nodeWork,
+            new GatewayEventPump(Gateways, _inbox, costs, NullLogger<GatewayEventPump>.Instance),
+            new PolicyLoop(policy, _inbox, executor, states, time, NullLogger<PolicyLoop>.Instance),
+        ];
+    }
+
+    public ScriptedPolicy Policy { get; }
+
+    public FakeCacheNode Node { get; } = new();
+
+    public GatewaySessions Gateways { get; } = new(NullLogger<GatewaySessions>.Instance);
+
+    public FunctionControlHub Hub { get; } = new(TimeProvider.System, NullLogger<FunctionControlHub>.Instance);
+
+    public async Task StartAsync()
+    {
+        foreach (var service in _services)
+        {
+            await service.StartAsync(_stopping.Token);
+        }
+    }
+
+    public void Post(PolicyEvent e) => _inbox.Post(e);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        foreach (var service in _services.Reverse())
+        {
+            await service.StopAsync(CancellationToken.None);
+            (service as IDisposable)?.Dispose();
+        }
+
+        _stopping.Dispose();
+    }
+
+    private sealed class NoInvoker : IFunctionInvoker
+    {
+        public Task<FunctionInvocation> InvokeAsync(FunctionPayload payload, FunctionInvocationType type, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("These tests start no function.");
+    }
+}
