@@ -30,8 +30,16 @@ if [ ! -x .tools/node_modules/@cdklabs/cdk-validator-cfnguard/bin/ubuntu/x86_64/
   npm install --prefix .tools --no-audit --no-fund --loglevel=error @cdklabs/cdk-validator-cfnguard@0.0.62 >/dev/null \
     || { echo "could not install cfn-guard (npm @cdklabs/cdk-validator-cfnguard)"; exit 1; }
 fi
-# cfn-lint and moto come with the machine's Python (nothing can be installed from PyPI here); the deploy
-# tests fail with a clear message when they are missing.
+# cfn-lint and moto (with its server extra) come with the machine's Python. When one is missing, one bounded
+# try with pip (no retries, a short timeout: where PyPI is not reachable it gives up at once instead of hanging);
+# if that fails too, the deploy tests that need the tool fail with how to install it.
+pip_packages=()
+command -v cfn-lint >/dev/null 2>&1 || pip_packages+=("cfn-lint==1.51.0")
+command -v moto_server >/dev/null 2>&1 || pip_packages+=("moto[server]==5.2.1")
+if [ ${#pip_packages[@]} -gt 0 ]; then
+  timeout 300 python3 -m pip install --quiet --retries 0 --timeout 10 "${pip_packages[@]}" >/dev/null 2>&1 \
+    || echo "could not install ${pip_packages[*]} (pip): the deploy tests that need them will fail"
+fi
 
 log "building"
 dotnet build ReactiveCache.sln -c Debug -nologo -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
