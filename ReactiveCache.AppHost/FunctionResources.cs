@@ -44,4 +44,34 @@ internal static class FunctionResources
             .WithEnvironment("Kestrel__Endpoints__control__Protocols", "Http2")
             .WithEnvironment("Function__OrchestratorUrl", control);
     }
+
+    /// <summary>
+    /// How the orchestrator invokes the function. By default through the emulator's plain Invoke client; with
+    /// <c>Function:Invoker=Aws</c> through its AWS invoker (SigV4-signed, the code path it runs on AWS), with a key
+    /// pair generated here that the emulator then requires on every Invoke, as Lambda would.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithFunctionInvoker(this IResourceBuilder<ProjectResource> orchestrator,
+        IResourceBuilder<ProjectResource> emulator, IDistributedApplicationBuilder builder)
+    {
+        orchestrator.WithReference(emulator).WithEnvironment("Function__Name", FunctionName);
+        if (!string.Equals(builder.Configuration["Function:Invoker"], "Aws", StringComparison.OrdinalIgnoreCase))
+        {
+            return orchestrator;
+        }
+
+        var accessKeyId = builder.AddParameter("lambda-access-key-id",
+            new GenerateParameterDefault { MinLength = 20, Lower = false, Special = false }, secret: true);
+        var secretAccessKey = builder.AddParameter("lambda-secret-access-key",
+            new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true);
+        emulator
+            .WithEnvironment("Emulator__AccessKeyId", accessKeyId)
+            .WithEnvironment("Emulator__SecretAccessKey", secretAccessKey);
+        return orchestrator
+            .WithEnvironment("Function__Invoker", "Aws")
+            .WithEnvironment("Function__Region", "us-east-1")
+            .WithEnvironment("Function__Endpoint", emulator.GetEndpoint("http"))
+            // The AWS SDK's default credential chain reads these (on AWS the instance role takes their place).
+            .WithEnvironment("AWS_ACCESS_KEY_ID", accessKeyId)
+            .WithEnvironment("AWS_SECRET_ACCESS_KEY", secretAccessKey);
+    }
 }

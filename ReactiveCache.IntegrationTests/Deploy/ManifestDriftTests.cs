@@ -63,13 +63,30 @@ public sealed partial class ManifestDriftTests
         Assert.True(problems.Count == 0, string.Join('\n', problems));
     }
 
-    private static async Task<JsonObject> PublishManifestAsync()
+    [Fact]
+    public async Task With_the_aws_invoker_the_orchestrator_signs_with_the_key_pair_the_emulator_checks()
+    {
+        var manifest = await PublishManifestAsync("--Function:Invoker=Aws");
+        var orchestrator = manifest["resources"]!["orchestrator"]!["env"]!;
+        var emulator = manifest["resources"]!["lambda-emulator"]!["env"]!;
+
+        Assert.Equal("Aws", orchestrator["Function__Invoker"]?.ToString());
+        Assert.Equal("{lambda-emulator.bindings.http.url}", orchestrator["Function__Endpoint"]?.ToString());
+        Assert.Equal("{lambda-access-key-id.value}", orchestrator["AWS_ACCESS_KEY_ID"]?.ToString());
+        Assert.Equal("{lambda-secret-access-key.value}", orchestrator["AWS_SECRET_ACCESS_KEY"]?.ToString());
+        Assert.Equal(orchestrator["AWS_ACCESS_KEY_ID"]?.ToString(), emulator["Emulator__AccessKeyId"]?.ToString());
+        Assert.Equal(orchestrator["AWS_SECRET_ACCESS_KEY"]?.ToString(), emulator["Emulator__SecretAccessKey"]?.ToString());
+        Assert.True(manifest["resources"]!["lambda-secret-access-key"]!["inputs"]!["value"]!["secret"]!.GetValue<bool>());
+    }
+
+    /// <summary>The AppHost's manifest, with <paramref name="settings"/> given to the AppHost (<c>--Key=Value</c>).</summary>
+    private static async Task<JsonObject> PublishManifestAsync(params string[] settings)
     {
         var output = Directory.CreateTempSubdirectory("manifest-").FullName;
         try
         {
             var (exit, log) = await DotnetCommand.RunAsync(
-                ["run", "--project", "ReactiveCache.AppHost", "--no-build", "--", "--operation", "publish", "--step", "publish-manifest", "--output-path", output],
+                ["run", "--project", "ReactiveCache.AppHost", "--no-build", "--", "--operation", "publish", "--step", "publish-manifest", "--output-path", output, .. settings],
                 TimeSpan.FromMinutes(3));
             var path = Path.Combine(output, "aspire-manifest.json");
             Assert.True(exit == 0 && File.Exists(path), log);

@@ -215,18 +215,5 @@ public sealed class MotoDeployTests(NativeAotPublishFixture publish, RedisServer
         return builder.Build();
     }
 
-    private AwsFunctionInvoker Invoker(AWSCredentials credentials)
-    {
-        var services = new ServiceCollection();
-        services.AddHttpClient(AwsFunctionInvoker.ClientName);
-        var clients = services.BuildServiceProvider().GetRequiredService<IHttpClientFactory>();
-        var options = Options.Create(new ReactiveCache.Orchestrator.Functions.FunctionOptions
-        {
-            Invoker = FunctionInvokerKind.Aws,
-            Name = $"{Stack}-echo",
-            Region = Region,
-            Endpoint = _moto.Url,
-        });
-        return new AwsFunctionInvoker(clients, options, TimeProvider.System, credentials);
-    }
+    private AwsFunctionInvoker Invoker(AWSCredentials credentials) => AwsInvokers.Create(_moto.Url, $"{Stack}-echo", Region, credentials);
 }

@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using ReactiveCache.Core.Aws;
 using ReactiveCache.LambdaEmulator.Environments;
 
 namespace ReactiveCache.LambdaEmulator.Api;
@@ -8,7 +11,8 @@ namespace ReactiveCache.LambdaEmulator.Api;
 /// Lambda's Invoke API: <c>POST /2015-03-31/functions/{name}/invocations</c> with
 /// <c>X-Amz-Invocation-Type</c> <c>RequestResponse</c> (default: wait, 200 with the function's answer,
 /// <c>X-Amz-Function-Error</c> when it failed), <c>Event</c> (202 at once) or <c>DryRun</c> (204).
-/// Unknown function → 404. The emulator adds which environment ran it (<c>X-Emulator-*</c>).
+/// Unknown function → 404. With <c>Emulator:AccessKeyId</c> and <c>Emulator:SecretAccessKey</c> set, a request
+/// not SigV4-signed with that pair is refused first with 403, as Lambda does. The emulator adds which environment ran it (<c>X-Emulator-*</c>).
 /// </summary>
 public static class InvokeApi
 {
@@ -30,8 +34,16 @@ public static class InvokeApi
         return app;
     }
 
-    private static async Task<IResult> InvokeAsync(string name, HttpContext context, EnvironmentPool pool, ILoggerFactory loggers)
+    private static async Task<IResult> InvokeAsync(string name, HttpContext context, EnvironmentPool pool, ILoggerFactory loggers,
+        IOptions<EmulatorOptions> options, TimeProvider time)
     {
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+        if (options.Value.SigningCredentials is { } credentials && Refused(context, buffer.ToArray(), credentials, time) is { } rejection)
+        {
+            return Problem(context, StatusCodes.Status403Forbidden, rejection.ErrorType, rejection.Message);
+        }
+
         var type = context.Request.Headers["X-Amz-Invocation-Type"].ToString();
         if (type.Length == 0)
         {
@@ -49,8 +61,6 @@ public static class InvokeApi
             return Problem(context, StatusCodes.Status404NotFound, "ResourceNotFoundException", $"Function not found: {name}");
         }
 
-        using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
         var payload = buffer.Length == 0 ? "{}"u8.ToArray() : buffer.ToArray();
         if (!IsJson(payload))
         {
@@ -109,6 +119,17 @@ public static class InvokeApi
         }
 
         return TypedResults.Bytes(result.Body, "application/json");
+    }
+
+    /// <summary>Null when the request carries a valid SigV4 signature of <paramref name="credentials"/>.</summary>
+    private static SigV4Rejection? Refused(HttpContext context, byte[] body, SigV4Credentials credentials, TimeProvider time)
+    {
+        // The target as sent (percent-encoded, with its query): what the client signed.
+        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value + context.Request.QueryString;
+        var query = target.IndexOf('?');
+        var headers = context.Request.Headers;
+        return SigV4Signer.Verify(context.Request.Method, query < 0 ? target : target[..query], query < 0 ? "" : target[query..],
+            name => headers.TryGetValue(name, out var values) ? values.ToString() : null, body, credentials, time.GetUtcNow());
     }
 
     private static bool IsJson(byte[] payload)

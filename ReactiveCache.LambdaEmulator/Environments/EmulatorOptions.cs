@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ReactiveCache.Core.Aws;
 
 namespace ReactiveCache.LambdaEmulator.Environments;
 
@@ -25,8 +26,27 @@ public sealed class EmulatorOptions : IValidatableObject
     /// </summary>
     public string? RuntimeApiAddress { get; set; }
 
+    /// <summary>
+    /// With <see cref="SecretAccessKey"/>: the one AWS key pair whose SigV4 signature the Invoke API accepts, as
+    /// Lambda checks it (so the orchestrator's AWS invoker runs unchanged against the emulator). Neither set:
+    /// Invoke takes unsigned requests.
+    /// </summary>
+    public string? AccessKeyId { get; set; }
+
+    public string? SecretAccessKey { get; set; }
+
+    /// <summary>The key pair Invoke requests must be signed with, or null when signatures are not checked.</summary>
+    public SigV4Credentials? SigningCredentials =>
+        string.IsNullOrEmpty(AccessKeyId) || string.IsNullOrEmpty(SecretAccessKey) ? null : new(AccessKeyId, SecretAccessKey);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (string.IsNullOrEmpty(AccessKeyId) != string.IsNullOrEmpty(SecretAccessKey))
+        {
+            yield return new ValidationResult("Emulator:AccessKeyId and Emulator:SecretAccessKey go together: set both to check signatures, or neither.",
+                [nameof(AccessKeyId), nameof(SecretAccessKey)]);
+        }
+
         if (MaxConcurrency < 1)
         {
             yield return new ValidationResult("Emulator:MaxConcurrency must be at least 1.", [nameof(MaxConcurrency)]);

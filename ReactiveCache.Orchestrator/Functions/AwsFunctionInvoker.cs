@@ -1,5 +1,6 @@
 using Amazon.Runtime;
 using Microsoft.Extensions.Options;
+using ReactiveCache.Core.Aws;
 using ReactiveCache.Core.Functions;
 
 namespace ReactiveCache.Orchestrator.Functions;

@@ -1,6 +1,6 @@
-using ReactiveCache.Orchestrator.Functions;
+using ReactiveCache.Core.Aws;
 
-namespace ReactiveCache.UnitTests.Orchestrator.Functions;
+namespace ReactiveCache.UnitTests.Core.Aws;
 
 /// <summary>
 /// AWS's published Signature Version 4 test suite (aws-sig-v4-test-suite): credentials AKIDEXAMPLE,
@@ -72,5 +72,87 @@ public sealed class SigV4SignerTests
         Assert.Equal("token", request.Headers.GetValues("X-Amz-Security-Token").Single());
         Assert.Contains("SignedHeaders=host;x-amz-date;x-amz-security-token,", signed.Authorization);
         Assert.EndsWith("44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", signed.CanonicalRequest);
+    }
+
+    [Fact]
+    public void A_signed_request_verifies_with_the_same_key_pair()
+    {
+        var (request, body) = SignedInvoke(Credentials);
+        using (request)
+        {
+            Assert.Null(Verify(request, body, Credentials, Date.AddMinutes(1)));
+        }
+    }
+
+    [Fact]
+    public void A_wrong_secret_is_an_invalid_signature()
+    {
+        var (request, body) = SignedInvoke(Credentials with { SecretKey = "not-the-secret" });
+        using (request)
+        {
+            Assert.Equal("InvalidSignatureException", Verify(request, body, Credentials, Date)?.ErrorType);
+        }
+    }
+
+    [Fact]
+    public void A_changed_body_is_an_invalid_signature()
+    {
+        var (request, _) = SignedInvoke(Credentials);
+        using (request)
+        {
+            Assert.Equal("InvalidSignatureException", Verify(request, "{\"keys\":[\"other\"]}"u8.ToArray(), Credentials, Date)?.ErrorType);
+        }
+    }
+
+    [Fact]
+    public void Another_key_id_is_unrecognized()
+    {
+        var (request, body) = SignedInvoke(Credentials with { AccessKey = "AKIDOTHER" });
+        using (request)
+        {
+            Assert.Equal("UnrecognizedClientException", Verify(request, body, Credentials, Date)?.ErrorType);
+        }
+    }
+
+    [Fact]
+    public void A_signature_older_than_the_allowed_skew_is_refused()
+    {
+        var (request, body) = SignedInvoke(Credentials);
+        using (request)
+        {
+            Assert.Equal("InvalidSignatureException", Verify(request, body, Credentials, Date + SigV4Signer.MaxClockSkew + TimeSpan.FromSeconds(1))?.ErrorType);
+        }
+    }
+
+    [Fact]
+    public void An_unsigned_request_is_missing_its_token()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "http://127.0.0.1:5000/2015-03-31/functions/f/invocations");
+
+        Assert.Equal("MissingAuthenticationTokenException", Verify(request, [], Credentials, Date)?.ErrorType);
+    }
+
+    private static (HttpRequestMessage Request, byte[] Body) SignedInvoke(SigV4Credentials credentials)
+    {
+        var body = "{\"keys\":[\"index.html\"]}"u8.ToArray();
+        var request = new HttpRequestMessage(HttpMethod.Post, "http://127.0.0.1:5000/2015-03-31/functions/reactive-cache-function/invocations?Qualifier=%24LATEST")
+        {
+            Content = new ByteArrayContent(body),
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.TryAddWithoutValidation("X-Amz-Invocation-Type", "RequestResponse");
+        SigV4Signer.Sign(request, body, credentials, "eu-central-1", "lambda", Date);
+        return (request, body);
+    }
+
+    /// <summary>The receiving side, reading the request as a server gets it (path and query as sent, headers by name).</summary>
+    private static SigV4Rejection? Verify(HttpRequestMessage request, byte[] body, SigV4Credentials credentials, DateTimeOffset now)
+    {
+        var uri = request.RequestUri!;
+        return SigV4Signer.Verify(request.Method.Method, uri.AbsolutePath, uri.Query, name =>
+            request.Headers.TryGetValues(name, out var values) || (request.Content?.Headers.TryGetValues(name, out values) ?? false)
+                ? string.Join(',', values!)
+                : null,
+            body, credentials, now);
     }
 }
