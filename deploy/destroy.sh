@@ -59,14 +59,43 @@ delete_stack() {
     return 0
   fi
   echo "deleting $name ($out)"
-  aws_call cloudformation delete-stack --stack-name "$name"
+  # An offline AWS (moto 5) deletes a stack's resources in an order of chance and may give up on the VPC with
+  # DependencyViolation (a route table, the gateway attachment still there); the stack is gone all the same, and
+  # remove_leftover_vpc below clears what it left. Against AWS a failed delete stops the script.
+  aws_call cloudformation delete-stack --stack-name "$name" || [ -n "$endpoint_url" ] || fail "delete-stack $name failed"
   # A VPC-attached function's network interfaces can take several minutes to be released.
   aws_call cloudformation wait stack-delete-complete --stack-name "$name"
   echo "$name: deleted"
 }
 
+# What an offline AWS's stack deletion may leave of the stack's VPC (see delete_stack): its internet gateway,
+# route tables, subnets and security groups, then the VPC. Only with --endpoint-url.
+remove_leftover_vpc() {
+  local vpc=$1 id
+  [ -n "$vpc" ] && [ "$vpc" != None ] || return 0
+  aws_call ec2 describe-vpcs --vpc-ids "$vpc" > /dev/null 2>&1 || return 0
+  echo "removing what the offline AWS left of $vpc"
+  for id in $(aws_call ec2 describe-internet-gateways --filters "Name=attachment.vpc-id,Values=$vpc" --query 'InternetGateways[].InternetGatewayId' --output text); do
+    aws_call ec2 detach-internet-gateway --internet-gateway-id "$id" --vpc-id "$vpc"
+    aws_call ec2 delete-internet-gateway --internet-gateway-id "$id"
+  done
+  for id in $(aws_call ec2 describe-subnets --filters "Name=vpc-id,Values=$vpc" --query 'Subnets[].SubnetId' --output text); do
+    aws_call ec2 delete-subnet --subnet-id "$id"
+  done
+  # The main route table and the default security group go with the VPC: their deletes are refused and ignored.
+  for id in $(aws_call ec2 describe-route-tables --filters "Name=vpc-id,Values=$vpc" --query 'RouteTables[].RouteTableId' --output text); do
+    aws_call ec2 delete-route-table --route-table-id "$id" 2> /dev/null || true
+  done
+  for id in $(aws_call ec2 describe-security-groups --filters "Name=vpc-id,Values=$vpc" --query 'SecurityGroups[].GroupId' --output text); do
+    aws_call ec2 delete-security-group --group-id "$id" 2> /dev/null || true
+  done
+  aws_call ec2 delete-vpc --vpc-id "$vpc"
+}
+
 empty_bucket "$(resource_of "$stack" ObjectBucket)"
+vpc=""
 if [ -n "$endpoint_url" ]; then
+  vpc=$(resource_of "$stack" Vpc)
   # The offline AWS of the tests (moto 5) does not delete a stack's VPC endpoint with the stack and then
   # cannot delete the VPC: delete it first there. AWS deletes it with the stack.
   s3_endpoint=$(resource_of "$stack" S3Endpoint)
@@ -75,6 +104,7 @@ if [ -n "$endpoint_url" ]; then
   fi
 fi
 delete_stack "$stack"
+[ -z "$endpoint_url" ] || remove_leftover_vpc "$vpc"
 empty_bucket "$(resource_of "$stack-artifacts" ArtifactBucket)"
 delete_stack "$stack-artifacts"
 
