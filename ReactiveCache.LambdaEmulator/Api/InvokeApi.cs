@@ -12,7 +12,8 @@ namespace ReactiveCache.LambdaEmulator.Api;
 /// <c>X-Amz-Invocation-Type</c> <c>RequestResponse</c> (default: wait, 200 with the function's answer,
 /// <c>X-Amz-Function-Error</c> when it failed), <c>Event</c> (202 at once) or <c>DryRun</c> (204).
 /// Unknown function → 404. With <c>Emulator:AccessKeyId</c> and <c>Emulator:SecretAccessKey</c> set, a request
-/// not SigV4-signed with that pair is refused first with 403, as Lambda does. The emulator adds which environment ran it (<c>X-Emulator-*</c>).
+/// not SigV4-signed with that pair is refused first with 403, as Lambda does. The emulator adds which
+/// environment ran it (<c>X-Emulator-*</c>).
 /// </summary>
 public static class InvokeApi
 {
@@ -29,6 +30,7 @@ public static class InvokeApi
             .Produces(StatusCodes.Status200OK)
             .Produces(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return app;
