@@ -2,15 +2,23 @@
 # The README's test command: installs what the tests need, builds, runs every test and prints
 # "N passed, N failed". .ci/run calls exactly this.
 set -uo pipefail
-cd "$(dirname "$0")"
+cd "$(dirname "$0")" || exit 1
 
 log() { printf '\n== %s\n' "$*"; }
 
 log "installing test dependencies"
-if ! command -v redis-server >/dev/null 2>&1; then
+# Debian packages, each installed only when its command is missing: redis-server (tests' Redis), shellcheck
+# and zip (deploy/), the AWS CLI when the machine's Python has none (deploy/ against moto).
+apt_packages=()
+command -v redis-server >/dev/null 2>&1 || apt_packages+=(redis-server)
+command -v shellcheck >/dev/null 2>&1 || apt_packages+=(shellcheck)
+command -v zip >/dev/null 2>&1 || apt_packages+=(zip)
+command -v aws >/dev/null 2>&1 || apt_packages+=(awscli)
+if [ ${#apt_packages[@]} -gt 0 ]; then
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq redis-server >/dev/null \
-    || { echo "could not install redis-server (apt)"; exit 1; }
+  if ! { $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${apt_packages[@]}" >/dev/null; }; then
+    echo "could not install ${apt_packages[*]} (apt)"; exit 1
+  fi
 fi
 # nginx (Debian's nginx-light): the peer row of `bench gateway` (nginx proxy_cache), which the bench test runs.
 if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
@@ -22,6 +30,21 @@ if [ ! -f .tools/node_modules/s3rver/bin/s3rver.js ]; then
   mkdir -p .tools
   npm install --prefix .tools --no-audit --no-fund --loglevel=error s3rver@3.7.1 >/dev/null \
     || { echo "could not install s3rver (npm)"; exit 1; }
+fi
+# cfn-guard (policy rules for deploy/): a static binary shipped in this npm package.
+if [ ! -x .tools/node_modules/@cdklabs/cdk-validator-cfnguard/bin/ubuntu/x86_64/cfn-guard ]; then
+  npm install --prefix .tools --no-audit --no-fund --loglevel=error @cdklabs/cdk-validator-cfnguard@0.0.62 >/dev/null \
+    || { echo "could not install cfn-guard (npm @cdklabs/cdk-validator-cfnguard)"; exit 1; }
+fi
+# cfn-lint and moto (with its server extra) come with the machine's Python. When one is missing, one bounded
+# try with pip (no retries, a short timeout: where PyPI is not reachable it gives up at once instead of hanging);
+# if that fails too, the deploy tests that need the tool fail with how to install it.
+pip_packages=()
+command -v cfn-lint >/dev/null 2>&1 || pip_packages+=("cfn-lint==1.51.0")
+command -v moto_server >/dev/null 2>&1 || pip_packages+=("moto[server]==5.2.1")
+if [ ${#pip_packages[@]} -gt 0 ]; then
+  timeout 300 python3 -m pip install --quiet --retries 0 --timeout 10 "${pip_packages[@]}" >/dev/null 2>&1 \
+    || echo "could not install ${pip_packages[*]} (pip): the deploy tests that need them will fail"
 fi
 
 log "building"

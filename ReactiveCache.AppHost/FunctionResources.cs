@@ -1,3 +1,5 @@
+using ReactiveCache.Core.Functions;
+
 namespace ReactiveCache.AppHost;
 
 /// <summary>How the local topology runs the function (in the Lambda emulator) and reaches it.</summary>
@@ -54,4 +56,29 @@ internal static class FunctionResources
     /// <summary>The control API's key (the operator's): every endpoint but the health probes needs it.</summary>
     public static IResourceBuilder<ProjectResource> WithControlApiKey(this IResourceBuilder<ProjectResource> orchestrator, IResourceBuilder<ParameterResource> key) =>
         orchestrator.WithEnvironment("ControlApi__Key", key);
+
+    /// <summary>
+    /// How the orchestrator invokes the function. By default through its emulator invoker; with
+    /// <c>Function:Invoker=Aws</c> through its AWS invoker (the code path it runs on AWS, SigV4-signed by the same
+    /// signer), with <paramref name="emulatorKeys"/> as its AWS credentials: the pair the emulator requires on
+    /// every Invoke, as Lambda would.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithFunctionInvoker(this IResourceBuilder<ProjectResource> orchestrator,
+        IResourceBuilder<ProjectResource> emulator, IDistributedApplicationBuilder builder,
+        (IResourceBuilder<ParameterResource> AccessKey, IResourceBuilder<ParameterResource> SecretKey) emulatorKeys)
+    {
+        orchestrator.WithReference(emulator).WithEnvironment("Function__Name", FunctionName);
+        if (!string.Equals(builder.Configuration["Function:Invoker"], "Aws", StringComparison.OrdinalIgnoreCase))
+        {
+            return orchestrator;
+        }
+
+        return orchestrator
+            .WithEnvironment("Function__Invoker", "Aws")
+            .WithEnvironment("Function__Region", LambdaInvokeApi.EmulatorRegion)
+            .WithEnvironment("Function__Endpoint", emulator.GetEndpoint("http"))
+            // The AWS SDK's default credential chain reads these (on AWS the instance role takes their place).
+            .WithEnvironment("AWS_ACCESS_KEY_ID", emulatorKeys.AccessKey)
+            .WithEnvironment("AWS_SECRET_ACCESS_KEY", emulatorKeys.SecretKey);
+    }
 }

@@ -72,8 +72,7 @@ for (var i = 2; i <= builder.Configuration.GetValue("Gateways", 1); i++)
 }
 
 orchestrator
-    .WithReference(lambdaEmulator)
-    .WithEnvironment("Function__Name", FunctionResources.FunctionName)
+    .WithFunctionInvoker(lambdaEmulator, builder, emulatorKeys)
     .WithEnvironment("Function__GatewayTunnelUrl", gateway.TunnelUrl());
 
 builder.Build().Run();

@@ -54,6 +54,13 @@ public sealed class CacheNodeOptions : IValidatableObject
     /// <summary>EC2: how often DescribeInstances is polled while waiting for a state.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// EC2, Development only: a loopback <c>host:port</c> used instead of the instance's private address once
+    /// it runs. For tests against an offline EC2 API, whose instances have addresses that nothing listens on
+    /// (and that must never be dialled); refused in any other environment.
+    /// </summary>
+    public string? LoopbackEndpoint { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Kind == CacheNodeKind.Ec2 && string.IsNullOrWhiteSpace(InstanceId))
@@ -66,9 +73,20 @@ public sealed class CacheNodeOptions : IValidatableObject
             yield return new ValidationResult("CacheNode:Port is required when CacheNode:Kind is Ec2 (6379 for a default Redis).", [nameof(Port)]);
         }
 
+        if (LoopbackEndpoint is not null && ParseLoopback(LoopbackEndpoint) is null)
+        {
+            yield return new ValidationResult("CacheNode:LoopbackEndpoint must be a loopback host:port (127.0.0.0/8 or [::1]).", [nameof(LoopbackEndpoint)]);
+        }
+
         if (ReadyTimeout <= TimeSpan.Zero || PollInterval <= TimeSpan.Zero || BootDelay < TimeSpan.Zero)
         {
             yield return new ValidationResult("CacheNode:ReadyTimeout and PollInterval must be positive, BootDelay not negative.");
         }
     }
+
+    /// <summary><see cref="LoopbackEndpoint"/> as an endpoint; null when it is not a loopback <c>host:port</c>.</summary>
+    public static CacheNodeEndpoint? ParseLoopback(string value) =>
+        System.Net.IPEndPoint.TryParse(value, out var ip) && System.Net.IPAddress.IsLoopback(ip.Address) && ip.Port > 0
+            ? new CacheNodeEndpoint(ip.Address.ToString(), ip.Port)
+            : null;
 }

@@ -12,6 +12,9 @@ public static class CacheNodeRegistration
         builder.Services.AddOptions<CacheNodeOptions>()
             .BindConfiguration(CacheNodeOptions.SectionName)
             .ValidateDataAnnotations()
+            .Validate<IHostEnvironment>(
+                (options, environment) => options.LoopbackEndpoint is null || environment.IsDevelopment(),
+                "CacheNode:LoopbackEndpoint is for tests in the Development environment only.")
             .ValidateOnStart();
 
         builder.Services.AddSingleton(TimeProvider.System);

@@ -35,7 +35,10 @@ public sealed class Ec2CacheNode(
             {
                 var host = instance.PrivateIpAddress
                            ?? throw new InvalidOperationException($"Instance {InstanceId} is running but has no private IP address.");
-                var endpoint = new CacheNodeEndpoint(host, _options.Port);
+                // Development only (validated on start): an offline EC2's address is never dialled.
+                var endpoint = _options.LoopbackEndpoint is { } loopback
+                    ? CacheNodeOptions.ParseLoopback(loopback)!
+                    : new CacheNodeEndpoint(host, _options.Port);
                 var left = deadline - time.GetUtcNow();
                 await probe.WaitUntilReadyAsync(endpoint, _options.Password, left > TimeSpan.Zero ? left : TimeSpan.FromSeconds(1), cancellationToken);
                 return endpoint;

@@ -1,4 +1,4 @@
-using Amazon.Runtime.Credentials;
+using Amazon.Runtime;
 using Microsoft.Extensions.Options;
 using ReactiveCache.Core.Aws;
 using ReactiveCache.Core.Functions;
@@ -7,10 +7,14 @@ namespace ReactiveCache.Orchestrator.Functions;
 
 /// <summary>
 /// Invokes AWS Lambda's Invoke API over HttpClient, SigV4-signed (<see cref="SigV4Signer"/>), with
-/// credentials from the default AWS chain (instance role on EC2, environment, profile): never from
-/// this repository's configuration.
+/// credentials from the default AWS chain (instance role on EC2, environment, profile; registered under
+/// <see cref="ClientName"/>): never from this repository's configuration.
 /// </summary>
-public sealed class AwsFunctionInvoker(IHttpClientFactory clients, IOptions<FunctionOptions> options, TimeProvider time) : IFunctionInvoker
+public sealed class AwsFunctionInvoker(
+    IHttpClientFactory clients,
+    IOptions<FunctionOptions> options,
+    TimeProvider time,
+    [FromKeyedServices(AwsFunctionInvoker.ClientName)] AWSCredentials awsCredentials) : IFunctionInvoker
 {
     /// <summary>The named client (from the factory on every call, so that its handler rotates).</summary>
     public const string ClientName = "lambda-invoke-aws";
@@ -23,7 +27,7 @@ public sealed class AwsFunctionInvoker(IHttpClientFactory clients, IOptions<Func
         var (request, body) = InvokeRequests.Create(baseUri, o.Name, payload, type);
         using (request)
         {
-            var credentials = await DefaultAWSCredentialsIdentityResolver.GetCredentials().GetCredentialsAsync();
+            var credentials = await awsCredentials.GetCredentialsAsync();
             SigV4Signer.Sign(request, body, new SigV4Credentials(credentials.AccessKey, credentials.SecretKey, credentials.UseToken ? credentials.Token : null),
                 region, LambdaInvokeApi.Service, time.GetUtcNow());
             using var response = await clients.CreateClient(ClientName).SendAsync(request, cancellationToken);

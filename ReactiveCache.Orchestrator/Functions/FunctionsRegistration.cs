@@ -1,3 +1,5 @@
+using Amazon.Runtime;
+using Amazon.Runtime.Credentials;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -34,6 +36,9 @@ public static class FunctionsRegistration
         builder.Services.AddHttpClient(AwsFunctionInvoker.ClientName, ConfigureInvokeClient).RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
         builder.Services.AddSingleton<EmulatorFunctionInvoker>();
+        // The default AWS chain, resolved on the first AWS invoke (emulator runs never need credentials).
+        builder.Services.TryAddKeyedSingleton<AWSCredentials>(AwsFunctionInvoker.ClientName,
+            (_, _) => DefaultAWSCredentialsIdentityResolver.GetCredentials());
         builder.Services.AddSingleton<AwsFunctionInvoker>();
         builder.Services.AddSingleton<IFunctionInvoker>(sp =>
             sp.GetRequiredService<IOptions<FunctionOptions>>().Value.Invoker == FunctionInvokerKind.Aws

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Http;
 using ReactiveCache.Core.Aws;
+using ReactiveCache.Core.Functions;
 
 namespace ReactiveCache.UnitTests.Core.Aws;
 
@@ -72,5 +74,92 @@ public sealed class SigV4SignerTests
         Assert.Equal("token", request.Headers.GetValues("X-Amz-Security-Token").Single());
         Assert.Contains("SignedHeaders=host;x-amz-date;x-amz-security-token,", signed.Authorization);
         Assert.EndsWith("44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", signed.CanonicalRequest);
+    }
+
+    [Fact]
+    public void A_signed_request_verifies_with_the_same_key_pair()
+    {
+        var (request, body) = SignedInvoke(Credentials);
+        using (request)
+        {
+            Assert.Null(Verify(request, body, Credentials, Date.AddMinutes(1)));
+        }
+    }
+
+    [Fact]
+    public void A_wrong_secret_is_refused()
+    {
+        var (request, body) = SignedInvoke(Credentials with { SecretKey = "not-the-secret" });
+        using (request)
+        {
+            Assert.NotNull(Verify(request, body, Credentials, Date));
+        }
+    }
+
+    [Fact]
+    public void A_changed_body_is_refused()
+    {
+        var (request, _) = SignedInvoke(Credentials);
+        using (request)
+        {
+            Assert.NotNull(Verify(request, "{\"keys\":[\"other\"]}"u8.ToArray(), Credentials, Date));
+        }
+    }
+
+    [Fact]
+    public void Another_key_id_is_refused()
+    {
+        var (request, body) = SignedInvoke(Credentials with { AccessKey = "AKIDOTHER" });
+        using (request)
+        {
+            Assert.Equal("The access key is not known.", Verify(request, body, Credentials, Date));
+        }
+    }
+
+    [Fact]
+    public void A_signature_older_than_the_allowed_skew_is_refused()
+    {
+        var (request, body) = SignedInvoke(Credentials);
+        using (request)
+        {
+            Assert.StartsWith("Signature expired", Verify(request, body, Credentials, Date + SigV4Verifier.MaxSkew + TimeSpan.FromSeconds(1)));
+        }
+    }
+
+    [Fact]
+    public void An_unsigned_request_is_refused()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "http://127.0.0.1:5000/2015-03-31/functions/f/invocations");
+
+        Assert.NotNull(Verify(request, [], Credentials, Date));
+    }
+
+    private static (HttpRequestMessage Request, byte[] Body) SignedInvoke(SigV4Credentials credentials)
+    {
+        var body = "{\"keys\":[\"index.html\"]}"u8.ToArray();
+        var request = new HttpRequestMessage(HttpMethod.Post, "http://127.0.0.1:5000/2015-03-31/functions/reactive-cache-function/invocations?Qualifier=%24LATEST")
+        {
+            Content = new ByteArrayContent(body),
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.TryAddWithoutValidation("X-Amz-Invocation-Type", "RequestResponse");
+        SigV4Signer.Sign(request, body, credentials, LambdaInvokeApi.EmulatorRegion, LambdaInvokeApi.Service, Date);
+        return (request, body);
+    }
+
+    /// <summary>The receiving side (the emulator's check), reading the request as a server gets it.</summary>
+    private static string? Verify(HttpRequestMessage request, byte[] body, SigV4Credentials credentials, DateTimeOffset now)
+    {
+        var uri = request.RequestUri!;
+        var context = new DefaultHttpContext();
+        context.Request.Method = request.Method.Method;
+        context.Request.Path = uri.AbsolutePath;
+        context.Request.QueryString = new QueryString(uri.Query);
+        foreach (var header in request.Headers.Concat(request.Content?.Headers ?? Enumerable.Empty<KeyValuePair<string, IEnumerable<string>>>()))
+        {
+            context.Request.Headers[header.Key] = header.Value.ToArray();
+        }
+
+        return SigV4Verifier.Verify(context.Request, body, credentials, LambdaInvokeApi.EmulatorRegion, LambdaInvokeApi.Service, now);
     }
 }
