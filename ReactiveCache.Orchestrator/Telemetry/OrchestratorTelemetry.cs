@@ -16,6 +16,9 @@ public static class OrchestratorTelemetry
 
     public static readonly Histogram<double> NodeBootDuration = Meter.CreateHistogram<double>("reactivecache.cache_node.boot.duration", "ms", "Trigger to PING answered");
 
+    /// <summary>A published key whose route did not match its policy state (or its pin): should stay at zero.</summary>
+    public static readonly Counter<long> RouteMismatches = Meter.CreateCounter<long>("reactivecache.orchestrator.route_mismatches", description: "Keys whose route did not match their state");
+
     /// <summary>Items a background loop failed on and went past; tagged with the loop and the item's kind (a node command's, an event's).</summary>
     public static readonly Counter<long> LoopFailures = Meter.CreateCounter<long>("reactivecache.orchestrator.loop.failures", description: "Items a background loop failed on and went past");
 

@@ -30,16 +30,21 @@ internal sealed class EngineRig : IAsyncDisposable
         var functionOptions = Options.Create(new FunctionOptions());
         var launcher = new FunctionLauncher(new NoInvoker(), new FunctionTokens(Options.Create(new TunnelSecretOptions()), functionOptions, time), functionOptions);
         var costs = new CostMeter(controller, time, Options.Create(new CostOptions()));
-        var node = new NodeCommands(controller, loader, Gateways, costs, _inbox, time, Options.Create(new EngineOptions()), NullLogger<NodeCommands>.Instance);
+        // No reconciliation: the rig's engine starts from nothing.
+        var engineOptions = Options.Create(new EngineOptions { ReconcileWindow = TimeSpan.Zero });
+        var node = new NodeCommands(controller, loader, Gateways, costs, _inbox, time, engineOptions, NullLogger<NodeCommands>.Instance);
         var functions = new FunctionRunner(launcher, Hub, _inbox, costs, time, NullLogger<FunctionRunner>.Instance);
         var nodeWork = new NodeWorkQueue(_inbox, time, NullLogger<NodeWorkQueue>.Instance);
-        var executor = new CommandExecutor(Gateways, Hub, functions, nodeWork, node, NullLogger<CommandExecutor>.Instance);
-        var states = new ObjectStates(policy, Gateways, time, NullLogger<ObjectStates>.Instance);
+        var pins = new RoutePins(Gateways, Hub, functions, nodeWork, node, _inbox, time);
+        var executor = new CommandExecutor(Gateways, Hub, functions, nodeWork, node, pins, engineOptions, NullLogger<CommandExecutor>.Instance);
+        var states = new ObjectStates(policy, Gateways, pins, time, NullLogger<ObjectStates>.Instance);
+        var reconciler = new Reconciler(Gateways, Node, node, loader, nodeWork, Hub, _inbox, time, engineOptions, functionOptions, NullLogger<Reconciler>.Instance);
         _services =
         [
             nodeWork,
+            reconciler,
             new GatewayEventPump(Gateways, _inbox, costs, NullLogger<GatewayEventPump>.Instance),
-            new PolicyLoop(policy, _inbox, executor, states, time, NullLogger<PolicyLoop>.Instance),
+            new PolicyLoop(policy, _inbox, executor, pins, states, reconciler, time, NullLogger<PolicyLoop>.Instance),
         ];
     }
 
