@@ -95,8 +95,10 @@ public sealed class LoadGenerator(int connections) : IDisposable
                 {
                     break;
                 }
-                catch (HttpRequestException)
+                catch (Exception e) when (e is HttpRequestException or IOException)
                 {
+                    // A refused connection, or a body cut short (HttpIOException is an IOException, not an
+                    // HttpRequestException): an error of the row, never the end of the run.
                     sample.Errors++;
                     continue;
                 }

@@ -19,7 +19,9 @@ public sealed class NodeWorkQueueTests
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument == OrchestratorTelemetry.LoopFailures)
+            // By meter and instrument name, not by reference: when this test is the first to touch
+            // OrchestratorTelemetry, its static fields are still null while the counter is being published.
+            if (instrument.Meter.Name == OrchestratorTelemetry.Name && instrument.Name == "reactivecache.orchestrator.loop.failures")
             {
                 l.EnableMeasurementEvents(instrument);
             }
