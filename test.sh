@@ -12,6 +12,12 @@ if ! command -v redis-server >/dev/null 2>&1; then
   $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq redis-server >/dev/null \
     || { echo "could not install redis-server (apt)"; exit 1; }
 fi
+# nginx (Debian's nginx-light): the peer row of `bench gateway` (nginx proxy_cache), which the bench test runs.
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq nginx-light >/dev/null \
+    || { echo "could not install nginx-light (apt)"; exit 1; }
+fi
 if [ ! -f .tools/node_modules/s3rver/bin/s3rver.js ]; then
   mkdir -p .tools
   npm install --prefix .tools --no-audit --no-fund --loglevel=error s3rver@3.7.1 >/dev/null \

@@ -1,6 +1,4 @@
-using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 
 namespace ReactiveCache.AppHost;
@@ -14,14 +12,15 @@ public sealed class CacheNodeResource(string name) : Resource(name);
 
 public static class CacheNodeResourceExtensions
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+    private static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(1);
 
+    /// <param name="controlApiKey">The control API's key: the mirror follows <c>/node/events</c> and the commands post with it.</param>
     public static IResourceBuilder<CacheNodeResource> AddCacheNode(
-        this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ProjectResource> orchestrator)
+        this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ProjectResource> orchestrator,
+        IResourceBuilder<ParameterResource> controlApiKey)
     {
         var resource = new CacheNodeResource(name);
-        var controlApi = orchestrator.GetEndpoint("http");
+        var controlApi = new ControlApi(orchestrator.GetEndpoint("http"), controlApiKey.Resource);
 
         builder.Eventing.Subscribe<InitializeResourceEvent>(resource, (@event, token) =>
         {
@@ -53,20 +52,29 @@ public static class CacheNodeResourceExtensions
                 });
     }
 
-    private static async Task MirrorAsync(InitializeResourceEvent @event, EndpointReference controlApi, CancellationToken token)
+    /// <summary>
+    /// Follows the orchestrator's <c>GET /node/events</c> stream (<see cref="CacheNodeStatusFeed"/>: the status
+    /// now and after every change) and mirrors each state onto the resource. One long request instead of a poll every half second: the
+    /// orchestrator's traces are not buried under <c>GET /node</c> spans. When the stream ends (the orchestrator
+    /// is not up yet, or restarted), it connects again after <see cref="ReconnectDelay"/>.
+    /// </summary>
+    private static async Task MirrorAsync(InitializeResourceEvent @event, ControlApi controlApi, CancellationToken token)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         string? last = null;
-        string? baseUrl = null;
         while (!token.IsCancellationRequested)
         {
             try
             {
-                // The URL once the orchestrator's endpoint is allocated (GetValueAsync waits for it).
-                baseUrl ??= await controlApi.GetValueAsync(token);
-                var status = await http.GetFromJsonAsync<NodeStatus>($"{baseUrl}/node", Json, token);
-                if (status is not null && status.State != last)
+                // The request once the orchestrator's endpoint is allocated and the key resolved (it waits for both).
+                using var request = await controlApi.RequestAsync(HttpMethod.Get, CacheNodeStatusFeed.Path, token);
+                await foreach (var status in CacheNodeStatusFeed.FollowAsync(http, request, token))
                 {
+                    if (status.State == last)
+                    {
+                        continue;
+                    }
+
                     last = status.State;
                     await @event.Notifications.PublishUpdateAsync(@event.Resource, s => s with
                     {
@@ -77,19 +85,24 @@ public static class CacheNodeResourceExtensions
                     @event.Logger.LogInformation("Cache node {State} {Endpoint}", status.State, status.Endpoint);
                 }
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException && !token.IsCancellationRequested)
+            catch (Exception e) when (e is HttpRequestException or IOException or JsonException && !token.IsCancellationRequested)
             {
-                // The orchestrator is not up (yet, or any more): keep the last state.
+                // The orchestrator is not up (yet, or any more): keep the last state and connect again.
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
             }
 
-            await Task.Delay(PollInterval, token).ContinueWith(_ => { }, TaskScheduler.Default);
+            await Task.Delay(ReconnectDelay, token).ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 
-    private static async Task<ExecuteCommandResult> PostAsync(EndpointReference controlApi, string path, CancellationToken token)
+    private static async Task<ExecuteCommandResult> PostAsync(ControlApi controlApi, string path, CancellationToken token)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        using var response = await http.PostAsync($"{await controlApi.GetValueAsync(token)}{path}", content: null, token);
+        using var request = await controlApi.RequestAsync(HttpMethod.Post, path, token);
+        using var response = await http.SendAsync(request, token);
         return response.IsSuccessStatusCode
             ? CommandResults.Success()
             : CommandResults.Failure($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(token)}");
@@ -102,5 +115,15 @@ public static class CacheNodeResourceExtensions
         _ => KnownResourceStateStyles.Info,
     };
 
-    private sealed record NodeStatus(string State, string? Endpoint);
+    /// <summary>The orchestrator's control API as the dashboard calls it: its URL (once allocated) and its key.</summary>
+    private sealed class ControlApi(EndpointReference endpoint, ParameterResource key)
+    {
+        public async Task<HttpRequestMessage> RequestAsync(HttpMethod method, string path, CancellationToken token)
+        {
+            // GetValueAsync waits for the endpoint to be allocated and the parameter to be resolved.
+            var request = new HttpRequestMessage(method, $"{await endpoint.GetValueAsync(token)}{path}");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await key.GetValueAsync(token));
+            return request;
+        }
+    }
 }

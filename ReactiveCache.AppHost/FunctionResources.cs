@@ -28,20 +28,30 @@ internal static class FunctionResources
         return emulator.WithEnvironment($"{prefix}__Command", "dotnet").WithEnvironment($"{prefix}__Args__0", jit);
     }
 
+    /// <summary>The orchestrator's endpoint for the gRPC links of gateways and functions (the control API has its own, <c>http</c>).</summary>
+    public const string LinksEndpointName = "links";
+
     /// <summary>
-    /// A second, HTTP/2-only endpoint on the orchestrator for the functions' gRPC control streams (gRPC over
-    /// cleartext needs prior-knowledge HTTP/2, which Kestrel does not offer on an Http1AndHttp2 endpoint).
-    /// Both endpoints go to Kestrel's configuration, which then replaces ASPNETCORE_URLS.
+    /// A second, HTTP/2-only endpoint on the orchestrator for the gRPC links of gateways and functions (gRPC over
+    /// cleartext needs prior-knowledge HTTP/2, which Kestrel does not offer on an Http1AndHttp2 endpoint). Both
+    /// endpoints go to Kestrel's configuration, which then replaces ASPNETCORE_URLS; the control API answers only on
+    /// <c>http</c> (<c>ControlApi:Port</c>) and the links only on this one, so what functions must reach does not
+    /// expose the operator's API.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithControlEndpoint(this IResourceBuilder<ProjectResource> orchestrator)
+    public static IResourceBuilder<ProjectResource> WithLinksEndpoint(this IResourceBuilder<ProjectResource> orchestrator)
     {
-        orchestrator.WithHttpEndpoint(name: "control");
+        orchestrator.WithHttpEndpoint(name: LinksEndpointName);
         var http = orchestrator.GetEndpoint("http");
-        var control = orchestrator.GetEndpoint("control");
+        var links = orchestrator.GetEndpoint(LinksEndpointName);
         return orchestrator
             .WithEnvironment("Kestrel__Endpoints__http__Url", ReferenceExpression.Create($"http://localhost:{http.Property(EndpointProperty.TargetPort)}"))
-            .WithEnvironment("Kestrel__Endpoints__control__Url", ReferenceExpression.Create($"http://localhost:{control.Property(EndpointProperty.TargetPort)}"))
-            .WithEnvironment("Kestrel__Endpoints__control__Protocols", "Http2")
-            .WithEnvironment("Function__OrchestratorUrl", control);
+            .WithEnvironment("Kestrel__Endpoints__links__Url", ReferenceExpression.Create($"http://localhost:{links.Property(EndpointProperty.TargetPort)}"))
+            .WithEnvironment("Kestrel__Endpoints__links__Protocols", "Http2")
+            .WithEnvironment("ControlApi__Port", ReferenceExpression.Create($"{http.Property(EndpointProperty.TargetPort)}"))
+            .WithEnvironment("Function__OrchestratorUrl", links);
     }
+
+    /// <summary>The control API's key (the operator's): every endpoint but the health probes needs it.</summary>
+    public static IResourceBuilder<ProjectResource> WithControlApiKey(this IResourceBuilder<ProjectResource> orchestrator, IResourceBuilder<ParameterResource> key) =>
+        orchestrator.WithEnvironment("ControlApi__Key", key);
 }

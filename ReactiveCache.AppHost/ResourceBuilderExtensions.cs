@@ -24,19 +24,21 @@ internal static class ResourceBuilderExtensions
                 Path.Combine(Path.GetTempPath(), "reactive-cache", $"apphost-{Environment.ProcessId}"));
 
     /// <summary>
-    /// A gateway: the object store, the gRPC link to the orchestrator's HTTP/2 control endpoint, the cache
-    /// node's password and the tunnel secret.
+    /// A gateway: the object store, the gRPC link to the orchestrator's HTTP/2 links endpoint and its secret, the
+    /// cache node's password, the tunnel secret and the tunnel URL its functions' tokens must be addressed to.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithGatewaySettings(
         this IResourceBuilder<ProjectResource> gateway,
         string objectsRoot,
         IResourceBuilder<ProjectResource> orchestrator,
         IResourceBuilder<ParameterResource> cacheNodePassword,
-        IResourceBuilder<ParameterResource> tunnelSecret) =>
+        IResourceBuilder<ParameterResource> tunnelSecret,
+        IResourceBuilder<ParameterResource> linkSecret) =>
         gateway.WithObjectStore(objectsRoot)
             .WithReference(orchestrator)
-            .WithEnvironment("OrchestratorLink__Address", orchestrator.GetEndpoint("control"))
+            .WithEnvironment("OrchestratorLink__Address", orchestrator.GetEndpoint(FunctionResources.LinksEndpointName))
             .WithEnvironment("OrchestratorLink__GatewayId", gateway.Resource.Name)
+            .WithEnvironment("OrchestratorLink__Secret", linkSecret)
             .WithEnvironment("CacheNode__Password", cacheNodePassword)
             .WithEnvironment("Tunnel__Secret", tunnelSecret)
             .WaitFor(orchestrator)
@@ -50,7 +52,8 @@ internal static class ResourceBuilderExtensions
         gateway.WithHttpEndpoint(name: TunnelEndpointName)
             .WithUrlForEndpoint(TunnelEndpointName, url => url.DisplayLocation = UrlDisplayLocation.DetailsOnly)
             .WithEnvironment("Tunnel__ListenPort",
-                ReferenceExpression.Create($"{gateway.GetEndpoint(TunnelEndpointName).Property(EndpointProperty.TargetPort)}"));
+                ReferenceExpression.Create($"{gateway.GetEndpoint(TunnelEndpointName).Property(EndpointProperty.TargetPort)}"))
+            .WithEnvironment("Tunnel__Urls__0", gateway.TunnelUrl());
 
     /// <summary>What functions dial to tunnel into <paramref name="gateway"/>.</summary>
     public static ReferenceExpression TunnelUrl(this IResourceBuilder<ProjectResource> gateway) =>

@@ -25,4 +25,14 @@ public sealed class FunctionOptions
 
     /// <summary>Kept free before the Lambda deadline to say goodbye and respond.</summary>
     public TimeSpan DeadlineMargin { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// The gateway tunnel URLs an invocation may name (<c>Function__AllowedGatewayUrls__0</c>, …): an invocation naming
+    /// any other is refused, so that whoever can invoke the function cannot make it dial out anywhere with its data.
+    /// Empty: every invocation is refused.
+    /// </summary>
+    public List<string> AllowedGatewayUrls { get; set; } = [];
+
+    /// <summary>The orchestrator URLs an invocation may name for its control stream (<c>Function__AllowedOrchestratorUrls__0</c>, …).</summary>
+    public List<string> AllowedOrchestratorUrls { get; set; } = [];
 }

@@ -19,6 +19,16 @@ public static class EmulatorRegistration
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapLambdaEmulator(this IEndpointRouteBuilder app) =>
-        app.MapInvokeApi().MapRuntimeApi().MapEnvironmentsApi();
+    /// <summary>Loopback only; the Invoke and Runtime APIs; the environments listing in Development only (it names every process).</summary>
+    public static WebApplication MapLambdaEmulator(this WebApplication app)
+    {
+        app.UseLoopbackOnly();
+        app.MapInvokeApi().MapRuntimeApi();
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapEnvironmentsApi();
+        }
+
+        return app;
+    }
 }

@@ -14,12 +14,13 @@ builder.AddCacheNode();        // local Garnet process or EC2 instance
 builder.AddFunctions();        // invoker (emulator or AWS), tunnel tokens, function control streams
 builder.AddGatewayLinks();     // one gRPC stream per gateway: routes, node, drains out; events in
 builder.AddPolicyEngine();     // the configured policy, run live; cost meter
-builder.AddControlApi();       // state, node, functions, configuration, costs
+builder.AddControlApi();       // state, node, functions, configuration, costs; its key, port and origin checks
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseControlApiAccess();     // the control API's key, its own port, no other site's pages
 app.MapDefaultEndpoints();
 app.MapApiDocs();
 app.MapControlApi();

@@ -15,13 +15,17 @@ public static class ApiDocs
         return builder;
     }
 
-    /// <summary>Maps <c>/openapi/v1.json</c> always and the Scalar UI at <c>/scalar</c> in Development.</summary>
+    /// <summary>
+    /// Maps <c>/openapi/v1.json</c> always and the Scalar UI at <c>/scalar</c> in Development. In Development both are
+    /// open (the UI fetches the document without credentials); elsewhere they need what the rest of the service needs.
+    /// </summary>
     public static WebApplication MapApiDocs(this WebApplication app)
     {
-        app.MapOpenApi();
+        var document = app.MapOpenApi();
         if (app.Environment.IsDevelopment())
         {
-            app.MapScalarApiReference(ScalarPath);
+            document.AllowAnonymous();
+            app.MapScalarApiReference(ScalarPath).AllowAnonymous();
         }
 
         return app;

@@ -36,6 +36,24 @@ public sealed class ResultDocument
 
     public decimal TotalCostUsd { get; set; }
 
+    /// <summary>v: what a GET answered from memory instead of S3 is worth (from the sensitivity).</summary>
+    public double ValuePerHitUsd { get; set; }
+
+    /// <summary>The objective J = total $ + v × client GETs answered by S3.</summary>
+    public decimal ObjectiveUsd { get; set; }
+
+    /// <summary>J of the offline optimum on the same trace and seed (reactive runs).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public decimal? OptimumObjectiveUsd { get; set; }
+
+    /// <summary>J / J of the optimum (reactive runs).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? OptimumRatio { get; set; }
+
+    /// <summary>Whether the optimum is exact (true) or a certified lower bound (false), for reactive and optimal runs.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? OptimumExact { get; set; }
+
     public Dictionary<string, decimal> CostByLayerUsd { get; set; } = [];
 
     public long FunctionInvocations { get; set; }

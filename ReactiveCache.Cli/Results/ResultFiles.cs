@@ -32,6 +32,8 @@ public static class ResultFiles
             HitPercent = r.HitPercent,
             MeanLatencyMs = r.MeanLatencyMs,
             TotalCostUsd = r.Cost.Total,
+            ValuePerHitUsd = r.ValuePerHitUsd,
+            ObjectiveUsd = r.ObjectiveUsd,
             CostByLayerUsd = new Dictionary<string, decimal>(r.Cost.ByLayer),
             FunctionInvocations = r.Usage.FunctionInvocations,
             FunctionColdStarts = r.Usage.FunctionColdStarts,

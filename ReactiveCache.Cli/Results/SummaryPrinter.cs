@@ -18,6 +18,11 @@ public static class SummaryPrinter
         }
 
         w.WriteLine($"cost total       ${r.TotalCostUsd.ToString("0.########", c)} ({r.PriceTable})");
+        w.WriteLine($"objective J      ${r.ObjectiveUsd.ToString("0.########", c)} (cost + ${r.ValuePerHitUsd.ToString("0.#######", c)} per GET answered by S3)");
+        if (r.OptimumObjectiveUsd is { } optimum)
+        {
+            w.WriteLine($"optimum J        ${optimum.ToString("0.########", c)} ({(r.OptimumExact == true ? "exact" : "lower bound")}); J / optimum {r.OptimumRatio?.ToString("0.000", c)}");
+        }
         w.WriteLine($"functions        {r.FunctionInvocations} invocations, {r.FunctionColdStarts} cold, {r.FunctionBilledMs} ms billed");
         w.WriteLine($"node             {r.NodeStarts} starts, {r.NodeSeconds.ToString("0.#", c)} s");
         w.WriteLine($"S3 GETs          {r.S3Gets}");

@@ -85,6 +85,7 @@ public static class BaselineSimulator
             Requests = trace.Count,
             InMemory = inMemory,
             MeanLatencyMs = trace.Count == 0 ? 0 : latencySum / trace.Count,
+            ValuePerHitUsd = Objective.ValuePerHitUsd(options.Sensitivity),
             Usage = usage,
             Cost = CostModel.Price(usage, options.Prices),
             Outcomes = outcomes,

@@ -31,6 +31,7 @@ public sealed class ReactiveSimulator
     private long _scheduledDue = long.MaxValue;
     private NodeState _node = NodeState.Stopped;
     private long _nodeReadyAt;
+    private long _nodeBilledFrom;
     private long _eventCount;
 
     public ReactiveSimulator(Trace trace, SimulationOptions options, Func<TimeProvider, ICachePolicy> policyFactory)
@@ -112,6 +113,7 @@ public sealed class ReactiveSimulator
             Requests = requests.Count,
             InMemory = inMemory,
             MeanLatencyMs = requests.Count == 0 ? 0 : latencySum / requests.Count,
+            ValuePerHitUsd = Objective.ValuePerHitUsd(_options.Sensitivity),
             Usage = _usage,
             Cost = CostModel.Price(_usage, _options.Prices),
             Outcomes = _outcomes,
@@ -177,9 +179,13 @@ public sealed class ReactiveSimulator
                 _policy.Handle(PolicyEvent.FunctionEnded(e.Function!.Key.Name, _clock.GetUtcNow()), _commands);
                 Execute();
                 break;
-            case SimulationEventKind.NodeReady:
+            case SimulationEventKind.NodeReady when _node == NodeState.Booting:
                 _node = NodeState.Running;
                 _nodeReadyAt = _clock.NowTicks;
+                if (_options.NodeBilling == NodeBilling.FromReady)
+                {
+                    _nodeBilledFrom = _nodeReadyAt;
+                }
                 _policy.Handle(PolicyEvent.NodeReady(_clock.GetUtcNow()), _commands);
                 Execute();
                 break;
@@ -256,7 +262,10 @@ public sealed class ReactiveSimulator
                     {
                         _node = NodeState.Booting;
                         double boot = _options.Startup.DrawNodeBootSeconds(_random);
-                        Schedule(_clock.NowTicks + SecondsToTicks(boot), new SimulationEvent(SimulationEventKind.NodeReady, null, null));
+                        long ready = _clock.NowTicks + SecondsToTicks(boot);
+                        // AWS bills from `running`, the end of the pending part of the boot (never after the node answers)
+                        _nodeBilledFrom = Math.Min(ready, _clock.NowTicks + SecondsToTicks(_options.Startup.NodePendingSeconds));
+                        Schedule(ready, new SimulationEvent(SimulationEventKind.NodeReady, null, null));
                     }
 
                     break;
@@ -279,10 +288,7 @@ public sealed class ReactiveSimulator
                 case PolicyCommandKind.StopNode:
                     if (_node is NodeState.Running or NodeState.Booting)
                     {
-                        if (_node == NodeState.Running)
-                        {
-                            CloseNodeRun(_clock.NowTicks);
-                        }
+                        CloseNodeRun(_clock.NowTicks);
 
                         _node = NodeState.Stopping;
                         Schedule(_clock.NowTicks + SecondsToTicks(_options.Startup.NodeStopSeconds), new SimulationEvent(SimulationEventKind.NodeStopped, null, null));
@@ -404,11 +410,17 @@ public sealed class ReactiveSimulator
         Schedule(now, new SimulationEvent(SimulationEventKind.FunctionEnded, f, null));
     }
 
+    // Bills the run that ends now (if it reached its billed part: a boot stopped or cut off by the window's end
+    // while still pending costs nothing, as on AWS); the recorded interval is the time the node served.
     private void CloseNodeRun(long now)
     {
-        double seconds = (now - _nodeReadyAt) / (double)TimeSpan.TicksPerSecond;
-        _usage.NodeRunSeconds.Add(seconds);
-        if (_options.RecordRequests)
+        bool ready = _node == NodeState.Running;
+        if (ready || (_options.NodeBilling == NodeBilling.FromRunning && now > _nodeBilledFrom))
+        {
+            _usage.NodeRunSeconds.Add((now - _nodeBilledFrom) / (double)TimeSpan.TicksPerSecond);
+        }
+
+        if (ready && _options.RecordRequests)
         {
             _nodeRuns.Add(new Interval(Seconds(_nodeReadyAt), Seconds(now), "node"));
         }
@@ -417,7 +429,7 @@ public sealed class ReactiveSimulator
     private void Close(long endTicks)
     {
         _clock.NowTicks = endTicks;
-        if (_node == NodeState.Running)
+        if (_node is NodeState.Running or NodeState.Booting)
         {
             CloseNodeRun(endTicks);
         }

@@ -23,6 +23,9 @@ public sealed record SimulationOptions
 
     public StartupModel Startup { get; init; } = new();
 
+    /// <summary>From when a node start is billed: AWS's <c>running</c> (the default) or, as the thesis's evaluation billed, when Redis answers.</summary>
+    public NodeBilling NodeBilling { get; init; } = NodeBilling.FromRunning;
+
     /// <summary>The run's window; null = the trace's.</summary>
     public TimeSpan? Duration { get; init; }
 

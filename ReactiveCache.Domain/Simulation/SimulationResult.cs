@@ -30,6 +30,12 @@ public sealed class SimulationResult
 
     public double MeanLatencyMs { get; init; }
 
+    /// <summary>v of the objective: what a GET answered from memory instead of S3 is worth (from the sensitivity).</summary>
+    public double ValuePerHitUsd { get; init; }
+
+    /// <summary>J = total $ + v × client GETs answered by S3 (<see cref="Objective"/>).</summary>
+    public decimal ObjectiveUsd => Objective.Of(Cost, Usage.ClientS3Gets, ValuePerHitUsd);
+
     public required Usage Usage { get; init; }
 
     public required CostBreakdown Cost { get; init; }

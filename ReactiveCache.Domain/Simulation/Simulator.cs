@@ -12,8 +12,9 @@ public static class Simulator
         ArgumentNullException.ThrowIfNull(options);
         return options.System switch
         {
-            SystemKind.Reactive => new ReactiveSimulator(trace, options, time => PolicyFactory.Create(PolicyOptionsFor(options), time, options.Prices)).Run(),
-            SystemKind.Optimal => OptimalPlanner.Run(trace, options),
+            SystemKind.Reactive => new ReactiveSimulator(trace, options, time => PolicyFactory.Create(PolicyOptionsFor(options), time, options.Prices, options.Startup)).Run(),
+            SystemKind.Optimal => Optimum.OfflineOptimum.Run(trace, options),
+            SystemKind.ThesisOptimal => ThesisOptimalPlanner.Run(trace, options),
             _ => BaselineSimulator.Run(trace, options),
         };
     }

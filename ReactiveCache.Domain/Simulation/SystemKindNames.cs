@@ -10,6 +10,7 @@ public static class SystemKindNames
         SystemKind.ElastiCache => "elasticache",
         SystemKind.S3Only => "s3-only",
         SystemKind.Optimal => "optimal",
+        SystemKind.ThesisOptimal => "thesis-optimal",
         _ => kind.ToString(),
     };
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Instrumentation.StackExchangeRedis;
 using ReactiveCache.Core.Concurrency;
 using StackExchange.Redis;
 
@@ -10,6 +11,8 @@ namespace ReactiveCache.Gateway.CacheNode;
 /// another after a restart), so the multiplexer is made per node, with <c>abortConnect=false</c> so it
 /// survives the node stopping and starting, and swapped when the node changes. Reads take a
 /// <see cref="CacheNodeLease"/> through the node's <see cref="InFlightGate"/>, which a drain closes and waits on.
+/// With tracing on, each node's multiplexer is handed to the Redis instrumentation when it is made and taken
+/// back when it is retired, so that every command is a child span of the request that sent it.
 /// </summary>
 public sealed partial class CacheNodeConnection : IAsyncDisposable
 {
@@ -17,16 +20,19 @@ public sealed partial class CacheNodeConnection : IAsyncDisposable
     private readonly ConfigurationOptions? _base;
     private readonly ILogger<CacheNodeConnection> _logger;
     private readonly TimeProvider _time;
+    private readonly StackExchangeRedisInstrumentation? _instrumentation;
     private readonly Lock _gate = new();
     private Node? _current;
     private bool _disposed;
 
+    /// <param name="instrumentation">The Redis instrumentation, registered by the service defaults' tracing (none without it).</param>
     public CacheNodeConnection(IOptions<CacheNodeOptions> options, IConfiguration configuration, TimeProvider time,
-        ILogger<CacheNodeConnection> logger)
+        ILogger<CacheNodeConnection> logger, StackExchangeRedisInstrumentation? instrumentation = null)
     {
         _options = options.Value;
         _logger = logger;
         _time = time;
+        _instrumentation = instrumentation;
         var connectionString = configuration.GetConnectionString(CacheNodeOptions.ConnectionStringName);
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
@@ -153,8 +159,10 @@ public sealed partial class CacheNodeConnection : IAsyncDisposable
         }
 
         config.AbortOnConnectFail = false;
-        config.AsyncTimeout = _options.CommandTimeoutMs;
-        config.SyncTimeout = _options.CommandTimeoutMs;
+        // The connection's timeout bounds the reads of a started body; the reads before it are bounded by
+        // CommandTimeoutMs in RedisLayer (StackExchange.Redis has one timeout per connection, not per command).
+        config.AsyncTimeout = Math.Max(_options.StreamTimeoutMs, _options.CommandTimeoutMs);
+        config.SyncTimeout = config.AsyncTimeout;
         config.ConnectTimeout = _options.ConnectTimeoutMs;
         config.ConnectRetry = 1;
         config.ClientName = "reactivecache-gateway";
@@ -169,6 +177,7 @@ public sealed partial class CacheNodeConnection : IAsyncDisposable
                 return;
             }
 
+            node.Traced = _instrumentation?.AddConnection(multiplexer);
             node.Multiplexer = multiplexer;
             if (!multiplexer.IsConnected)
             {
@@ -226,8 +235,12 @@ public sealed partial class CacheNodeConnection : IAsyncDisposable
         public volatile ConnectionMultiplexer? Multiplexer;
         public Task? Connecting;
 
+        /// <summary>The multiplexer's registration with the Redis instrumentation (null: not traced).</summary>
+        public IDisposable? Traced;
+
         public async ValueTask DisposeAsync()
         {
+            Traced?.Dispose();
             if (Multiplexer is { } multiplexer)
             {
                 await multiplexer.DisposeAsync();

@@ -21,9 +21,22 @@ public sealed class CacheNodeOptions
     /// <summary>A node to use from the start (<c>host:port</c>), for runs without an orchestrator.</summary>
     public string? Endpoint { get; set; }
 
-    /// <summary>Per-command timeout: a slower node is treated as failed and the request falls back.</summary>
+    /// <summary>
+    /// How long a read waits before the response has started: a slower node is treated as failed and the request
+    /// falls back. Exact (a timer per read), where the connection's own timeout is checked once a second: 250 ms
+    /// there meant 0.25–1.25 s, and under load a first read waits behind other responses' chunks on the one connection.
+    /// </summary>
     [Range(10, 60_000)]
-    public int CommandTimeoutMs { get; set; } = 250;
+    public int CommandTimeoutMs { get; set; } = 1_000;
+
+    /// <summary>
+    /// How long a read of the rest of a body waits once the response has started (the connection's own command
+    /// timeout). There is no falling back then: a read that gives up cuts the client's body short. Under CPU
+    /// load a chunk waits behind every other response's chunks pipelined on the same connection, so this is
+    /// far longer than <see cref="CommandTimeoutMs"/>; a node that is gone fails its reads at once anyway.
+    /// </summary>
+    [Range(10, 600_000)]
+    public int StreamTimeoutMs { get; set; } = 10_000;
 
     [Range(100, 60_000)]
     public int ConnectTimeoutMs { get; set; } = 2_000;

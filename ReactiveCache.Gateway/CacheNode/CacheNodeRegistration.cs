@@ -18,9 +18,22 @@ public static class CacheNodeRegistration
         builder.Services.AddOptions<CacheNodeOptions>()
             .BindConfiguration(CacheNodeOptions.SectionName)
             .ValidateDataAnnotations()
+            // AUTH always: a gateway that may be handed a node (by the orchestrator, or configured) has its password.
+            .Validate<IConfiguration>((o, configuration) => !MayUseNode(o, configuration) || HasPassword(o, configuration),
+                "CacheNode:Password (or a password in ConnectionStrings:cache) is required when the gateway links to an orchestrator or names a node: the node is only reached with AUTH.")
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System); // drain timeouts
         builder.Services.AddSingleton<CacheNodeConnection>();
         return builder;
     }
+
+    private static bool MayUseNode(CacheNodeOptions options, IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(options.Endpoint)
+        || !string.IsNullOrWhiteSpace(configuration[$"{Routing.OrchestratorLinkOptions.SectionName}:Address"])
+        || !string.IsNullOrWhiteSpace(configuration["services:orchestrator:http:0"]);
+
+    private static bool HasPassword(CacheNodeOptions options, IConfiguration configuration) =>
+        !string.IsNullOrEmpty(options.Password)
+        || (configuration.GetConnectionString(CacheNodeOptions.ConnectionStringName) is { Length: > 0 } connection
+            && !string.IsNullOrEmpty(StackExchange.Redis.ConfigurationOptions.Parse(connection, ignoreUnknown: true).Password));
 }

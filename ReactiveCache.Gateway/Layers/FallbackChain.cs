@@ -70,10 +70,16 @@ public sealed partial class FallbackChain(
         {
             activity.SetTag(GatewayTelemetry.TagLayer, served.ToName());
             activity.SetTag(GatewayTelemetry.TagFallbackCount, fallbacks.Count);
-            if (fallbacks.Count > 0)
+            var why = fallbacks.Count > 0 ? fallbacks.Describe() : null;
+            if (why is not null)
             {
-                activity.SetTag(GatewayTelemetry.TagFallbacks, fallbacks.Describe());
+                activity.SetTag(GatewayTelemetry.TagFallbacks, why);
             }
+
+            // The layer (and why the request fell back) in the span names, so that the dashboard's trace list tells it.
+            var suffix = GatewayTelemetry.ServedSuffix(served, why);
+            activity.DisplayName += suffix;
+            context.Items[Microsoft.Extensions.Hosting.Extensions.ServerSpanNameItem] = $"{context.Request.Method} {ObjectEndpoints.Pattern}{suffix}";
         }
 
         if (events.Enabled)

@@ -14,12 +14,15 @@ namespace ReactiveCache.Gateway.Layers;
 /// Serves objects held by the cache node (layout: <see cref="CacheEntryLayout"/>, one value per object).
 /// A plain GET of an object up to one chunk is ONE command (GETRANGE of header and body); other requests
 /// read the header, then the body range. Bodies longer than a chunk are streamed chunk by chunk, a few
-/// chunks requested ahead. A miss, an error or a timeout before the first byte falls through.
+/// chunks requested ahead. A miss, an error or a timeout before the first byte falls through: the reads before
+/// the response starts wait <see cref="CacheNodeOptions.CommandTimeoutMs"/>, those after it the connection's far
+/// longer <see cref="CacheNodeOptions.StreamTimeoutMs"/> (giving up then would cut the client's body short).
 /// </summary>
 public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers breakers, IOptions<CacheNodeOptions> options)
 {
     private readonly int _chunk = options.Value.ChunkBytes;
     private readonly int _readAhead = options.Value.ReadAheadChunks;
+    private readonly TimeSpan _firstByteTimeout = TimeSpan.FromMilliseconds(options.Value.CommandTimeoutMs);
 
     public async Task<LayerOutcome> TryServeAsync(HttpContext context, ObjectRequest request, CancellationToken cancellationToken)
     {
@@ -36,7 +39,7 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
             ReadOnlyMemory<byte> first;
             try
             {
-                first = (ReadOnlyMemory<byte>)await lease.Database.StringGetRangeAsync(entryKey, 0, firstTo);
+                first = (ReadOnlyMemory<byte>)await BeforeFirstByte(lease.Database.StringGetRangeAsync(entryKey, 0, firstTo), cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -75,7 +78,8 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
                     expected = to - range.From + 1;
                     try
                     {
-                        head = (ReadOnlyMemory<byte>)await lease.Database.StringGetRangeAsync(entryKey, headerLength + range.From, headerLength + to);
+                        head = (ReadOnlyMemory<byte>)await BeforeFirstByte(
+                            lease.Database.StringGetRangeAsync(entryKey, headerLength + range.From, headerLength + to), cancellationToken);
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
@@ -114,6 +118,28 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
         }
     }
 
+    /// <summary>
+    /// A read made before the response starts, given up (<see cref="TimeoutException"/>) after
+    /// <see cref="CacheNodeOptions.CommandTimeoutMs"/> so that the request falls back; the read itself ends
+    /// later, by the connection's timeout at the latest, and its fault is observed.
+    /// </summary>
+    private async Task<RedisValue> BeforeFirstByte(Task<RedisValue> read, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await read.WaitAsync(_firstByteTimeout, cancellationToken);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException && !read.IsCompleted)
+        {
+            Observe(read);
+            throw;
+        }
+    }
+
+    /// <summary>A read left behind: its fault, if it has one, is observed (not reported as unobserved).</summary>
+    private static void Observe(Task read) =>
+        _ = read.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+
     /// <summary>Sends body bytes [from, to] chunk by chunk, keeping <see cref="CacheNodeOptions.ReadAheadChunks"/> reads in flight.</summary>
     private async Task StreamRestAsync(HttpContext context, IDatabase db, RedisKey entryKey, int headerLength, long from, long to, string key,
         CancellationToken cancellationToken)
@@ -146,7 +172,7 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
             foreach (var (read, _) in pending)
             {
                 // Reads left behind by a failure: observe them so that their faults are not reported as unobserved.
-                _ = read.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                Observe(read);
             }
         }
     }

@@ -29,6 +29,7 @@ public sealed partial class OrchestratorLink(
 {
     private readonly OrchestratorLinkOptions _options = options.Value;
     private readonly string _instanceId = Guid.NewGuid().ToString("N");
+    private readonly byte[] _secret = GatewayLinkHandshake.SecretBytes(options.Value.Secret) ?? [];
     private int _sessions;
     private volatile bool _connected;
 
@@ -97,7 +98,18 @@ public sealed partial class OrchestratorLink(
         using var session = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         using var call = client.Connect(cancellationToken: session.Token);
         var writer = new SessionWriter(call.RequestStream);
-        await writer.WriteAsync(new GatewayMessage { Hello = Hello() }, session.Token);
+        var hello = Hello();
+        await writer.WriteAsync(new GatewayMessage { Hello = hello }, session.Token);
+        try
+        {
+            // Nothing from the stream is applied before the orchestrator proved it holds the link secret.
+            await GatewayLinkHandshake.AuthenticateAsync(call.ResponseStream, writer.WriteAsync, _secret, hello, session.Token);
+        }
+        catch (System.Security.Authentication.AuthenticationException e)
+        {
+            LogNotAuthenticated(_options.Address!, e.Message);
+            throw;
+        }
 
         var established = false;
         Task? sending = null;
@@ -164,7 +176,7 @@ public sealed partial class OrchestratorLink(
     private Hello Hello()
     {
         var current = routes.Current;
-        var hello = new Hello { GatewayId = _options.GatewayId, InstanceId = _instanceId, RouteVersion = current.Version };
+        var hello = GatewayLinkHandshake.NewHello(_options.GatewayId, _instanceId, current.Version);
         hello.Routes.AddRange(current.Routes.Select(r => r.ToWire()));
         foreach (var (invocationId, keys) in lambda?.ConnectedFunctions ?? [])
         {
@@ -271,6 +283,9 @@ public sealed partial class OrchestratorLink(
             }
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "The orchestrator at {Address} did not authenticate ({Reason}): nothing taken from it")]
+    private partial void LogNotAuthenticated(string address, string reason);
 
     [LoggerMessage(LogLevel.Information, "No orchestrator configured (OrchestratorLink:Address): serving alone")]
     private partial void LogDisabled();

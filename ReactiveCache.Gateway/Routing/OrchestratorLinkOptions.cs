@@ -21,6 +21,13 @@ public sealed class OrchestratorLinkOptions : IValidatableObject
     [Required]
     public string GatewayId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 
+    /// <summary>
+    /// The link secret shared with the orchestrator (its <c>GatewayLink:Secret</c>): the gateway takes routes, the
+    /// cache node and drains only from an orchestrator that proves it holds it, and proves it in turn. From
+    /// configuration only (the AppHost's generated parameter). Required when <see cref="Address"/> is set.
+    /// </summary>
+    public string? Secret { get; set; }
+
     [Range(16, 10_000_000)]
     public int EventQueueCapacity { get; set; } = 65_536;
 
@@ -44,6 +51,12 @@ public sealed class OrchestratorLinkOptions : IValidatableObject
         if (Enabled && !Uri.TryCreate(Address, UriKind.Absolute, out _))
         {
             yield return new ValidationResult("OrchestratorLink:Address must be an absolute URL.", [nameof(Address)]);
+        }
+
+        if (Enabled && (Secret is null || Secret.Length < Core.Link.GatewayLinkHandshake.MinimumSecretLength))
+        {
+            yield return new ValidationResult(
+                $"OrchestratorLink:Secret must be set (at least {Core.Link.GatewayLinkHandshake.MinimumSecretLength} characters) when OrchestratorLink:Address is.", [nameof(Secret)]);
         }
 
         if (ReconnectMaxDelayMs < ReconnectMinDelayMs)

@@ -44,6 +44,10 @@ public sealed class GatewayTelemetry
 
     public Meter Meter { get; }
 
+    /// <summary>What a request's span names end with: “ ← redis”, or “ ← s3 after redis:miss” for a fallback.</summary>
+    public static string ServedSuffix(CacheLayer served, string? fallbacks) =>
+        fallbacks is null ? $" ← {served.ToName()}" : $" ← {served.ToName()} after {fallbacks}";
+
     public void RequestServed(CacheLayer layer, double seconds)
     {
         var tag = new KeyValuePair<string, object?>(TagLayer, layer.ToName());

@@ -59,6 +59,23 @@ internal sealed class FunctionTunnel(string invocationId, string host, IReadOnly
 
     public void Goodbye() => _requests.Close();
 
+    private int _dials;
+
+    /// <summary>Counts one more dial of this invocation (accepted or being upgraded) unless <paramref name="max"/> are held already.</summary>
+    public bool TryReserveDial(int max)
+    {
+        if (Interlocked.Increment(ref _dials) > max)
+        {
+            Interlocked.Decrement(ref _dials);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>A dial counted by <see cref="TryReserveDial"/> ended.</summary>
+    public void ReleaseDial() => Interlocked.Decrement(ref _dials);
+
     /// <summary>A request is being forwarded to this function; false (and not counted) once it said goodbye.</summary>
     public bool TryEnter() => _requests.TryEnter();
 

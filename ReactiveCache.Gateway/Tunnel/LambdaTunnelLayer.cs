@@ -127,7 +127,7 @@ internal sealed class LambdaTunnelLayer : ILambdaLayer, IDisposable
             return true;
         }
 
-        _logger.LogDebug("Lambda layer could not serve {Key} ({Error}{Miss}): falling back", key, error, miss ? ", function does not hold it" : "");
+        _logger.LogDebug("Lambda layer could not serve {Key} ({Error}{Miss}): falling back", key, error, miss ? ", the function missed or failed" : "");
         activity?.SetTag("fallback", true);
         activity?.SetStatus(ActivityStatusCode.Error, miss ? "miss" : error.ToString());
         context.Response.Clear();

@@ -23,15 +23,16 @@ public static class TunnelEndpoints
         return app;
     }
 
-    private static async Task<IResult> ConnectAsync(HttpContext context, TunnelRegistry registry, TunnelTokenCheck tokens, ILoggerFactory loggers)
+    private static async Task<IResult> ConnectAsync(HttpContext context, TunnelRegistry registry, TunnelTokenCheck tokens,
+        IOptions<TunnelOptions> options, ILoggerFactory loggers)
     {
-        var (claims, refusal) = tokens.Check(context.Request);
+        var invocationId = context.Request.Query[TunnelProtocol.InvocationQuery].ToString();
+        var (claims, refusal) = tokens.Check(context.Request, invocationId);
         if (refusal is not null)
         {
             return refusal;
         }
 
-        var invocationId = context.Request.Query[TunnelProtocol.InvocationQuery].ToString();
         if (string.IsNullOrWhiteSpace(invocationId) || invocationId.Length > 256)
         {
             return Problem(StatusCodes.Status400BadRequest, "Invocation missing", $"Name the invocation in the '{TunnelProtocol.InvocationQuery}' query parameter.");
@@ -48,11 +49,38 @@ public static class TunnelEndpoints
         }
 
         var tunnel = registry.Register(invocationId, claims!.Keys);
+        if (!tunnel.Keys.SequenceEqual(claims.Keys, StringComparer.Ordinal))
+        {
+            // Tokens name their invocation, so this takes a forged registration; refuse rather than serve other keys.
+            return Problem(StatusCodes.Status403Forbidden, "Not your tunnel", "The token's keys are not the keys of this invocation's tunnel.");
+        }
+
         if (tunnel.SaidGoodbye)
         {
             return Problem(StatusCodes.Status410Gone, "Invocation ended", $"Invocation {invocationId} already said goodbye.");
         }
 
+        if (!tunnel.TryReserveDial(options.Value.MaxConnectionsPerInvocation))
+        {
+            return Problem(StatusCodes.Status429TooManyRequests, "Too many tunnel connections",
+                $"Invocation {invocationId} holds {options.Value.MaxConnectionsPerInvocation} tunnel connections already (Tunnel:MaxConnectionsPerInvocation).");
+        }
+
+        try
+        {
+            return await ServeConnectionAsync(context, registry, tunnel, claims, plain, upgrade!, loggers);
+        }
+        finally
+        {
+            tunnel.ReleaseDial();
+        }
+    }
+
+    /// <summary>Upgrades the accepted dial and holds it open for as long as the connection is in use.</summary>
+    private static async Task<IResult> ServeConnectionAsync(HttpContext context, TunnelRegistry registry, FunctionTunnel tunnel,
+        TunnelTokenValidation claims, bool plain, IHttpUpgradeFeature upgrade, ILoggerFactory loggers)
+    {
+        var invocationId = tunnel.InvocationId;
         using var activity = TunnelTelemetry.Start("tunnel connection", System.Diagnostics.ActivityKind.Server);
         activity?.SetTag("faas.invocation_id", invocationId);
         // Dialled on the tunnel port, in plain text: after the 101 the forwarder takes the socket itself.
@@ -64,7 +92,7 @@ public static class TunnelEndpoints
         if (plain)
         {
             context.Response.Headers.Upgrade = TunnelProtocol.UpgradeToken;
-            var upgraded = await upgrade!.UpgradeAsync();
+            var upgraded = await upgrade.UpgradeAsync();
             // The 101 is on the wire once the upgrade returns. Kestrel reads the connection only when the
             // upgraded stream is read, so from here the socket's own stream carries the tunnelled HTTP alone,
             // until this request ends (the figures against Kestrel's upgraded stream: docs/gateway.md, "The tunnel port").
@@ -117,8 +145,8 @@ public static class TunnelEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> GoodbyeAsync(string invocationId, HttpContext context, TunnelRegistry registry,
         TunnelTokenCheck tokens, IOptions<TunnelOptions> options, TimeProvider time)
     {
-        // A goodbye only withdraws; an expired (but genuine) token may still say it.
-        var (claims, refusal) = tokens.Check(context.Request, allowExpired: true);
+        // A goodbye only withdraws; an expired (but genuine) token of this invocation may still say it.
+        var (claims, refusal) = tokens.Check(context.Request, invocationId, allowExpired: true);
         if (refusal is not null)
         {
             return refusal;

@@ -30,6 +30,23 @@ public sealed class TunnelOptions : IValidatableObject
     [Range(1, 1024)]
     public int MaxConnectionsPerFunction { get; set; } = 32;
 
+    /// <summary>
+    /// Tunnel connections one invocation may hold open at once; a dial past it is refused with 429 (the function
+    /// backs off and dials again when one closes). Above <see cref="MaxConnectionsPerFunction"/> (the function's
+    /// <c>Function:MaxTunnelConnections</c>) by a margin: a connection the gateway has not counted out yet may
+    /// already be free on the function's side, which dials again at once.
+    /// </summary>
+    [Range(1, 4096)]
+    public int MaxConnectionsPerInvocation { get; set; } = 64;
+
+    /// <summary>
+    /// The tunnel URLs functions use to reach this gateway (<c>Tunnel:Urls:0</c>, …), exactly as the orchestrator
+    /// names them in <c>Function:GatewayTunnelUrl</c>/<c>MoreGatewayTunnelUrls</c>: a function's token must be
+    /// addressed to one of them, so a token given to another gateway is refused here. Unset: the token must be
+    /// addressed to the URL the dial arrived at (scheme, <c>Host</c> and path), which a forger can imitate; set it.
+    /// </summary>
+    public List<string> Urls { get; set; } = [];
+
     /// <summary>How long a forwarded request waits for a free tunnel connection before falling back.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
 

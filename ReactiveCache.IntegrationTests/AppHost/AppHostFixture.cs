@@ -28,6 +28,9 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     private readonly DirectoryInfo _objects = Directory.CreateTempSubdirectory("apphost-objects-");
 
+    /// <summary>The control API's key, given to the AppHost as its <c>control-api-key</c> parameter (as a person's user secret would).</summary>
+    public string ControlApiKey { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+
     private DistributedApplication? _app;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The AppHost has not started.");
@@ -44,6 +47,7 @@ public sealed class AppHostFixture : IAsyncLifetime
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ReactiveCache_AppHost>(
         [
             $"ObjectStore:Root={_objects.FullName}",
+            $"Parameters:control-api-key={ControlApiKey}",
             "Gateways=2",
             "CacheNode:BootDelay=00:00:02",
             "Policy:Kind=Thesis",
@@ -69,6 +73,14 @@ public sealed class AppHostFixture : IAsyncLifetime
     }
 
     public HttpClient CreateGatewayClient() => App.CreateHttpClient("gateway", "http");
+
+    /// <summary>A client of the orchestrator's control API, with its key.</summary>
+    public HttpClient CreateOrchestratorClient()
+    {
+        var client = App.CreateHttpClient("orchestrator", "http");
+        client.DefaultRequestHeaders.Authorization = new("Bearer", ControlApiKey);
+        return client;
+    }
 
     public async Task DisposeAsync()
     {

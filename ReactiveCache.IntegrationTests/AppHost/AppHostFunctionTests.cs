@@ -34,13 +34,15 @@ public sealed class AppHostFunctionTests
             await notifications.WaitForResourceHealthyAsync(name, cts.Token);
         }
 
-        var secret = await app.Services.GetRequiredService<DistributedApplicationModel>().Resources
-            .OfType<ParameterResource>().Single(p => p.Name == "tunnel-secret").GetValueAsync(cts.Token);
+        var parameters = app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>().ToList();
+        var secret = await parameters.Single(p => p.Name == "tunnel-secret").GetValueAsync(cts.Token);
+        var controlApiKey = await parameters.Single(p => p.Name == "control-api-key").GetValueAsync(cts.Token);
         const string key = "100B.txt";
 
-        // The key pinned to the Lambda layer: the orchestrator invokes the function through the emulator
-        // (payload with its tunnel URL, control address and token) and routes the key once it connects.
+        // The key pinned to the Lambda layer: the orchestrator invokes the function through the emulator (a signed
+        // Invoke; payload with its tunnel URLs, control address and tokens) and routes the key once it connects.
         using var orchestrator = app.CreateHttpClient("orchestrator", "http");
+        orchestrator.DefaultRequestHeaders.Authorization = new("Bearer", controlApiKey);
         using var pinned = await orchestrator.PutAsync($"/routes/{key}?layer=lambda", null, cts.Token);
         Assert.Equal(HttpStatusCode.Accepted, pinned.StatusCode);
 
@@ -73,17 +75,18 @@ public sealed class AppHostFunctionTests
             Assert.Equal(HttpStatusCode.Unauthorized, dial.StatusCode);
         }
 
-        // The orchestrator's control endpoint speaks gRPC (HTTP/2 prior knowledge) at the address the
+        // The orchestrator's links endpoint speaks gRPC (HTTP/2 prior knowledge) at the address the
         // function is given: a stream opened with a valid token stays open, waiting for commands. Its key is one
         // nothing happens to: commands go to every stream holding a key, and the policy may well tell the pinned
         // key's functions to keep running while the GETs above count as demand.
         const string quietKey = "index.html";
-        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(app.GetEndpoint("orchestrator", "control"));
+        var links = app.GetEndpoint("orchestrator", "links");
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(links);
         var control = new ReactiveCache.Core.Protos.Function.FunctionControl.FunctionControlClient(channel);
         var probe = new ReactiveCache.Core.Protos.Function.ControlRequest
         {
             InvocationId = "probe",
-            Token = TunnelToken.Mint(Encoding.UTF8.GetBytes(secret!), [quietKey], DateTimeOffset.UtcNow.AddMinutes(5)),
+            Token = TunnelToken.Mint(Encoding.UTF8.GetBytes(secret!), "probe", links.ToString(), [quietKey], DateTimeOffset.UtcNow.AddMinutes(5)),
         };
         probe.Keys.Add(quietKey);
         using var call = control.Control(probe, cancellationToken: cts.Token);

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -73,13 +74,46 @@ public sealed class AppHostTests(AppHostFixture fixture)
     [Fact]
     public async Task The_orchestrator_control_api_answers_with_its_state()
     {
-        using var client = fixture.App.CreateHttpClient("orchestrator", "http");
+        using var client = fixture.CreateOrchestratorClient();
 
         using var response = await client.GetAsync("/state");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        Assert.StartsWith("[", await response.Content.ReadAsStringAsync());
+        var state = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.Equal(System.Text.Json.JsonValueKind.Array, state.GetProperty("objects").ValueKind);
+        Assert.True(state.GetProperty("functions").GetProperty("maxConcurrent").GetInt32() > 0);
+    }
+
+    [Fact]
+    public async Task The_orchestrator_control_api_refuses_a_request_without_its_key()
+    {
+        using var client = fixture.App.CreateHttpClient("orchestrator", "http");
+
+        using var state = await client.GetAsync("/state");
+        using var stop = await client.PostAsync("/node/stop", content: null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, state.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, stop.StatusCode);
+    }
+
+    /// <summary>What functions and gateways reach (the links endpoint) does not serve the operator's API, even with its key.</summary>
+    [Fact]
+    public async Task The_control_api_is_not_served_on_the_links_endpoint()
+    {
+        using var client = new HttpClient
+        {
+            BaseAddress = fixture.App.GetEndpoint("orchestrator", "links"),
+            DefaultRequestVersion = HttpVersion.Version20,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", fixture.ControlApiKey);
+
+        using var state = await client.GetAsync("/state");
+        using var health = await client.GetAsync("/health");
+
+        Assert.Equal(HttpStatusCode.NotFound, state.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
 
     [Theory]

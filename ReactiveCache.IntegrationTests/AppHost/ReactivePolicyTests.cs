@@ -25,7 +25,7 @@ public sealed class ReactivePolicyTests(AppHostFixture fixture, ITestOutputHelpe
         const string key = "walk.txt";
         using var gateway = fixture.CreateGatewayClient();
         using var gateway2 = fixture.App.CreateHttpClient("gateway-2", "http");
-        var control = new ControlApiClient(fixture.App.CreateHttpClient("orchestrator", "http"));
+        var control = new ControlApiClient(fixture.CreateOrchestratorClient());
         var origins = new List<string>();
         var states = new List<string> { await control.StateOfAsync(key) };
         var clock = Stopwatch.StartNew();
@@ -136,7 +136,7 @@ public sealed class ReactivePolicyTests(AppHostFixture fixture, ITestOutputHelpe
     {
         string[] keys = ["hot-a.txt", "hot-b.txt"];
         using var gateway = fixture.CreateGatewayClient();
-        var control = new ControlApiClient(fixture.App.CreateHttpClient("orchestrator", "http"));
+        var control = new ControlApiClient(fixture.CreateOrchestratorClient());
         var last = new Dictionary<string, string>();
         var clock = Stopwatch.StartNew();
 

@@ -50,6 +50,7 @@ public sealed class GatewayFactory(
         builder.UseSetting("ObjectStore:ForcePathStyle", "true");
         builder.UseSetting("ObjectStore:Region", "us-east-1");
         builder.UseSetting("OrchestratorLink:Address", orchestratorAddress ?? "");
+        builder.UseSetting("OrchestratorLink:Secret", TestOrchestrator.TestSecret);
         builder.UseSetting("OrchestratorLink:GatewayId", "test-gateway");
         builder.UseSetting("OrchestratorLink:ReconnectMinDelayMs", "100");
         builder.UseSetting("OrchestratorLink:ReconnectMaxDelayMs", "1000");

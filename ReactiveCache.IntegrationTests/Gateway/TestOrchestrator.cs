@@ -20,7 +20,18 @@ public sealed class TestOrchestrator : GatewayLink.GatewayLinkBase
     private RouteTableSnapshot _routes = RouteTableSnapshot.Empty;
     private WireCacheNode? _node;
 
+    /// <summary>The link secret it proves and checks (give it to the gateway as <c>OrchestratorLink:Secret</c>); null: it proves nothing.</summary>
+    public byte[]? Secret { get; init; } = System.Text.Encoding.UTF8.GetBytes(TestSecret);
+
+    /// <summary>The link secret of every test orchestrator, for the gateways the tests start.</summary>
+    public const string TestSecret = "a-test-gateway-link-secret-of-at-least-32-characters";
+
     public ConcurrentQueue<Hello> Hellos { get; } = new();
+
+    private int _calls;
+
+    /// <summary>Link calls opened, authenticated or not.</summary>
+    public int Calls => Volatile.Read(ref _calls);
 
     public ConcurrentQueue<RequestEvent> Events { get; } = new();
 
@@ -42,12 +53,9 @@ public sealed class TestOrchestrator : GatewayLink.GatewayLinkBase
 
     public override async Task Connect(IAsyncStreamReader<GatewayMessage> requestStream, IServerStreamWriter<OrchestratorMessage> responseStream, ServerCallContext context)
     {
-        if (!await requestStream.MoveNext(context.CancellationToken) || requestStream.Current.KindCase != GatewayMessage.KindOneofCase.Hello)
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "The first message must be Hello."));
-        }
-
-        Hellos.Enqueue(requestStream.Current.Hello);
+        Interlocked.Increment(ref _calls);
+        // The real orchestrator's handshake: the gateway takes nothing from an orchestrator that has not proved itself.
+        Hellos.Enqueue(await GatewayLinkHandshake.AcceptAsync(requestStream, responseStream, Secret, context.CancellationToken));
         using var dropped = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         var session = new Session(responseStream, dropped);
         lock (_lock)

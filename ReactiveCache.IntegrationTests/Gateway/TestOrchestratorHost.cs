@@ -24,9 +24,9 @@ public sealed class TestOrchestratorHost : IAsyncDisposable
 
     public string Address { get; }
 
-    public static async Task<TestOrchestratorHost> StartAsync()
+    public static async Task<TestOrchestratorHost> StartAsync(TestOrchestrator? orchestrator = null)
     {
-        var orchestrator = new TestOrchestrator();
+        orchestrator ??= new TestOrchestrator();
         var port = FreePort.Next();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

@@ -1,3 +1,4 @@
+using ReactiveCache.Core.Aws;
 using ReactiveCache.IntegrationTests.Infrastructure;
 
 namespace ReactiveCache.IntegrationTests.Lambda;
@@ -23,6 +24,23 @@ public static class BuiltApps
 
     /// <summary>The function, JIT (<c>dotnet bootstrap.dll</c>).</summary>
     public static string FunctionJit => Dll("ReactiveCache.Lambda", "bootstrap");
+
+    /// <summary>A key pair for an emulator to check Invoke signatures with (as the AppHost generates one).</summary>
+    public static SigV4Credentials NewEmulatorCredentials() =>
+        new("TESTEMULATORKEY", Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)));
+
+    /// <summary>
+    /// The environment of an emulator whose functions read the folder store at <paramref name="objectsRoot"/> and
+    /// whose Invoke calls must be signed with <paramref name="credentials"/> (function processes inherit it).
+    /// </summary>
+    public static Dictionary<string, string> EmulatorEnvironment(string objectsRoot, SigV4Credentials credentials) => new()
+    {
+        ["ObjectStore__Kind"] = "Folder",
+        ["ObjectStore__Root"] = objectsRoot,
+        ["OTEL_SDK_DISABLED"] = "true",
+        ["Emulator__AccessKey"] = credentials.AccessKey,
+        ["Emulator__SecretKey"] = credentials.SecretKey,
+    };
 
     /// <summary>Defines an emulator function in <paramref name="environment"/> (<c>Emulator:Functions:{name}</c>).</summary>
     public static void AddEmulatorFunction(IDictionary<string, string> environment, string name, string command, TimeSpan timeout, params string[] args)

@@ -1,9 +1,5 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using ReactiveCache.Orchestrator.Functions;
 using ReactiveCache.IntegrationTests.Infrastructure;
 
@@ -17,10 +13,10 @@ public sealed class ControlHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private ControlHost(WebApplication app, int port)
+    private ControlHost(WebApplication app, string url)
     {
         _app = app;
-        Url = $"http://127.0.0.1:{port}";
+        Url = url;
     }
 
     public string Url { get; }
@@ -31,19 +27,14 @@ public sealed class ControlHost : IAsyncDisposable
 
     public static async Task<ControlHost> StartAsync(string secret)
     {
-        var port = FreePort.Next();
-        var builder = WebApplication.CreateBuilder();
-        builder.Configuration["Tunnel:Secret"] = secret;
-        builder.Configuration["Function:Timeout"] = "00:01:00";
-        builder.Logging.ClearProviders();
-        // gRPC over cleartext needs an HTTP/2-only endpoint (Kestrel speaks only HTTP/1.1 on a cleartext
-        // Http1AndHttp2 endpoint: there is no ALPN to pick HTTP/2).
-        builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(port, o => o.Protocols = HttpProtocols.Http2));
-        builder.AddFunctions();
-        var app = builder.Build();
-        app.MapFunctions();
-        await app.StartAsync();
-        return new ControlHost(app, port);
+        var (app, url) = await LoopbackGrpcHost.StartAsync(new Dictionary<string, string>
+        {
+            ["Tunnel:Secret"] = secret,
+            ["Function:Timeout"] = "00:01:00",
+            // Control streams must hold a token addressed to this URL (as the orchestrator's own).
+            ["Function:OrchestratorUrl"] = "{url}",
+        }, builder => builder.AddFunctions(), app => app.MapFunctions());
+        return new ControlHost(app, url);
     }
 
     public async ValueTask DisposeAsync()

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using ReactiveCache.Core.Aws;
 using ReactiveCache.Core.Functions;
 using ReactiveCache.Core.Objects;
 using ReactiveCache.Core.Routing;
@@ -22,6 +23,9 @@ namespace ReactiveCache.IntegrationTests.Lambda;
 public sealed class FunctionFixture : IAsyncLifetime
 {
     public const string ContentOrigin = "Content-Origin";
+
+    /// <summary>The gateway's <c>Tunnel:MaxConnectionsPerInvocation</c> (its functions keep 32).</summary>
+    public const int MaxConnectionsPerInvocation = 40;
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     /// <summary>Functions the emulator knows; each test uses its own so that cold/warm is its own.</summary>
@@ -32,6 +36,13 @@ public sealed class FunctionFixture : IAsyncLifetime
     private ServerProcess? _emulator;
 
     public string Secret { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>A token as the orchestrator mints it (with <see cref="Secret"/>), for the gateway's tunnel port unless <paramref name="audience"/> says otherwise.</summary>
+    public string Mint(string invocationId, IReadOnlyCollection<string> keys, string? audience = null, DateTimeOffset? expires = null) =>
+        TunnelToken.Mint(System.Text.Encoding.UTF8.GetBytes(Secret), invocationId, audience ?? GatewayTunnelUrl, keys, expires ?? DateTimeOffset.UtcNow.AddMinutes(5));
+
+    /// <summary>The key pair the emulator checks Invoke signatures with (as the AppHost generates one).</summary>
+    public SigV4Credentials EmulatorCredentials { get; } = BuiltApps.NewEmulatorCredentials();
 
     public ControlHost Control { get; private set; } = null!;
 
@@ -66,6 +77,12 @@ public sealed class FunctionFixture : IAsyncLifetime
             ["ObjectStore__Root"] = _objects.FullName,
             ["Tunnel__Secret"] = Secret,
             ["Tunnel__ListenPort"] = tunnelPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // The URLs its functions' tokens must be addressed to (as the AppHost sets them), and the dial cap the tests probe.
+            ["Tunnel__Urls__0"] = $"http://127.0.0.1:{tunnelPort}{TunnelProtocol.ConnectPath}",
+            ["Tunnel__Urls__1"] = $"http://127.0.0.1:{gatewayPort}{TunnelProtocol.ConnectPath}",
+            ["Tunnel__MaxConnectionsPerInvocation"] = MaxConnectionsPerInvocation.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["OrchestratorLink__Secret"] = TestOrchestrator.TestSecret,
+            ["CacheNode__Password"] = "a-node-password-the-test-orchestrator-never-uses",
             ["OrchestratorLink__Address"] = Routes.Address,
             // The kill tests open the Lambda layer's circuit (their dead function fails requests, as it should);
             // the next test's function, whose TICK may be 1 s, must not sit out the default 5 s break unasked.
@@ -78,18 +95,25 @@ public sealed class FunctionFixture : IAsyncLifetime
         await Routes.WaitForGatewayAsync(Wait, () => _gateway.Output);
 
         var emulatorPort = FreePort.Next();
-        var environment = new Dictionary<string, string>
+        // Inherited by the function processes (their configuration, as Lambda environment variables).
+        var environment = BuiltApps.EmulatorEnvironment(_objects.FullName, EmulatorCredentials);
+        foreach (var (name, value) in new Dictionary<string, string>
         {
-            // Inherited by the function processes (their configuration, as Lambda environment variables).
-            ["ObjectStore__Kind"] = "Folder",
-            ["ObjectStore__Root"] = _objects.FullName,
             ["Function__DrainTimeout"] = "00:00:02",
-            ["OTEL_SDK_DISABLED"] = "true",
+            ["Function__AllowedGatewayUrls__0"] = GatewayTunnelUrl,
+            ["Function__AllowedGatewayUrls__1"] = OrdinaryPortTunnelUrl,
+            ["Function__AllowedOrchestratorUrls__0"] = Control.Url,
+            // The environments listing (which the tests read) exists in Development only.
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["Emulator__IdleTimeout"] = "00:05:00",
             // Room for an environment of every function below, so that no test's warm environment is reclaimed
             // for another's cold start (the reclaim has its own test: EmulatorConcurrencyTests).
             ["Emulator__MaxConcurrency"] = "32",
-        };
+        })
+        {
+            environment[name] = value;
+        }
+
         foreach (var name in Functions)
         {
             // The same function dialling its tunnel as WebSockets instead of plain upgrades (its configuration as
@@ -107,18 +131,38 @@ public sealed class FunctionFixture : IAsyncLifetime
         Emulator = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{emulatorPort}"), Timeout = TimeSpan.FromSeconds(90) };
     }
 
-    public FunctionPayload Payload(string key, TimeSpan tick, string? token = null, bool control = true) =>
-        new([key], tick.TotalSeconds, GatewayTunnelUrl, control ? Control.Url : null, token ?? Control.Tokens.Mint([key]));
+    /// <summary>
+    /// The payload the orchestrator would send for <paramref name="key"/> (its tokens minted by the orchestrator's own
+    /// code): tunnelling into <paramref name="gateway"/> (default: the tunnel port), with a control stream unless
+    /// <paramref name="control"/> is false, its tokens covering <paramref name="tokenKeys"/> (default: the key).
+    /// </summary>
+    public FunctionPayload Payload(string key, TimeSpan tick, bool control = true, string? gateway = null, IReadOnlyList<string>? tokenKeys = null) =>
+        Control.Tokens.Payload(tokenKeys ?? [key], tick, [gateway ?? GatewayTunnelUrl], control ? Control.Url : null) with { Keys = [key] };
 
-    /// <summary>Invokes through the emulator's Invoke API.</summary>
-    public Task<HttpResponseMessage> InvokeAsync(string function, FunctionPayload payload, string type = "Event")
+    /// <summary>The payload with <paramref name="token"/> as the token for its gateway (a forged or expired one).</summary>
+    public static FunctionPayload WithGatewayToken(FunctionPayload payload, string token) =>
+        payload with { Tokens = new Dictionary<string, string>(payload.Tokens) { [payload.GatewayTunnelUrl] = token } };
+
+    /// <summary>Invokes through the emulator's Invoke API, signed as the orchestrator signs.</summary>
+    public Task<HttpResponseMessage> InvokeAsync(string function, FunctionPayload payload, string type = "Event") =>
+        Emulator.SendAsync(SignedInvoke(Emulator.BaseAddress!, function, JsonSerializer.SerializeToUtf8Bytes(payload, FunctionJsonContext.Default.FunctionPayload),
+            type, EmulatorCredentials));
+
+    /// <summary>An Invoke request of <paramref name="function"/> with <paramref name="body"/>, SigV4-signed with <paramref name="credentials"/> (null: unsigned).</summary>
+    public static HttpRequestMessage SignedInvoke(Uri emulator, string function, byte[] body, string type, SigV4Credentials? credentials)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/2015-03-31/functions/{function}/invocations")
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(emulator, $"/2015-03-31/functions/{function}/invocations"))
         {
-            Content = JsonContent.Create(payload, FunctionJsonContext.Default.FunctionPayload),
+            Content = new ByteArrayContent(body),
         };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         request.Headers.Add("X-Amz-Invocation-Type", type);
-        return Emulator.SendAsync(request);
+        if (credentials is not null)
+        {
+            SigV4Signer.Sign(request, body, credentials, LambdaInvokeApi.EmulatorRegion, LambdaInvokeApi.Service, DateTimeOffset.UtcNow);
+        }
+
+        return request;
     }
 
     /// <summary>GETs <paramref name="key"/> through the gateway until the Lambda layer answers; the time it took.</summary>

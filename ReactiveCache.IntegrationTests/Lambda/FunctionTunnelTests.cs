@@ -103,11 +103,7 @@ public sealed class FunctionTunnelTests(FunctionFixture fixture)
     public async Task A_function_dialling_websockets_or_the_ordinary_port_serves_the_same(string function, bool ordinaryPort, string transport)
     {
         const string key = "100B.txt";
-        var payload = fixture.Payload(key, TimeSpan.FromSeconds(1), control: false);
-        if (ordinaryPort)
-        {
-            payload = payload with { GatewayTunnelUrl = fixture.OrdinaryPortTunnelUrl };
-        }
+        var payload = fixture.Payload(key, TimeSpan.FromSeconds(1), control: false, gateway: ordinaryPort ? fixture.OrdinaryPortTunnelUrl : null);
 
         using var invoke = await fixture.InvokeAsync(function, payload);
         await fixture.WaitForLambdaAsync(key);
@@ -126,8 +122,7 @@ public sealed class FunctionTunnelTests(FunctionFixture fixture)
     {
         // The token lets the function tunnel in for two keys, but it loaded only one: the gateway routes
         // both to it, and the function's miss answer is not passed on.
-        var token = fixture.Control.Tokens.Mint(["100B.txt", "1KB.txt"]);
-        var payload = fixture.Payload("100B.txt", TimeSpan.FromSeconds(2), token, control: false);
+        var payload = fixture.Payload("100B.txt", TimeSpan.FromSeconds(2), control: false, tokenKeys: ["100B.txt", "1KB.txt"]);
         using var invoke = await fixture.InvokeAsync("miss", payload);
         await fixture.WaitForLambdaAsync("100B.txt");
         var forwardedBefore = Forwarded("1KB.txt");
@@ -170,17 +165,13 @@ public sealed class FunctionTunnelTests(FunctionFixture fixture)
     /// <summary>Invokes <paramref name="function"/> for <paramref name="key"/>, dialling the tunnel port or the ordinary one, until it serves.</summary>
     private async Task<(int Pid, string Invocation)> ServingAsync(string function, string key, TimeSpan tick, bool tunnelPort)
     {
-        var payload = fixture.Payload(key, tick, control: false);
-        if (!tunnelPort)
-        {
-            payload = payload with { GatewayTunnelUrl = fixture.OrdinaryPortTunnelUrl };
-        }
+        var payload = fixture.Payload(key, tick, control: false, gateway: tunnelPort ? null : fixture.OrdinaryPortTunnelUrl);
 
         using var invoke = await fixture.InvokeAsync(function, payload);
         var pid = int.Parse(FunctionFixture.Header(invoke, "X-Emulator-Process-Id"));
-        var invocation = FunctionFixture.Header(invoke, "X-Amzn-RequestId");
         await fixture.WaitForLambdaAsync(key);
-        return (pid, invocation);
+        // The gateway knows the function by the orchestrator's invocation id (its tokens name it), not Lambda's request id.
+        return (pid, payload.InvocationId);
     }
 
     private int Forwarded(string key) =>

@@ -49,6 +49,8 @@ public sealed class TunnelPortTlsTests : IAsyncLifetime
             ["Tunnel__ListenPort"] = _tunnelPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Kestrel__Certificates__Default__Path"] = certificate,
             ["Kestrel__Certificates__Default__Password"] = "reactive-cache-test",
+            ["OrchestratorLink__Secret"] = TestOrchestrator.TestSecret,
+            ["CacheNode__Password"] = "a-node-password-the-test-orchestrator-never-uses",
             ["OrchestratorLink__Address"] = _routes.Address,
             ["OTEL_SDK_DISABLED"] = "true",
         }, [$"https://127.0.0.1:{_tunnelPort}"]);
@@ -63,24 +65,13 @@ public sealed class TunnelPortTlsTests : IAsyncLifetime
         await tcp.ConnectAsync(IPAddress.Loopback, _tunnelPort);
         await using var tls = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false, (_, _, _, _) => true);
         await tls.AuthenticateAsClientAsync("127.0.0.1");
-        var token = TunnelToken.Mint(Encoding.UTF8.GetBytes(_secret), [Key], DateTimeOffset.UtcNow.AddMinutes(5));
-        await WriteAsync(tls,
-            $"GET {TunnelProtocol.ConnectPath}?{TunnelProtocol.InvocationQuery}=tls-dial HTTP/1.1\r\nHost: 127.0.0.1:{_tunnelPort}\r\n"
-            + $"Authorization: {TunnelProtocol.Scheme} {token}\r\nConnection: Upgrade\r\nUpgrade: {TunnelProtocol.UpgradeToken}\r\n\r\n");
-        Assert.StartsWith("HTTP/1.1 101", await ReadHeadAsync(tls));
+        var token = TunnelToken.Mint(Encoding.UTF8.GetBytes(_secret), "tls-dial", $"https://127.0.0.1:{_tunnelPort}{TunnelProtocol.ConnectPath}", [Key],
+            DateTimeOffset.UtcNow.AddMinutes(5));
+        Assert.StartsWith("HTTP/1.1 101", await HandDialledTunnel.DialAsync(tls, $"127.0.0.1:{_tunnelPort}", "tls-dial", token));
 
         // The function's side: answer every forwarded request with its own bytes, until the gateway lets go.
-        var forwarded = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var serving = Task.Run(async () =>
-        {
-            while (await ReadHeadAsync(tls) is { Length: > 0 } head)
-            {
-                forwarded.Enqueue(head.Split("\r\n")[0]);
-                await WriteAsync(tls, $"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {FromTheFunction.Length}\r\nETag: \"tls\"\r\n\r\n");
-                await tls.WriteAsync(FromTheFunction);
-                await tls.FlushAsync();
-            }
-        });
+        var forwarded = new List<string>();
+        var serving = Task.Run(() => HandDialledTunnel.ServeAsync(tls, "200 OK", FromTheFunction, forwarded));
 
         // The gateway registers the connection just after the 101: until then the key is served from S3.
         await FunctionFixture.WaitForLambdaAsync(_client, Key, FunctionFixture.Wait, () => _gateway!.Output);
@@ -93,31 +84,15 @@ public sealed class TunnelPortTlsTests : IAsyncLifetime
             Assert.Equal(FromTheFunction, await response.Content.ReadAsByteArrayAsync());
         }
 
-        Assert.All(forwarded, line => Assert.Equal($"GET /objects/{Key} HTTP/1.1", line));
+        lock (forwarded)
+        {
+            Assert.All(forwarded, line => Assert.Equal($"GET /objects/{Key} HTTP/1.1", line));
+        }
+
         Assert.NotEmpty(forwarded);
         // Kestrel's upgraded stream, not the socket: the takeover is for plain-text dials only.
         Assert.Contains($"tunnelled in for {Key} (transport {TunnelProtocol.UpgradeToken})", _gateway!.Output);
         Assert.False(serving.IsFaulted, serving.Exception?.ToString());
-    }
-
-    private static Task WriteAsync(Stream stream, string text) => stream.WriteAsync(Encoding.ASCII.GetBytes(text)).AsTask();
-
-    /// <summary>Reads an HTTP head (through the blank line); empty when the stream ends first.</summary>
-    private static async Task<string> ReadHeadAsync(Stream stream)
-    {
-        var head = new StringBuilder();
-        var one = new byte[1];
-        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
-        {
-            if (await stream.ReadAsync(one) == 0)
-            {
-                return "";
-            }
-
-            head.Append((char)one[0]);
-        }
-
-        return head.ToString();
     }
 
     private static byte[] SelfSignedCertificate(string password)

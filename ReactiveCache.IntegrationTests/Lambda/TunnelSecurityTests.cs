@@ -1,38 +1,151 @@
 using System.Net;
-using System.Net.WebSockets;
 using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text;
 using ReactiveCache.Core.Functions;
+using ReactiveCache.Core.Objects;
 using ReactiveCache.Core.Tunnel;
 
 namespace ReactiveCache.IntegrationTests.Lambda;
 
 /// <summary>
-/// The gateway's tunnel endpoint (dialled on the tunnel port, as functions do) refuses bad and expired tokens;
-/// a refused function fails its invocation.
+/// The gateway's tunnel endpoint (dialled on the tunnel port, as functions do) refuses bad, expired and misaddressed
+/// tokens and tokens of another invocation, caps the connections of one invocation, and takes a function's server
+/// error for a failure of the layer (the client gets the object from S3); a refused function fails its invocation.
 /// </summary>
 [Collection(FunctionCollection.Name)]
 public sealed class TunnelSecurityTests(FunctionFixture fixture)
 {
+    private const string OtherSecret = "another-secret-of-at-least-32-characters";
+
     [Fact]
     public async Task A_token_signed_with_another_secret_is_refused_with_401()
     {
-        var forged = TunnelToken.Mint("another-secret-of-at-least-32-characters"u8, ["1KB.txt"], DateTimeOffset.UtcNow.AddMinutes(5));
+        var forged = TunnelToken.Mint(Encoding.UTF8.GetBytes(OtherSecret), "test", fixture.GatewayTunnelUrl, ["1KB.txt"], DateTimeOffset.UtcNow.AddMinutes(5));
 
-        Assert.Equal(HttpStatusCode.Unauthorized, await ConnectAsync(forged));
+        Assert.Equal(HttpStatusCode.Unauthorized, await ConnectAsync("test", forged));
     }
 
     [Fact]
     public async Task A_missing_token_is_refused_with_401()
     {
-        Assert.Equal(HttpStatusCode.Unauthorized, await ConnectAsync(null));
+        Assert.Equal(HttpStatusCode.Unauthorized, await ConnectAsync("test", null));
     }
 
     [Fact]
     public async Task An_expired_token_is_refused_with_403()
     {
-        var expired = TunnelToken.Mint(System.Text.Encoding.UTF8.GetBytes(fixture.Secret), ["1KB.txt"], DateTimeOffset.UtcNow.AddSeconds(-1));
+        var expired = fixture.Mint("test", ["1KB.txt"], expires: DateTimeOffset.UtcNow.AddSeconds(-1));
 
-        Assert.Equal(HttpStatusCode.Forbidden, await ConnectAsync(expired));
+        Assert.Equal(HttpStatusCode.Forbidden, await ConnectAsync("test", expired));
+    }
+
+    [Fact]
+    public async Task A_token_of_another_invocation_is_refused_with_403()
+    {
+        Assert.Equal(HttpStatusCode.Forbidden, await ConnectAsync("this-one", fixture.Mint("that-one", ["1KB.txt"])));
+    }
+
+    [Fact]
+    public async Task A_token_addressed_to_another_gateway_is_refused_with_403()
+    {
+        var elsewhere = fixture.Mint("test", ["1KB.txt"], audience: "http://10.1.2.3:4001/tunnel/connect");
+
+        Assert.Equal(HttpStatusCode.Forbidden, await ConnectAsync("test", elsewhere));
+    }
+
+    /// <summary>
+    /// A function serves key B; whoever holds a genuine token for key A (and knows B's invocation id, which the gateway
+    /// logs) must not join B's tunnel: its connections would be handed B's requests, and it could answer them.
+    /// </summary>
+    [Fact]
+    public async Task A_token_for_key_a_cannot_join_the_tunnel_of_a_function_serving_key_b()
+    {
+        const string keyB = "100B.txt";
+        var payload = fixture.Payload(keyB, TimeSpan.FromSeconds(3), control: false);
+        using var invoke = await fixture.InvokeAsync("events", payload);
+        await fixture.WaitForLambdaAsync(keyB);
+
+        var keyAToken = fixture.Mint("invocation-of-a", ["1KB.txt"]);
+        Assert.Equal(HttpStatusCode.Forbidden, await ConnectAsync(payload.InvocationId, keyAToken));
+        // Nor with a token of B's own keys that names another invocation.
+        Assert.Equal(HttpStatusCode.Forbidden, await ConnectAsync(payload.InvocationId, fixture.Mint("invocation-of-a", [keyB])));
+
+        using var served = await fixture.Gateway.GetAsync($"/objects/{keyB}");
+        Assert.Equal(SampleObjects.All[keyB], await served.Content.ReadAsByteArrayAsync());
+        await fixture.WaitForIdleAsync("events");
+    }
+
+    [Fact]
+    public async Task An_invocation_gets_no_more_connections_than_the_cap()
+    {
+        // A key no route names: these hand-dialled connections carry nothing.
+        const string invocation = "cap-probe";
+        var token = fixture.Mint(invocation, ["cap/probe.txt"]);
+        var port = new Uri(fixture.GatewayTunnelUrl).Port;
+        var sockets = new List<TcpClient>();
+        try
+        {
+            for (var i = 0; i < FunctionFixture.MaxConnectionsPerInvocation; i++)
+            {
+                var tcp = new TcpClient(AddressFamily.InterNetwork);
+                sockets.Add(tcp);
+                await tcp.ConnectAsync(IPAddress.Loopback, port);
+                Assert.StartsWith("HTTP/1.1 101", await HandDialledTunnel.DialAsync(tcp.GetStream(), $"127.0.0.1:{port}", invocation, token));
+            }
+
+            using var oneMore = new TcpClient(AddressFamily.InterNetwork);
+            await oneMore.ConnectAsync(IPAddress.Loopback, port);
+            var refused = await HandDialledTunnel.DialAsync(oneMore.GetStream(), $"127.0.0.1:{port}", invocation, token);
+
+            Assert.StartsWith("HTTP/1.1 429", refused);
+            Assert.Contains("application/problem+json", refused, StringComparison.OrdinalIgnoreCase);
+        }
+        finally
+        {
+            foreach (var socket in sockets)
+            {
+                socket.Dispose();
+            }
+        }
+    }
+
+    /// <summary>A function that answers 500 has failed: the client gets the object from S3, not the error.</summary>
+    [Fact]
+    public async Task A_function_answering_500_falls_back_to_s3_with_no_client_error()
+    {
+        const string key = "index.html";
+        const string invocation = "answers-500";
+        var port = new Uri(fixture.GatewayTunnelUrl).Port;
+        using var tcp = new TcpClient(AddressFamily.InterNetwork);
+        await tcp.ConnectAsync(IPAddress.Loopback, port);
+        var stream = tcp.GetStream();
+        Assert.StartsWith("HTTP/1.1 101", await HandDialledTunnel.DialAsync(stream, $"127.0.0.1:{port}", invocation, fixture.Mint(invocation, [key])));
+        var forwarded = new List<string>();
+        var serving = Task.Run(() => HandDialledTunnel.ServeAsync(stream, "500 Internal Server Error", Encoding.ASCII.GetBytes("the function broke"), forwarded));
+
+        // Every answer is the object from S3, until one of them has been seen to reach the failing function first
+        // (the gateway registers the hand-dialled connection just after the 101).
+        var failures = new List<string>();
+        await Eventually.HoldsAsync(async () =>
+        {
+            using var response = await fixture.Gateway.GetAsync($"/objects/{key}");
+            var body = await response.Content.ReadAsByteArrayAsync();
+            if (response.StatusCode != HttpStatusCode.OK || FunctionFixture.Origin(response) != "s3" || !body.AsSpan().SequenceEqual(SampleObjects.All[key]))
+            {
+                failures.Add($"{(int)response.StatusCode} from {FunctionFixture.Origin(response)}: {Encoding.ASCII.GetString(body)}");
+            }
+
+            lock (forwarded)
+            {
+                return forwarded.Count > 0;
+            }
+        }, FunctionFixture.Wait, "a request forwarded to the function", () => fixture.Logs);
+
+        Assert.Empty(failures);
+        tcp.Dispose();
+        await serving.ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
     [Fact]
@@ -49,8 +162,9 @@ public sealed class TunnelSecurityTests(FunctionFixture fixture)
     [Fact]
     public async Task A_function_whose_token_is_refused_fails_its_invocation_and_never_serves()
     {
-        var forged = TunnelToken.Mint("another-secret-of-at-least-32-characters"u8, ["100B.txt"], DateTimeOffset.UtcNow.AddMinutes(5));
-        using var response = await fixture.InvokeAsync("refused", fixture.Payload("100B.txt", TimeSpan.FromSeconds(5), forged, control: false), "RequestResponse");
+        var payload = fixture.Payload("100B.txt", TimeSpan.FromSeconds(5), control: false);
+        var forged = TunnelToken.Mint(Encoding.UTF8.GetBytes(OtherSecret), payload.InvocationId, fixture.GatewayTunnelUrl, ["100B.txt"], DateTimeOffset.UtcNow.AddMinutes(5));
+        using var response = await fixture.InvokeAsync("refused", FunctionFixture.WithGatewayToken(payload, forged), "RequestResponse");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Unhandled", FunctionFixture.Header(response, "X-Amz-Function-Error"));
@@ -69,10 +183,39 @@ public sealed class TunnelSecurityTests(FunctionFixture fixture)
         Assert.Contains("moreGatewayTunnelUrls", error!.ErrorMessage);
     }
 
+    /// <summary>Whoever can invoke the function cannot make it dial anywhere but the configured gateways, nor load an invalid key.</summary>
+    [Theory]
+    [InlineData("gateway", "AllowedGatewayUrls")]
+    [InlineData("orchestrator", "AllowedOrchestratorUrls")]
+    [InlineData("key", "key-dot-segment")]
+    public async Task A_payload_outside_the_allow_lists_or_with_an_invalid_key_fails_the_invocation(string what, string message)
+    {
+        var payload = fixture.Payload("100B.txt", TimeSpan.FromSeconds(5), control: what == "orchestrator");
+        payload = what switch
+        {
+            "gateway" => payload with
+            {
+                MoreGatewayTunnelUrls = ["http://127.0.0.2:9/tunnel/connect"],
+                Tokens = new Dictionary<string, string>(payload.Tokens) { ["http://127.0.0.2:9/tunnel/connect"] = payload.Tokens[payload.GatewayTunnelUrl] },
+            },
+            "orchestrator" => payload with
+            {
+                OrchestratorUrl = "http://127.0.0.2:9",
+                Tokens = new Dictionary<string, string>(payload.Tokens) { ["http://127.0.0.2:9"] = payload.Tokens[payload.OrchestratorUrl!] },
+            },
+            _ => payload with { Keys = ["../etc/passwd"] },
+        };
+        using var response = await fixture.InvokeAsync("refused", payload, "RequestResponse");
+
+        Assert.Equal("Unhandled", FunctionFixture.Header(response, "X-Amz-Function-Error"));
+        var error = await response.Content.ReadFromJsonAsync(FunctionJsonContext.Default.FunctionError);
+        Assert.Contains(message, error!.ErrorMessage);
+    }
+
     [Fact]
     public async Task A_websocket_dial_is_checked_the_same_way()
     {
-        var forged = TunnelToken.Mint("another-secret-of-at-least-32-characters"u8, ["1KB.txt"], DateTimeOffset.UtcNow.AddMinutes(5));
+        var forged = TunnelToken.Mint(Encoding.UTF8.GetBytes(OtherSecret), "test", fixture.GatewayTunnelUrl, ["1KB.txt"], DateTimeOffset.UtcNow.AddMinutes(5));
         using var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
         socket.Options.SetRequestHeader("Authorization", $"Bearer {forged}");
@@ -86,9 +229,8 @@ public sealed class TunnelSecurityTests(FunctionFixture fixture)
     [Fact]
     public async Task A_good_token_without_an_upgrade_gets_426_naming_the_upgrade()
     {
-        var token = TunnelToken.Mint(System.Text.Encoding.UTF8.GetBytes(fixture.Secret), ["1KB.txt"], DateTimeOffset.UtcNow.AddMinutes(5));
         using var request = new HttpRequestMessage(HttpMethod.Get, $"{fixture.GatewayTunnelUrl}?invocation=x");
-        request.Headers.Authorization = new("Bearer", token);
+        request.Headers.Authorization = new("Bearer", fixture.Mint("x", ["1KB.txt"]));
         using var response = await fixture.Gateway.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.UpgradeRequired, response.StatusCode);
@@ -97,9 +239,9 @@ public sealed class TunnelSecurityTests(FunctionFixture fixture)
     }
 
     /// <summary>Dials as the function does (an HTTP/1.1 upgrade) and returns the gateway's answer.</summary>
-    private async Task<HttpStatusCode> ConnectAsync(string? token)
+    private async Task<HttpStatusCode> ConnectAsync(string invocationId, string? token)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{fixture.GatewayTunnelUrl}?invocation=test");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{fixture.GatewayTunnelUrl}?invocation={invocationId}");
         if (token is not null)
         {
             request.Headers.Authorization = new("Bearer", token);

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
+using ReactiveCache.Core.Aws;
 using ReactiveCache.Core.Functions;
 using ReactiveCache.IntegrationTests.Infrastructure;
 using ReactiveCache.IntegrationTests.Lambda;
@@ -20,13 +22,10 @@ public sealed class EmulatorConcurrencyTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var port = FreePort.Next();
-        var environment = new Dictionary<string, string>
-        {
-            ["ObjectStore__Kind"] = "Folder",
-            ["ObjectStore__Root"] = _objects.FullName,
-            ["OTEL_SDK_DISABLED"] = "true",
-            ["Emulator__MaxConcurrency"] = "1",
-        };
+        var environment = BuiltApps.EmulatorEnvironment(_objects.FullName, _credentials);
+        environment["Emulator__MaxConcurrency"] = "1";
+        environment["Function__AllowedGatewayUrls__0"] = Gateway;
+        environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         BuiltApps.AddJitFunction(environment, "a", TimeSpan.FromSeconds(30));
         BuiltApps.AddJitFunction(environment, "b", TimeSpan.FromSeconds(30));
         // A "runtime" that never polls: busy until the emulator kills it at its timeout.
@@ -64,14 +63,16 @@ public sealed class EmulatorConcurrencyTests : IAsyncLifetime
 
     private Task<HttpResponseMessage> InvokeAsync(string function, string type)
     {
-        var payload = new FunctionPayload(["no-such-object.txt"], 1, "http://127.0.0.1:9/tunnel/connect", null, "unused");
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/2015-03-31/functions/{function}/invocations")
-        {
-            Content = JsonContent.Create(payload, FunctionJsonContext.Default.FunctionPayload),
-        };
-        request.Headers.Add("X-Amz-Invocation-Type", type);
-        return _client.SendAsync(request);
+        var payload = FunctionPayload.Create("a-secret-no-gateway-checks-here-000"u8, ["no-such-object.txt"], TimeSpan.FromSeconds(1),
+            [Gateway], null, DateTimeOffset.UtcNow.AddMinutes(5));
+        return _client.SendAsync(FunctionFixture.SignedInvoke(_client.BaseAddress!, function,
+            JsonSerializer.SerializeToUtf8Bytes(payload, FunctionJsonContext.Default.FunctionPayload), type, _credentials));
     }
+
+    /// <summary>A gateway nobody listens at: the functions here fail on the missing object before they dial.</summary>
+    private const string Gateway = "http://127.0.0.1:9/tunnel/connect";
+
+    private readonly SigV4Credentials _credentials = BuiltApps.NewEmulatorCredentials();
 
     private async Task<List<FunctionFixture.EnvironmentView>> EnvironmentsAsync() =>
         await _client.GetFromJsonAsync<List<FunctionFixture.EnvironmentView>>("/emulator/environments", FunctionFixture.JsonOptions) ?? [];

@@ -22,7 +22,8 @@ public sealed class EmulatorTests(FunctionFixture fixture)
     [Fact]
     public async Task A_payload_that_is_not_json_is_400()
     {
-        using var response = await fixture.Emulator.PostAsync("/2015-03-31/functions/life/invocations", new StringContent("{not json"));
+        using var response = await fixture.Emulator.SendAsync(
+            FunctionFixture.SignedInvoke(fixture.Emulator.BaseAddress!, "life", "{not json"u8.ToArray(), "RequestResponse", fixture.EmulatorCredentials));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("InvalidRequestContentException", FunctionFixture.Header(response, "X-Amzn-ErrorType"));

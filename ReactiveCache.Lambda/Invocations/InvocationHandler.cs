@@ -36,6 +36,8 @@ public sealed class InvocationHandler(
         activity?.SetTag("faas.invocation_id", invocation.RequestId);
         activity?.SetTag("object.keys", string.Join(',', payload.Keys));
 
+        // Objects of earlier invocations that this one does not hold leave memory before it loads its own.
+        catalog.Retain(payload.Keys);
         var warm = await LoadAsync(payload.Keys, cancellationToken);
         activity?.SetTag("faas.warm", warm);
 
@@ -43,17 +45,18 @@ public sealed class InvocationHandler(
         // past the Lambda deadline (minus the time needed to say goodbye and respond).
         var timeout = invocation.Deadline - start - options.Value.DeadlineMargin;
         var lifetime = new FunctionLifetime(TimeSpan.FromSeconds(payload.Tick), start, timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero);
-        var active = new ActiveInvocation(invocation.RequestId, payload.Keys.ToHashSet(StringComparer.Ordinal), lifetime, time);
+        // Tunnels and the control stream go under the orchestrator's invocation id: every token names it.
+        var active = new ActiveInvocation(payload.InvocationId, payload.Keys.ToHashSet(StringComparer.Ordinal), lifetime, time);
         catalog.Activate(active);
 
         using var lifeEnded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var controlTask = string.IsNullOrWhiteSpace(payload.OrchestratorUrl)
             ? Task.CompletedTask
-            : control.RunAsync(payload.OrchestratorUrl, active, payload.Token, lifeEnded.Token);
-        // One tunnel into every gateway: each serves its clients from this function.
+            : control.RunAsync(payload.OrchestratorUrl, active, payload.TokenFor(payload.OrchestratorUrl)!, lifeEnded.Token);
+        // One tunnel into every gateway, each with the token addressed to it: each serves its clients from this function.
         var tunnels = payload.AllGatewayTunnelUrls()
-            .Select(url => WithInvocation(new Uri(url), invocation.RequestId))
-            .Select(uri => (Uri: uri, Session: dialer.Open(uri, payload.Token)))
+            .Select(url => (Uri: WithInvocation(new Uri(url), active.Id), Token: payload.TokenFor(url)!))
+            .Select(t => (t.Uri, t.Token, Session: dialer.Open(t.Uri, t.Token)))
             .ToList();
         string endedBy;
         try
@@ -62,7 +65,7 @@ public sealed class InvocationHandler(
         }
         finally
         {
-            await EndAsync(active, tunnels, payload.Token, invocation.Deadline);
+            await EndAsync(active, tunnels, invocation.Deadline);
             await lifeEnded.CancelAsync();
             await controlTask;
         }
@@ -103,15 +106,15 @@ public sealed class InvocationHandler(
     }
 
     /// <summary>Goodbye to every gateway (no new requests), drain in-flight ones, close the tunnels.</summary>
-    private async Task EndAsync(ActiveInvocation active, IReadOnlyList<(Uri Uri, TunnelSession Session)> tunnels, string token, DateTimeOffset deadline)
+    private async Task EndAsync(ActiveInvocation active, IReadOnlyList<(Uri Uri, string Token, TunnelSession Session)> tunnels, DateTimeOffset deadline)
     {
-        await Task.WhenAll(tunnels.Select(t => GoodbyeAsync(active, t.Uri, token, deadline)));
+        await Task.WhenAll(tunnels.Select(t => GoodbyeAsync(active, t.Uri, t.Token, deadline)));
         if (!await catalog.DrainAsync(options.Value.DrainTimeout, time, CancellationToken.None))
         {
             logger.LogWarning("{InFlight} requests still in flight after {Timeout}: closing anyway", catalog.InFlight, options.Value.DrainTimeout);
         }
 
-        foreach (var (_, session) in tunnels)
+        foreach (var (_, _, session) in tunnels)
         {
             await dialer.CloseAsync(session);
         }
@@ -158,7 +161,11 @@ public sealed class InvocationHandler(
         return missing.Count == 0;
     }
 
-    private static FunctionPayload Parse(byte[] json)
+    /// <summary>
+    /// The payload, checked before anything is loaded or dialled: valid keys (the shared key rules), a positive
+    /// TICK, an invocation id, gateway and orchestrator URLs from the configured allow-lists only, and a token for each.
+    /// </summary>
+    private FunctionPayload Parse(byte[] json)
     {
         FunctionPayload? payload;
         try
@@ -170,9 +177,17 @@ public sealed class InvocationHandler(
             throw new InvalidPayloadException($"The payload is not valid JSON: {e.Message}");
         }
 
-        if (payload is null || payload.Keys is null || payload.Keys.Count == 0 || payload.Keys.Any(string.IsNullOrEmpty))
+        if (payload is null || payload.Keys is null || payload.Keys.Count == 0)
         {
             throw new InvalidPayloadException("The payload names no keys.");
+        }
+
+        foreach (var key in payload.Keys)
+        {
+            if (ObjectKey.Validate(key) is { } violation)
+            {
+                throw new InvalidPayloadException($"The payload names an invalid key ({violation.Rule}): {violation.Message}");
+            }
         }
 
         if (!(payload.Tick > 0))
@@ -180,18 +195,38 @@ public sealed class InvocationHandler(
             throw new InvalidPayloadException("The payload's tick must be a positive number of seconds.");
         }
 
-        if (!payload.AllGatewayTunnelUrls().All(TunnelProtocol.IsTunnelUrl))
+        if (string.IsNullOrEmpty(payload.InvocationId) || payload.InvocationId.Length > 128 || !payload.InvocationId.All(char.IsAsciiLetterOrDigit))
+        {
+            throw new InvalidPayloadException("The payload's invocationId must be 1 to 128 ASCII letters and digits.");
+        }
+
+        if (string.IsNullOrEmpty(payload.GatewayTunnelUrl) || !payload.AllGatewayTunnelUrls().All(TunnelProtocol.IsTunnelUrl))
         {
             throw new InvalidPayloadException("The payload's gatewayTunnelUrl and moreGatewayTunnelUrls must be absolute http(s) or ws(s) URLs.");
         }
 
-        if (string.IsNullOrEmpty(payload.Token))
+        var o = options.Value;
+        if (payload.AllGatewayTunnelUrls().FirstOrDefault(url => !Allowed(o.AllowedGatewayUrls, url)) is { } gateway)
         {
-            throw new InvalidPayloadException("The payload has no token.");
+            throw new InvalidPayloadException($"The payload names a gateway this function may not dial ({gateway}); allowed: Function:AllowedGatewayUrls.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(payload.OrchestratorUrl) && !Allowed(o.AllowedOrchestratorUrls, payload.OrchestratorUrl))
+        {
+            throw new InvalidPayloadException($"The payload names an orchestrator this function may not reach ({payload.OrchestratorUrl}); allowed: Function:AllowedOrchestratorUrls.");
+        }
+
+        if (payload.AllGatewayTunnelUrls().Append(payload.OrchestratorUrl).Where(u => !string.IsNullOrWhiteSpace(u)).Any(u => string.IsNullOrEmpty(payload.TokenFor(u!))))
+        {
+            throw new InvalidPayloadException("The payload has no token for one of its gateways or its orchestrator.");
         }
 
         return payload;
     }
+
+    /// <summary>Whether <paramref name="url"/> is on <paramref name="allowed"/> (compared in the tokens' audience form).</summary>
+    private static bool Allowed(List<string> allowed, string url) =>
+        allowed.Exists(a => string.Equals(TunnelToken.Audience(a), TunnelToken.Audience(url), StringComparison.Ordinal));
 
     private static Uri HttpBase(Uri uri) => new UriBuilder(uri)
     {

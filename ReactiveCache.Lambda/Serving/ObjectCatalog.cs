@@ -24,6 +24,18 @@ public sealed class ObjectCatalog
 
     public void Put(string key, InMemoryObject obj) => _objects[key] = obj;
 
+    /// <summary>Drops every object but <paramref name="keys"/>: a warm environment holds only what its current invocation serves.</summary>
+    public void Retain(IReadOnlyCollection<string> keys)
+    {
+        foreach (var key in _objects.Keys)
+        {
+            if (!keys.Contains(key, StringComparer.Ordinal))
+            {
+                _objects.TryRemove(key, out _);
+            }
+        }
+    }
+
     public void Activate(ActiveInvocation invocation) => _active = invocation;
 
     public void Deactivate(ActiveInvocation invocation) => Interlocked.CompareExchange(ref _active, null, invocation);

@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
+using ReactiveCache.Core.Aws;
+using ReactiveCache.Core.Functions;
 using ReactiveCache.LambdaEmulator.Environments;
 
 namespace ReactiveCache.LambdaEmulator.Api;
@@ -8,7 +11,8 @@ namespace ReactiveCache.LambdaEmulator.Api;
 /// Lambda's Invoke API: <c>POST /2015-03-31/functions/{name}/invocations</c> with
 /// <c>X-Amz-Invocation-Type</c> <c>RequestResponse</c> (default: wait, 200 with the function's answer,
 /// <c>X-Amz-Function-Error</c> when it failed), <c>Event</c> (202 at once) or <c>DryRun</c> (204).
-/// Unknown function → 404. The emulator adds which environment ran it (<c>X-Emulator-*</c>).
+/// Unknown function → 404. Every call must be SigV4-signed with the configured key pair (as AWS requires): else 403
+/// <c>InvalidSignatureException</c>. The emulator adds which environment ran it (<c>X-Emulator-*</c>).
 /// </summary>
 public static class InvokeApi
 {
@@ -25,13 +29,28 @@ public static class InvokeApi
             .Produces(StatusCodes.Status200OK)
             .Produces(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return app;
     }
 
-    private static async Task<IResult> InvokeAsync(string name, HttpContext context, EnvironmentPool pool, ILoggerFactory loggers)
+    private static async Task<IResult> InvokeAsync(string name, HttpContext context, EnvironmentPool pool, IOptionsMonitor<EmulatorOptions> options,
+        TimeProvider time, ILoggerFactory loggers)
     {
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+        // As AWS: nothing is looked at before the signature (SigV4, with the key pair the AppHost generated) is checked.
+        var o = options.CurrentValue;
+        var refusal = o.AccessKey is { Length: > 0 } accessKey && o.SecretKey is { Length: > 0 } secretKey
+            ? SigV4Verifier.Verify(context.Request, buffer.GetBuffer().AsSpan(0, (int)buffer.Length), new SigV4Credentials(accessKey, secretKey),
+                LambdaInvokeApi.EmulatorRegion, LambdaInvokeApi.Service, time.GetUtcNow())
+            : "This emulator has no Emulator:AccessKey and Emulator:SecretKey: it accepts no Invoke.";
+        if (refusal is not null)
+        {
+            return Problem(context, StatusCodes.Status403Forbidden, "InvalidSignatureException", refusal);
+        }
+
         var type = context.Request.Headers["X-Amz-Invocation-Type"].ToString();
         if (type.Length == 0)
         {
@@ -49,8 +68,6 @@ public static class InvokeApi
             return Problem(context, StatusCodes.Status404NotFound, "ResourceNotFoundException", $"Function not found: {name}");
         }
 
-        using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
         var payload = buffer.Length == 0 ? "{}"u8.ToArray() : buffer.ToArray();
         if (!IsJson(payload))
         {

@@ -5,15 +5,16 @@ namespace ReactiveCache.LambdaEmulator.Api;
 
 /// <summary>
 /// Lambda's Runtime API for the emulator's function processes, one per environment under
-/// <c>/runtime-api/{environmentId}/2018-06-01/runtime/…</c> (the environment's <c>AWS_LAMBDA_RUNTIME_API</c>
-/// carries the prefix): <c>invocation/next</c>, <c>invocation/{id}/response</c>, <c>invocation/{id}/error</c>,
-/// <c>init/error</c>.
+/// <c>/runtime-api/{environmentId}/{secret}/2018-06-01/runtime/…</c> (the environment's <c>AWS_LAMBDA_RUNTIME_API</c>
+/// carries the prefix; the secret is the environment's own, so no other process can take or answer its
+/// invocations): <c>invocation/next</c>, <c>invocation/{id}/response</c>, <c>invocation/{id}/error</c>,
+/// <c>init/error</c>. A wrong secret is answered as an unknown environment.
 /// </summary>
 public static class RuntimeApi
 {
     public static IEndpointRouteBuilder MapRuntimeApi(this IEndpointRouteBuilder app)
     {
-        var runtime = app.MapGroup($"{EnvironmentPool.RuntimeApiPrefix}/{{environmentId}}/2018-06-01/runtime")
+        var runtime = app.MapGroup($"{EnvironmentPool.RuntimeApiPrefix}/{{environmentId}}/{{secret}}/2018-06-01/runtime")
             .WithTags("Runtime")
             .ExcludeFromDescription();
         runtime.MapGet("/invocation/next", NextAsync);
@@ -23,9 +24,9 @@ public static class RuntimeApi
         return app;
     }
 
-    private static async Task<IResult> NextAsync(string environmentId, HttpContext context, EnvironmentPool pool)
+    private static async Task<IResult> NextAsync(string environmentId, string secret, HttpContext context, EnvironmentPool pool)
     {
-        if (pool.Find(environmentId) is not { } environment || environment.State == EnvironmentState.Dead)
+        if (pool.FindRuntime(environmentId, secret) is not { } environment || environment.State == EnvironmentState.Dead)
         {
             return UnknownEnvironment(environmentId);
         }
@@ -47,6 +48,7 @@ public static class RuntimeApi
             using var warm = EmulatorTelemetry.Start("warm start", ActivityKind.Internal, invocation.Parent, invocation.CreatedAt);
             warm?.SetTag("faas.instance", environment.Id);
             warm?.SetTag("faas.coldstart", false);
+            EmulatorTelemetry.StartedUp(DateTimeOffset.UtcNow - invocation.CreatedAt, cold: false);
         }
 
         var headers = context.Response.Headers;
@@ -61,16 +63,16 @@ public static class RuntimeApi
         return TypedResults.Bytes(invocation.Payload, "application/json");
     }
 
-    private static async Task<IResult> ResponseAsync(string environmentId, string requestId, HttpContext context, EnvironmentPool pool) =>
-        await CompleteAsync(environmentId, requestId, context, pool, errorType: null);
+    private static async Task<IResult> ResponseAsync(string environmentId, string secret, string requestId, HttpContext context, EnvironmentPool pool) =>
+        await CompleteAsync(environmentId, secret, requestId, context, pool, errorType: null);
 
-    private static async Task<IResult> ErrorAsync(string environmentId, string requestId, HttpContext context, EnvironmentPool pool) =>
-        await CompleteAsync(environmentId, requestId, context, pool,
+    private static async Task<IResult> ErrorAsync(string environmentId, string secret, string requestId, HttpContext context, EnvironmentPool pool) =>
+        await CompleteAsync(environmentId, secret, requestId, context, pool,
             errorType: context.Request.Headers["Lambda-Runtime-Function-Error-Type"].FirstOrDefault() is { Length: > 0 } t ? t : "Unhandled");
 
-    private static async Task<IResult> InitErrorAsync(string environmentId, HttpContext context, EnvironmentPool pool)
+    private static async Task<IResult> InitErrorAsync(string environmentId, string secret, HttpContext context, EnvironmentPool pool)
     {
-        if (pool.Find(environmentId) is not { } environment)
+        if (pool.FindRuntime(environmentId, secret) is not { } environment)
         {
             return UnknownEnvironment(environmentId);
         }
@@ -81,9 +83,9 @@ public static class RuntimeApi
         return TypedResults.Accepted((string?)null, new StatusDocument("OK"));
     }
 
-    private static async Task<IResult> CompleteAsync(string environmentId, string requestId, HttpContext context, EnvironmentPool pool, string? errorType)
+    private static async Task<IResult> CompleteAsync(string environmentId, string secret, string requestId, HttpContext context, EnvironmentPool pool, string? errorType)
     {
-        if (pool.Find(environmentId) is not { } environment)
+        if (pool.FindRuntime(environmentId, secret) is not { } environment)
         {
             return UnknownEnvironment(environmentId);
         }

@@ -25,6 +25,15 @@ public sealed class EmulatorOptions : IValidatableObject
     /// </summary>
     public string? RuntimeApiAddress { get; set; }
 
+    /// <summary>
+    /// The access key id Invoke calls must be signed with (SigV4, as AWS requires); the AppHost generates the pair and
+    /// gives it to the orchestrator too. Unset: every Invoke is refused.
+    /// </summary>
+    public string? AccessKey { get; set; }
+
+    /// <summary>The secret key of <see cref="AccessKey"/> (configuration only).</summary>
+    public string? SecretKey { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (MaxConcurrency < 1)
@@ -35,6 +44,11 @@ public sealed class EmulatorOptions : IValidatableObject
         if (IdleTimeout <= TimeSpan.Zero)
         {
             yield return new ValidationResult("Emulator:IdleTimeout must be positive.", [nameof(IdleTimeout)]);
+        }
+
+        if (string.IsNullOrEmpty(AccessKey) != string.IsNullOrEmpty(SecretKey))
+        {
+            yield return new ValidationResult("Emulator:AccessKey and Emulator:SecretKey go together.", [nameof(SecretKey)]);
         }
 
         foreach (var (name, function) in Functions)

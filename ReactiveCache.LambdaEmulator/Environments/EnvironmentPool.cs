@@ -25,6 +25,10 @@ public sealed class EnvironmentPool(IOptionsMonitor<EmulatorOptions> options, IS
 
     public ExecutionEnvironment? Find(string environmentId) => _environments.GetValueOrDefault(environmentId);
 
+    /// <summary>The environment whose Runtime API path this is (its id and its secret); null for any other.</summary>
+    public ExecutionEnvironment? FindRuntime(string environmentId, string secret) =>
+        Find(environmentId) is { } environment && environment.HasRuntimeSecret(secret) ? environment : null;
+
     /// <summary>
     /// Hands <paramref name="payload"/> to an environment of <paramref name="functionName"/> and returns at
     /// once; the invocation's <see cref="PendingInvocation.Result"/> completes when the function answers.
@@ -98,7 +102,7 @@ public sealed class EnvironmentPool(IOptionsMonitor<EmulatorOptions> options, IS
             _environments[environment.Id] = environment;
             try
             {
-                environment.Start($"{RuntimeApiAddress()}{RuntimeApiPrefix}/{environment.Id}", parent);
+                environment.Start($"{RuntimeApiAddress()}{environment.RuntimeApiPath(RuntimeApiPrefix)}", parent);
             }
             catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
             {

@@ -26,6 +26,21 @@ public sealed class ExecutionEnvironment : IDisposable
 
     public string Id { get; } = $"env-{Guid.NewGuid():N}"[..16];
 
+    /// <summary>
+    /// The secret in this environment's Runtime API path (<c>/runtime-api/{Id}/{secret}/…</c>): only its own process
+    /// (whose <c>AWS_LAMBDA_RUNTIME_API</c> carries it) can take its invocations or answer them; the id alone is
+    /// listed and guessable, the secret is not.
+    /// </summary>
+    private readonly string _runtimeSecret = System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>This environment's Runtime API path under <paramref name="prefix"/>.</summary>
+    public string RuntimeApiPath(string prefix) => $"{prefix}/{Id}/{_runtimeSecret}";
+
+    /// <summary>Whether <paramref name="secret"/> is this environment's Runtime API secret (constant time).</summary>
+    public bool HasRuntimeSecret(string? secret) =>
+        secret is not null && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.UTF8.GetBytes(secret), System.Text.Encoding.UTF8.GetBytes(_runtimeSecret));
+
     public string FunctionName { get; }
 
     public FunctionDefinition Definition { get; }
@@ -66,6 +81,12 @@ public sealed class ExecutionEnvironment : IDisposable
 
         // The emulator's own listening and telemetry identity must not leak into the function.
         foreach (var name in new[] { "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS", "DOTNET_URLS", "HTTP_PORTS", "HTTPS_PORTS", "OTEL_RESOURCE_ATTRIBUTES", "OTEL_SERVICE_NAME" })
+        {
+            info.Environment.Remove(name);
+        }
+
+        // Nor its settings: its Invoke key pair is not the function's to know.
+        foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("Emulator__", StringComparison.OrdinalIgnoreCase)).ToList())
         {
             info.Environment.Remove(name);
         }
@@ -148,6 +169,7 @@ public sealed class ExecutionEnvironment : IDisposable
         if (_firstNext.TrySetResult())
         {
             _coldStart?.Dispose();
+            EmulatorTelemetry.StartedUp(DateTimeOffset.UtcNow - StartedAt, cold: true);
             _logger.LogInformation("[{Environment}] runtime ready after {Ms} ms", Id, (long)(DateTimeOffset.UtcNow - StartedAt).TotalMilliseconds);
         }
 

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using ReactiveCache.Orchestrator.Telemetry;
 
 namespace ReactiveCache.Orchestrator.CacheNode;
@@ -44,6 +46,32 @@ public sealed class CacheNodeController(ICacheNode node, TimeProvider time, ILog
             {
                 return _state == CacheNodeState.Running ? _endpoint : null;
             }
+        }
+    }
+
+    /// <summary>
+    /// The status now, then after every change, until <paramref name="cancellationToken"/> ends: what a watcher
+    /// follows instead of asking again and again (<c>GET /node/events</c>). A slow watcher sees the latest status.
+    /// </summary>
+    public async IAsyncEnumerable<CacheNodeStatus> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var changes = Channel.CreateBounded<CacheNodeStatus>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
+        void OnChanged(CacheNodeStatus status) => changes.Writer.TryWrite(status);
+        Changed += OnChanged;
+        try
+        {
+            yield return Status;
+            while (await changes.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (changes.Reader.TryRead(out var status))
+                {
+                    yield return status;
+                }
+            }
+        }
+        finally
+        {
+            Changed -= OnChanged;
         }
     }
 

@@ -8,15 +8,26 @@ using ReactiveCache.Core.Routing;
 using ReactiveCache.Orchestrator.CacheNode;
 using ReactiveCache.Orchestrator.Costs;
 using ReactiveCache.Orchestrator.Engine;
+using ReactiveCache.Orchestrator.Functions;
+using ReactiveCache.Orchestrator.Gateways;
 using ReactiveCache.Domain;
 
 namespace ReactiveCache.Orchestrator.Control;
 
-/// <summary>The control API (the thesis had it on :3000 with Swagger).</summary>
+/// <summary>
+/// The control API (the thesis had it on :3000 with Swagger). Every endpoint needs the operator's key (reads also
+/// take the read key): see <see cref="ControlApiAccess"/>.
+/// </summary>
 public static class ControlApi
 {
+    /// <summary>Objects per page of <c>GET /state</c>, by default and at most.</summary>
+    public const int DefaultPageSize = 100;
+
+    public const int MaxPageSize = 1000;
+
     public static IHostApplicationBuilder AddControlApi(this IHostApplicationBuilder builder)
     {
+        builder.AddControlApiAccess();
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddSingleton<ObjectStates>();
@@ -25,10 +36,23 @@ public static class ControlApi
 
     public static IEndpointRouteBuilder MapControlApi(this IEndpointRouteBuilder app)
     {
-        var state = app.MapGroup("/state").WithTags("State");
-        state.MapGet("/", (ObjectStates states) => TypedResults.Ok(states.All))
+        var state = app.MapGroup("/state").WithTags("State").RequireAuthorization(ControlApiAccess.ReadPolicy);
+        state.MapGet("/", Results<Ok<StatePage>, ProblemHttpResult> (string? after, int? limit, ObjectStates states, FunctionLauncher functions,
+                GatewaySessions gateways, FunctionControlHub control) =>
+            {
+                if (limit is < 1 or > MaxPageSize)
+                {
+                    return Problem(StatusCodes.Status400BadRequest, "Invalid limit", $"Give ?limit= from 1 to {MaxPageSize}.");
+                }
+
+                var size = limit ?? DefaultPageSize;
+                var page = states.Page(after, size);
+                return TypedResults.Ok(new StatePage(page, page.Count == size ? page[^1].Key : null, states.Count, states.Forgotten,
+                    new FunctionsView(functions.Running, functions.MaxConcurrent, functions.Started, functions.Refused),
+                    new DropsView(gateways.EventsDropped, gateways.OverflowedSessions, gateways.RefusedLinks, control.Dropped)));
+            })
             .WithName("GetState")
-            .WithSummary("Every object the orchestrator knows, with its policy state, counters and last requests.");
+            .WithSummary("A page of the objects the orchestrator tracks (?after=key&limit=n), with the function cap and what was dropped or refused.");
         state.MapGet("/{**key}", Results<Ok<ObjectStateView>, ProblemHttpResult> (string key, ObjectStates states) =>
                 states.Find(key) is { } view
                     ? TypedResults.Ok(view)
@@ -36,15 +60,20 @@ public static class ControlApi
             .WithName("GetObjectState")
             .WithSummary("One object's policy state.");
 
-        var node = app.MapGroup("/node").WithTags("Cache node");
+        var node = app.MapGroup("/node").WithTags("Cache node").RequireAuthorization(ControlApiAccess.ReadPolicy);
         node.MapGet("/", (CacheNodeController controller) => TypedResults.Ok(controller.Status))
             .WithName("GetCacheNode")
             .WithSummary("The cache node's state (Stopped, Booting, Running, Draining, Stopping), endpoint and runs.");
+        node.MapGet("/events", (CacheNodeController controller, CancellationToken cancellationToken) =>
+                TypedResults.ServerSentEvents(controller.WatchAsync(cancellationToken), eventType: "status"))
+            .WithName("WatchCacheNode")
+            .WithSummary("The cache node's status now and after every change, as server-sent events (what the dashboard follows).");
         node.MapPost("/start", (CommandExecutor executor) =>
             {
                 executor.Execute(PolicyCommand.StartNode());
                 return TypedResults.Accepted("/node");
             })
+            .RequireAuthorization(ControlApiAccess.OperatePolicy)
             .WithName("StartCacheNode")
             .WithSummary("Boots the cache node now (the policy is told when it is ready).");
         node.MapPost("/stop", (CommandExecutor executor) =>
@@ -52,10 +81,11 @@ public static class ControlApi
                 executor.Execute(PolicyCommand.StopNode());
                 return TypedResults.Accepted("/node");
             })
+            .RequireAuthorization(ControlApiAccess.OperatePolicy)
             .WithName("StopCacheNode")
             .WithSummary("Drains every gateway, then stops the cache node (the policy is told when it is stopped).");
 
-        var functions = app.MapGroup("/functions").WithTags("Functions");
+        var functions = app.MapGroup("/functions").WithTags("Functions").RequireAuthorization(ControlApiAccess.OperatePolicy);
         functions.MapPost("/{**key}", Results<Accepted, ProblemHttpResult> (string key, CommandExecutor executor, IOptions<PolicyOptions> policy) =>
             {
                 if (ObjectKey.Validate(key) is { } error)
@@ -68,8 +98,13 @@ public static class ControlApi
             })
             .WithName("StartFunction")
             .WithSummary("Invokes a function holding the key (its route switches when it is ready).");
-        functions.MapDelete("/{**key}", (string key, Functions.IFunctionControl control) =>
+        functions.MapDelete("/{**key}", Results<Accepted, ProblemHttpResult> (string key, IFunctionControl control) =>
             {
+                if (ObjectKey.Validate(key) is { } error)
+                {
+                    return Problem(StatusCodes.Status400BadRequest, "Invalid object key", $"{error.Rule}: {error.Message}");
+                }
+
                 control.Shutdown(key);
                 return TypedResults.Accepted($"/state/{key}");
             })
@@ -91,6 +126,7 @@ public static class ControlApi
                 pins.Pin(key, pinned);
                 return TypedResults.Accepted($"/state/{key}");
             })
+            .RequireAuthorization(ControlApiAccess.OperatePolicy)
             .WithTags("Routes")
             .WithName("PinRoute")
             .WithSummary("Pins a key to a layer (for measurements): served from it now, and left alone by the policy until the pin is deleted.");
@@ -109,10 +145,12 @@ public static class ControlApi
 
         app.MapGet("/config", (IOptions<PolicyOptions> policy, CostMeter costs) =>
                 TypedResults.Ok(new ActiveConfiguration(policy.Value, policy.Value.ToParameters(), costs.Prices.Name)))
+            .RequireAuthorization(ControlApiAccess.ReadPolicy)
             .WithTags("Configuration")
             .WithName("GetConfiguration")
             .WithSummary("The active policy, its effective parameters and the price table.");
         app.MapGet("/costs", (CostMeter costs) => TypedResults.Ok(costs.Snapshot()))
+            .RequireAuthorization(ControlApiAccess.ReadPolicy)
             .WithTags("Costs")
             .WithName("GetCosts")
             .WithSummary("Costs so far (Lambda ms and invocations, node seconds, S3 GETs) beside ElastiCache and S3 alone.");

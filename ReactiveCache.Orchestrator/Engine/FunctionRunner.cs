@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using ReactiveCache.Domain.Policy;
 using ReactiveCache.Orchestrator.Costs;
 using ReactiveCache.Orchestrator.Functions;
@@ -17,6 +19,9 @@ public sealed class FunctionRunner
     private readonly TimeProvider _time;
     private readonly ILogger<FunctionRunner> _logger;
 
+    /// <summary>When each key's function was invoked (a timestamp of <see cref="_time"/>), until it connects.</summary>
+    private readonly ConcurrentDictionary<string, long> _invoked = new(StringComparer.Ordinal);
+
     public FunctionRunner(FunctionLauncher launcher, FunctionControlHub control, PolicyInbox inbox, CostMeter costs, TimeProvider time, ILogger<FunctionRunner> logger)
     {
         (_launcher, _inbox, _costs, _time, _logger) = (launcher, inbox, costs, time, logger);
@@ -24,6 +29,7 @@ public sealed class FunctionRunner
         {
             foreach (var key in keys)
             {
+                RecordActivation(key);
                 Raise(Ready, nameof(Ready), key);
                 _inbox.Post(PolicyEvent.FunctionReady(key, _time.GetUtcNow()));
             }
@@ -42,6 +48,7 @@ public sealed class FunctionRunner
     /// </summary>
     public async Task RunAsync(string key, TimeSpan tick, bool tellPolicy = true)
     {
+        _invoked[key] = _time.GetTimestamp();
         try
         {
             var invocation = await _launcher.InvokeAsync([key], tick, FunctionInvocationType.RequestResponse, CancellationToken.None);
@@ -60,12 +67,32 @@ public sealed class FunctionRunner
         }
         finally
         {
+            _invoked.TryRemove(key, out _);
             Raise(Ended, nameof(Ended), key);
             if (tellPolicy)
             {
                 _inbox.Post(PolicyEvent.FunctionEnded(key, _time.GetUtcNow()));
             }
         }
+    }
+
+    /// <summary>
+    /// A function's start-up, invoke to connected: a span of its own (a trace on the dashboard, with its duration)
+    /// and the activation histogram. A function that connects again within one life is not a start-up.
+    /// </summary>
+    private void RecordActivation(string key)
+    {
+        if (!_invoked.TryRemove(key, out var invoked))
+        {
+            return;
+        }
+
+        var elapsed = _time.GetElapsedTime(invoked);
+        OrchestratorTelemetry.FunctionActivation.Record(elapsed.TotalMilliseconds);
+        using var activity = OrchestratorTelemetry.Source.StartActivity("function activation", ActivityKind.Internal, parentContext: default,
+            startTime: _time.GetUtcNow() - elapsed);
+        activity?.SetTag("reactivecache.key", key);
+        activity?.SetTag("reactivecache.activation_ms", elapsed.TotalMilliseconds);
     }
 
     /// <summary>A listener that throws is logged and counted: the policy still hears of the function.</summary>

@@ -9,7 +9,9 @@ namespace ReactiveCache.Orchestrator.Engine;
 
 /// <summary>
 /// Turns the gateways' request events into the policy's (and the cost meter's requests). An event that cannot
-/// be turned (a receive time out of range, say) is logged, counted and passed over.
+/// be turned (a receive time out of range, say) is logged, counted and passed over. It waits while the policy is
+/// <see cref="PolicyInbox.RequestCapacity"/> requests behind, so that a flood backs up into the gateways' bounded
+/// queue (whose drops are counted) instead of growing the inbox.
 /// </summary>
 public sealed class GatewayEventPump(GatewaySessions gateways, PolicyInbox inbox, CostMeter costs, ILogger<GatewayEventPump> logger) : BackgroundService
 {
@@ -27,17 +29,21 @@ public sealed class GatewayEventPump(GatewaySessions gateways, PolicyInbox inbox
                     continue;
                 }
 
+                PolicyEvent request;
                 try
                 {
                     var received = DateTimeOffset.FromUnixTimeMilliseconds(e.ReceivedUnixMs);
                     var layer = e.ServedBy.ToCacheLayer();
                     costs.Request(servedByS3: layer == CacheLayer.S3);
-                    inbox.Post(PolicyEvent.RequestReceived(e.Key, received, layer));
+                    request = PolicyEvent.RequestReceived(e.Key, received, layer);
                 }
                 catch (Exception failure)
                 {
                     logger.LoopFailed(failure, Loop, nameof(Core.Link.RequestEvent), e.Key);
+                    continue;
                 }
+
+                await inbox.PostRequestAsync(request, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

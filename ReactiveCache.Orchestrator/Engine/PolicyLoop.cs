@@ -34,7 +34,7 @@ public sealed class PolicyLoop(
             await reconciler.Completed.WaitAsync(stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
-                waiting ??= inbox.Reader.WaitToReadAsync(stoppingToken).AsTask();
+                waiting ??= inbox.WaitToReadAsync(stoppingToken).AsTask();
                 if (policy.NextDueAt is { } due)
                 {
                     var delay = due - time.GetUtcNow();
@@ -65,7 +65,7 @@ public sealed class PolicyLoop(
     private void Step()
     {
         var everyKey = false;
-        while (inbox.Reader.TryRead(out var e))
+        while (inbox.TryRead(out var e))
         {
             try
             {

@@ -1,5 +1,6 @@
 using Amazon.Runtime.Credentials;
 using Microsoft.Extensions.Options;
+using ReactiveCache.Core.Aws;
 using ReactiveCache.Core.Functions;
 
 namespace ReactiveCache.Orchestrator.Functions;
@@ -24,7 +25,7 @@ public sealed class AwsFunctionInvoker(IHttpClientFactory clients, IOptions<Func
         {
             var credentials = await DefaultAWSCredentialsIdentityResolver.GetCredentials().GetCredentialsAsync();
             SigV4Signer.Sign(request, body, new SigV4Credentials(credentials.AccessKey, credentials.SecretKey, credentials.UseToken ? credentials.Token : null),
-                region, "lambda", time.GetUtcNow());
+                region, LambdaInvokeApi.Service, time.GetUtcNow());
             using var response = await clients.CreateClient(ClientName).SendAsync(request, cancellationToken);
             return await InvokeRequests.ReadAsync(response, cancellationToken);
         }

@@ -13,6 +13,13 @@ public sealed class FunctionControlHub(TimeProvider time, ILogger<FunctionContro
 
     private readonly ConcurrentDictionary<string, ControlConnection> _connections = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (ControlCommand Command, DateTimeOffset At)> _pending = new(StringComparer.Ordinal);
+    private long _dropped;
+
+    /// <summary>Commands given up: a stream whose queue was full (the oldest goes), or a pending command that aged out or found no room.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Commands kept for functions that have not connected yet, at most (one per key).</summary>
+    public const int MaxPending = 10_000;
 
     public IReadOnlyCollection<(string InvocationId, IReadOnlyList<string> Keys)> Connected =>
         [.. _connections.Values.Select(c => (c.InvocationId, c.Keys))];
@@ -35,7 +42,7 @@ public sealed class FunctionControlHub(TimeProvider time, ILogger<FunctionContro
 
     internal ControlConnection Connect(string invocationId, IReadOnlyList<string> keys)
     {
-        var connection = new ControlConnection(invocationId, keys);
+        var connection = new ControlConnection(invocationId, keys, () => Interlocked.Increment(ref _dropped));
         _connections[invocationId] = connection;
         foreach (var key in keys)
         {
@@ -93,19 +100,48 @@ public sealed class FunctionControlHub(TimeProvider time, ILogger<FunctionContro
 
         if (!told)
         {
-            _pending[key] = (command, time.GetUtcNow());
+            KeepPending(key, command);
         }
 
         logger.LogInformation("{Command} for {Key}: {Told}", command.CommandCase, key, told ? "sent" : "kept until a function connects");
         return told;
     }
 
-    internal sealed class ControlConnection(string invocationId, IReadOnlyList<string> keys)
+    /// <summary>Keeps a command for a function not connected yet: expired ones go first, and past the bound the command is dropped.</summary>
+    private void KeepPending(string key, ControlCommand command)
     {
+        var now = time.GetUtcNow();
+        if (_pending.Count >= MaxPending)
+        {
+            foreach (var (stale, pending) in _pending)
+            {
+                if (now - pending.At >= PendingFor && _pending.TryRemove(stale, out _))
+                {
+                    Interlocked.Increment(ref _dropped);
+                }
+            }
+        }
+
+        if (_pending.Count < MaxPending || _pending.ContainsKey(key))
+        {
+            _pending[key] = (command, now);
+        }
+        else
+        {
+            Interlocked.Increment(ref _dropped);
+        }
+    }
+
+    internal sealed class ControlConnection(string invocationId, IReadOnlyList<string> keys, Action onDropped)
+    {
+        /// <summary>Commands queued for one stream at most: a function that does not read loses the oldest.</summary>
+        public const int Capacity = 64;
+
         public string InvocationId { get; } = invocationId;
 
         public IReadOnlyList<string> Keys { get; } = keys;
 
-        public Channel<ControlCommand> Commands { get; } = Channel.CreateUnbounded<ControlCommand>();
+        public Channel<ControlCommand> Commands { get; } = Channel.CreateBounded<ControlCommand>(
+            new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true }, _ => onDropped());
     }
 }

@@ -34,6 +34,19 @@ public sealed class FunctionOptions : IValidatableObject
     /// <summary>The function timeout configured in Lambda: tokens expire a little after it.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(4);
 
+    /// <summary>
+    /// Function invocations running at once, at most (shown on <c>GET /state</c>): one more is refused at once and
+    /// the key stays where it is, so that no flood of requests, genuine or forged, starts functions without limit.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrentInvocations { get; set; } = 10;
+
+    /// <summary>Emulator: the access key id the emulator accepts (the AppHost generates the pair); with the secret key, every Invoke is SigV4-signed.</summary>
+    public string? EmulatorAccessKey { get; set; }
+
+    /// <summary>Emulator: the secret key of <see cref="EmulatorAccessKey"/> (configuration only: the AppHost's generated parameter).</summary>
+    public string? EmulatorSecretKey { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (string.IsNullOrWhiteSpace(Name))
@@ -54,6 +67,11 @@ public sealed class FunctionOptions : IValidatableObject
                 yield return new ValidationResult($"Function:GatewayTunnelUrl and Function:MoreGatewayTunnelUrls must be absolute http(s) or ws(s) URLs; '{url}' is not.",
                     [nameof(MoreGatewayTunnelUrls)]);
             }
+        }
+
+        if (string.IsNullOrEmpty(EmulatorAccessKey) != string.IsNullOrEmpty(EmulatorSecretKey))
+        {
+            yield return new ValidationResult("Function:EmulatorAccessKey and Function:EmulatorSecretKey go together.", [nameof(EmulatorSecretKey)]);
         }
 
         if (Invoker == FunctionInvokerKind.Emulator && !Uri.TryCreate(EmulatorUrl, UriKind.Absolute, out _))

@@ -1,17 +1,24 @@
 using Microsoft.Extensions.Options;
+using ReactiveCache.Core.Functions;
 using ReactiveCache.Core.Tunnel;
 
 namespace ReactiveCache.Orchestrator.Functions;
 
-/// <summary>Mints the invocation tokens (checked by the gateways' tunnel endpoint and by the control stream).</summary>
+/// <summary>Mints the invocation payloads' tokens (checked by the gateways' tunnel endpoint and by the control stream).</summary>
 public sealed class FunctionTokens(IOptions<TunnelSecretOptions> secret, IOptions<FunctionOptions> function, TimeProvider time)
 {
-    /// <summary>A token for <paramref name="keys"/>, valid for the function timeout plus a minute.</summary>
-    public string Mint(IReadOnlyCollection<string> keys) =>
-        TunnelToken.Mint(Secret(), keys, time.GetUtcNow() + function.Value.Timeout + TimeSpan.FromMinutes(1));
+    /// <summary>
+    /// A payload for <paramref name="keys"/>: a fresh invocation id and a token for each gateway and for this
+    /// orchestrator's control stream, valid for the function timeout plus a minute.
+    /// </summary>
+    public FunctionPayload Payload(IReadOnlyList<string> keys, TimeSpan tick, IReadOnlyList<string> gatewayTunnelUrls, string? orchestratorUrl) =>
+        FunctionPayload.Create(Secret(), keys, tick, gatewayTunnelUrls, orchestratorUrl, time.GetUtcNow() + function.Value.Timeout + TimeSpan.FromMinutes(1));
 
-    /// <summary>The keys a valid, unexpired token covers; null otherwise.</summary>
-    public IReadOnlySet<string>? Validate(string token)
+    /// <summary>
+    /// The claims of a valid, unexpired token addressed to this orchestrator (<c>Function:OrchestratorUrl</c>, when
+    /// set); null otherwise.
+    /// </summary>
+    public TunnelTokenValidation? Validate(string token)
     {
         if (secret.Value.Secret is null)
         {
@@ -19,7 +26,12 @@ public sealed class FunctionTokens(IOptions<TunnelSecretOptions> secret, IOption
         }
 
         var result = TunnelToken.Validate(Secret(), token, time.GetUtcNow());
-        return result.IsValid ? result.Keys.ToHashSet(StringComparer.Ordinal) : null;
+        if (!result.IsValid)
+        {
+            return null;
+        }
+
+        return function.Value.OrchestratorUrl is { Length: > 0 } self && !result.IsFor(self) ? null : result;
     }
 
     private byte[] Secret() => TunnelToken.SecretBytes(secret.Value.Secret);

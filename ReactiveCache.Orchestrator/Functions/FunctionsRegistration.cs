@@ -8,9 +8,13 @@ public static class FunctionsRegistration
     /// <summary>The invoker (emulator or AWS, by <c>Function:Invoker</c>), tokens, the launcher and the control streams.</summary>
     public static IHostApplicationBuilder AddFunctions(this IHostApplicationBuilder builder)
     {
+        var development = builder.Environment.IsDevelopment();
         builder.Services.AddOptions<FunctionOptions>()
             .BindConfiguration(FunctionOptions.SectionName)
             .ValidateDataAnnotations()
+            // The tokens travel in the functions' dials: outside Development, in clear only to private addresses.
+            .Validate(o => development || o.MoreGatewayTunnelUrls.Prepend(o.GatewayTunnelUrl).OfType<string>().All(ReactiveCache.Core.Tunnel.TunnelProtocol.IsSecureOrPrivate),
+                "Outside Development, Function:GatewayTunnelUrl and Function:MoreGatewayTunnelUrls must be https (wss) or name a private address.")
             .ValidateOnStart();
         builder.Services.AddOptions<TunnelSecretOptions>()
             .BindConfiguration(TunnelSecretOptions.SectionName)
@@ -44,7 +48,8 @@ public static class FunctionsRegistration
 
     public static IEndpointRouteBuilder MapFunctions(this IEndpointRouteBuilder app)
     {
-        app.MapGrpcService<FunctionControlService>();
+        // The control stream authenticates itself with the invocation's token, not with the control API's key.
+        app.MapGrpcService<FunctionControlService>().AllowAnonymous();
         return app;
     }
 

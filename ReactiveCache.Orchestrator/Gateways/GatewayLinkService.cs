@@ -1,28 +1,42 @@
 using Grpc.Core;
+using Microsoft.Extensions.Options;
 using ReactiveCache.Core.Link;
 
 namespace ReactiveCache.Orchestrator.Gateways;
 
-/// <summary>The gRPC service every gateway keeps one stream open to (contract: Core/Protos/gateway_link.proto).</summary>
-public sealed class GatewayLinkService(GatewaySessions sessions, ILogger<GatewayLinkService> logger) : GatewayLink.GatewayLinkBase
+/// <summary>
+/// The gRPC service every gateway keeps one stream open to (contract: Core/Protos/gateway_link.proto). A peer that
+/// does not prove it holds the link secret (<see cref="GatewayLinkHandshake"/>) gets no session: it cannot take over a
+/// gateway id, send events or acknowledge drains.
+/// </summary>
+public sealed class GatewayLinkService(GatewaySessions sessions, IOptions<GatewayLinkOptions> options, ILogger<GatewayLinkService> logger) : GatewayLink.GatewayLinkBase
 {
+    private readonly byte[]? _secret = GatewayLinkHandshake.SecretBytes(options.Value.Secret);
+
     public override async Task Connect(
         IAsyncStreamReader<GatewayMessage> requestStream,
         IServerStreamWriter<OrchestratorMessage> responseStream,
         ServerCallContext context)
     {
         var token = context.CancellationToken;
-        if (!await requestStream.MoveNext(token) || requestStream.Current.KindCase != GatewayMessage.KindOneofCase.Hello
-            || string.IsNullOrWhiteSpace(requestStream.Current.Hello.GatewayId))
+        Hello hello;
+        try
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "The first message of a gateway link must be a Hello with a gateway_id."));
+            hello = await GatewayLinkHandshake.AcceptAsync(requestStream, responseStream, _secret, token);
+        }
+        catch (RpcException e) when (e.StatusCode is StatusCode.Unauthenticated or StatusCode.DeadlineExceeded)
+        {
+            sessions.Refused();
+            logger.LogWarning("Refused a gateway link from {Peer}: {Reason}", context.Peer, e.Status.Detail);
+            throw;
         }
 
-        var session = sessions.Open(requestStream.Current.Hello);
+        var session = sessions.Open(hello);
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(token);
         var writer = WriteAsync(session, responseStream, ended);
         try
         {
+            // Ends when the gateway goes, or when its session does (replaced by a new one, or cut off: see WriteAsync).
             while (await requestStream.MoveNext(ended.Token))
             {
                 var message = requestStream.Current;
@@ -31,7 +45,7 @@ public sealed class GatewayLinkService(GatewaySessions sessions, ILogger<Gateway
                     case GatewayMessage.KindOneofCase.Events:
                         foreach (var e in message.Events.Events)
                         {
-                            sessions.Events.Writer.TryWrite(e);
+                            sessions.Post(e);
                         }
 
                         if (message.Events.Dropped > 0)
@@ -64,6 +78,7 @@ public sealed class GatewayLinkService(GatewaySessions sessions, ILogger<Gateway
         }
     }
 
+    /// <summary>Writes the session's outbox until it is closed, then ends the call (the gateway reconnects if it still runs).</summary>
     private async Task WriteAsync(GatewaySessions.Session session, IServerStreamWriter<OrchestratorMessage> stream, CancellationTokenSource ended)
     {
         try
@@ -80,8 +95,9 @@ public sealed class GatewayLinkService(GatewaySessions sessions, ILogger<Gateway
                 // A message that could not be written ends the session (the gateway reconnects and starts from a
                 // snapshot) instead of leaving it to read on while its routes no longer follow the orchestrator's.
                 logger.LogWarning("Writing to gateway {Gateway} failed ({Error}); its session ends", session.GatewayId, e.Message);
-                await ended.CancelAsync();
             }
         }
+
+        await ended.CancelAsync();
     }
 }

@@ -15,8 +15,9 @@ namespace ReactiveCache.Orchestrator.Gateways;
 /// (<see cref="BeginReconciliation"/>) gateways that connect report what they hold and get their node and snapshot
 /// only once it is done (<see cref="CompleteReconciliation"/>); they serve on with their own routes meanwhile.
 /// </summary>
-public sealed class GatewaySessions(ILogger<GatewaySessions> logger)
+public sealed class GatewaySessions
 {
+    private readonly ILogger<GatewaySessions> _logger;
     private readonly Lock _lock = new();
     private readonly RouteTable _routes = new();
     private readonly Dictionary<string, Session> _sessions = new(StringComparer.Ordinal);
@@ -26,10 +27,40 @@ public sealed class GatewaySessions(ILogger<GatewaySessions> logger)
     private readonly Dictionary<string, Hello> _reports = new(StringComparer.Ordinal);
     private NodeMessage _node = new();
     private bool _reconciling;
+    private long _eventsDropped;
+    private long _refused;
+    private long _overflowed;
 
-    /// <summary>Request events from every gateway, for the engine's <c>GatewayEventPump</c>.</summary>
-    public Channel<RequestEvent> Events { get; } = Channel.CreateBounded<RequestEvent>(
-        new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+    public GatewaySessions(ILogger<GatewaySessions> logger)
+    {
+        _logger = logger;
+        Events = Channel.CreateBounded<RequestEvent>(
+            new BoundedChannelOptions(EventCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+            _ => Interlocked.Increment(ref _eventsDropped));
+    }
+
+    /// <summary>Request events waiting for the policy engine, at most: past it the oldest are dropped (and counted).</summary>
+    public const int EventCapacity = 100_000;
+
+    /// <summary>Messages waiting for one gateway, at most: a gateway that falls this far behind is cut off and resynchronises from a snapshot.</summary>
+    public const int OutboxCapacity = 65_536;
+
+    /// <summary>Request events from every gateway, for the engine's <c>GatewayEventPump</c> (bounded: <see cref="EventCapacity"/>).</summary>
+    public Channel<RequestEvent> Events { get; }
+
+    /// <summary>Request events dropped because the policy engine fell <see cref="EventCapacity"/> behind.</summary>
+    public long EventsDropped => Interlocked.Read(ref _eventsDropped);
+
+    /// <summary>Link attempts refused because the peer did not prove it holds the link secret.</summary>
+    public long RefusedLinks => Interlocked.Read(ref _refused);
+
+    /// <summary>Sessions cut off because their gateway fell <see cref="OutboxCapacity"/> messages behind.</summary>
+    public long OverflowedSessions => Interlocked.Read(ref _overflowed);
+
+    /// <summary>A request event from a gateway, for the policy engine.</summary>
+    internal void Post(RequestEvent e) => Events.Writer.TryWrite(e);
+
+    internal void Refused() => Interlocked.Increment(ref _refused);
 
     public RouteTableSnapshot Routes => _routes.Current;
 
@@ -109,13 +140,13 @@ public sealed class GatewaySessions(ILogger<GatewaySessions> logger)
             }
         }
 
-        logger.LogInformation("Reconciled: {Count} routes at version {Version}", _routes.Current.Count, _routes.Version);
+        _logger.LogInformation("Reconciled: {Count} routes at version {Version}", _routes.Current.Count, _routes.Version);
     }
 
     /// <summary>Registers a gateway's session; its outbox starts with the node and a full snapshot (after a reconciliation).</summary>
     internal Session Open(Hello hello)
     {
-        var session = new Session(hello.GatewayId, hello.InstanceId);
+        var session = new Session(hello.GatewayId, hello.InstanceId, OnOverflow);
         lock (_lock)
         {
             if (_sessions.Remove(hello.GatewayId, out var previous))
@@ -134,7 +165,7 @@ public sealed class GatewaySessions(ILogger<GatewaySessions> logger)
             }
         }
 
-        logger.LogInformation("Gateway {Gateway} connected (instance {Instance}, holds route version {Version})",
+        _logger.LogInformation("Gateway {Gateway} connected (instance {Instance}, holds route version {Version})",
             hello.GatewayId, hello.InstanceId, hello.RouteVersion);
         return session;
     }
@@ -165,7 +196,7 @@ public sealed class GatewaySessions(ILogger<GatewaySessions> logger)
         }
 
         session.Close();
-        logger.LogInformation("Gateway {Gateway} disconnected", session.GatewayId);
+        _logger.LogInformation("Gateway {Gateway} disconnected", session.GatewayId);
     }
 
     /// <summary>Sets (or with <see cref="CacheLayer.S3"/> removes) one key's route on every gateway.</summary>
@@ -206,14 +237,14 @@ public sealed class GatewaySessions(ILogger<GatewaySessions> logger)
             Broadcast(new OrchestratorMessage { Drain = drain.Request.Clone() });
         }
 
-        logger.LogInformation("Draining {Count} gateway(s) from node {Node}", drain.Waiting.Count, drain.Request.NodeId);
+        _logger.LogInformation("Draining {Count} gateway(s) from node {Node}", drain.Waiting.Count, drain.Request.NodeId);
         try
         {
             await drain.Done.Task.WaitAsync(timeout, cancellationToken);
         }
         catch (TimeoutException)
         {
-            logger.LogWarning("Drain {Drain}: no ack from {Gateways} within {Timeout}", drain.Request.DrainId, string.Join(", ", drain.Waiting), timeout);
+            _logger.LogWarning("Drain {Drain}: no ack from {Gateways} within {Timeout}", drain.Request.DrainId, string.Join(", ", drain.Waiting), timeout);
         }
         finally
         {
@@ -265,7 +296,7 @@ public sealed class GatewaySessions(ILogger<GatewaySessions> logger)
         }
         catch (TimeoutException)
         {
-            logger.LogWarning("Route version {Version}: not every gateway acknowledged it within {Timeout}", version, timeout);
+            _logger.LogWarning("Route version {Version}: not every gateway acknowledged it within {Timeout}", version, timeout);
             return false;
         }
         finally
@@ -327,10 +358,21 @@ public sealed class GatewaySessions(ILogger<GatewaySessions> logger)
         }
     }
 
-    /// <summary>One gateway's connection: what is to be written to it, in order.</summary>
-    internal sealed class Session(string gatewayId, string instanceId)
+    private void OnOverflow(Session session)
     {
-        private readonly Channel<OrchestratorMessage> _outbox = Channel.CreateUnbounded<OrchestratorMessage>(new UnboundedChannelOptions { SingleReader = true });
+        Interlocked.Increment(ref _overflowed);
+        _logger.LogWarning("Gateway {Gateway} fell {Count} messages behind: its session is closed (it reconnects for a snapshot)", session.GatewayId, OutboxCapacity);
+    }
+
+    /// <summary>
+    /// One gateway's connection: what is to be written to it, in order. Bounded: a message that finds the outbox full
+    /// ends the session (its stream closes once the queue is written) rather than being dropped, which would leave the
+    /// gateway's routes out of step without it knowing; the gateway reconnects and gets a snapshot.
+    /// </summary>
+    internal sealed class Session(string gatewayId, string instanceId, Action<Session> overflowed)
+    {
+        private readonly Channel<OrchestratorMessage> _outbox = Channel.CreateBounded<OrchestratorMessage>(
+            new BoundedChannelOptions(OutboxCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
 
         public string GatewayId { get; } = gatewayId;
 
@@ -341,7 +383,13 @@ public sealed class GatewaySessions(ILogger<GatewaySessions> logger)
 
         public ChannelReader<OrchestratorMessage> Outbox => _outbox.Reader;
 
-        public void Send(OrchestratorMessage message) => _outbox.Writer.TryWrite(message);
+        public void Send(OrchestratorMessage message)
+        {
+            if (!_outbox.Writer.TryWrite(message) && _outbox.Writer.TryComplete())
+            {
+                overflowed(this);
+            }
+        }
 
         public void Close() => _outbox.Writer.TryComplete();
     }

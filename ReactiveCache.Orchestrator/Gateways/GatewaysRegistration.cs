@@ -5,6 +5,10 @@ public static class GatewaysRegistration
     /// <summary>The gateway links: one gRPC stream per gateway (routes, node, drains out; events, acks in).</summary>
     public static IHostApplicationBuilder AddGatewayLinks(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<GatewayLinkOptions>()
+            .BindConfiguration(GatewayLinkOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddGrpc();
         builder.Services.AddSingleton<GatewaySessions>();
         return builder;
@@ -12,9 +16,11 @@ public static class GatewaysRegistration
 
     public static IEndpointRouteBuilder MapGatewayLinks(this IEndpointRouteBuilder app)
     {
-        app.MapGrpcService<GatewayLinkService>();
+        // The link authenticates itself (GatewayLinkHandshake), not with the control API's key.
+        app.MapGrpcService<GatewayLinkService>().AllowAnonymous();
         app.MapGet("/gateways", (GatewaySessions sessions) =>
                 TypedResults.Ok(new GatewaysView(sessions.ConnectedGateways, sessions.Routes.Version, sessions.Drains)))
+            .RequireAuthorization(Control.ControlApiAccess.ReadPolicy)
             .WithTags("Gateways")
             .WithName("GetGateways")
             .WithSummary("Connected gateways, the current route version, and every drain with each gateway's ack.");

@@ -19,6 +19,9 @@ public static class OrchestratorTelemetry
     /// <summary>A published key whose route did not match its policy state (or its pin): should stay at zero.</summary>
     public static readonly Counter<long> RouteMismatches = Meter.CreateCounter<long>("reactivecache.orchestrator.route_mismatches", description: "Keys whose route did not match their state");
 
+    public static readonly Histogram<double> FunctionActivation = Meter.CreateHistogram<double>("reactivecache.function.activation.duration", "ms",
+        "Invoke to the function's control stream connected (its tunnel opens with it): when its route can switch");
+
     /// <summary>Items a background loop failed on and went past; tagged with the loop and the item's kind (a node command's, an event's).</summary>
     public static readonly Counter<long> LoopFailures = Meter.CreateCounter<long>("reactivecache.orchestrator.loop.failures", description: "Items a background loop failed on and went past");
 

@@ -51,6 +51,27 @@ public sealed class CliTests
         Assert.True(root.GetProperty("meanLatencyMs").GetDouble() > 0);
         Assert.True(root.GetProperty("totalCostUsd").GetDecimal() > 0);
         Assert.True(root.GetProperty("costByLayerUsd").TryGetProperty("lambda", out _));
+
+        // the objective and the yardstick: J = $ + v × S3 GETs, and J of the offline optimum on the same trace and seed
+        decimal objective = root.GetProperty("objectiveUsd").GetDecimal();
+        Assert.True(objective > root.GetProperty("totalCostUsd").GetDecimal());
+        decimal optimum = root.GetProperty("optimumObjectiveUsd").GetDecimal();
+        Assert.InRange(optimum, 0.000001m, objective);
+        Assert.Equal((double)(objective / optimum), root.GetProperty("optimumRatio").GetDouble(), 6);
+        Assert.True(root.GetProperty("optimumExact").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Trace_generate_family_is_reproducible_per_seed()
+    {
+        var a = await CliRun.Run("trace", "generate", "family", "on-off", "--seed", "3");
+        var b = await CliRun.Run("trace", "generate", "family", "on-off", "--seed", "3");
+        var c = await CliRun.Run("trace", "generate", "family", "on-off", "--seed", "4");
+        Assert.Equal(0, a.Exit);
+        Assert.Equal(a.Out, b.Out);
+        Assert.NotEqual(a.Out, c.Out);
+        var bad = await CliRun.Run("trace", "generate", "family", "no-such-family");
+        Assert.NotEqual(0, bad.Exit);
     }
 
     [Fact]

@@ -63,6 +63,8 @@ public static class BenchCommand
         command.Subcommands.Add(GatewayBenchCommand.Create());
         command.Subcommands.Add(BenchStartupCommand.Create());
         command.Subcommands.Add(BenchLatencyCommand.Create());
+        command.Subcommands.Add(MemoryBenchCommand.Create());
+        command.Subcommands.Add(BenchLoadCommand.Create());
         return command;
     }
 }

@@ -32,11 +32,16 @@ public static class BenchLatencyCommand
     {
         var gateway = new Option<string>("--gateway") { Description = "The gateway's URL.", DefaultValueFactory = _ => "http://localhost:4000" };
         var control = new Option<string>("--control") { Description = "The orchestrator's control API URL.", DefaultValueFactory = _ => "http://localhost:3000" };
+        var controlKey = new Option<string?>("--control-key")
+        {
+            Description = "The control API's key (the AppHost's control-api-key parameter); default: the REACTIVECACHE_CONTROL_KEY environment variable.",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("REACTIVECACHE_CONTROL_KEY"),
+        };
         var requests = new Option<int>("--requests") { Description = "Timed GETs per layer and size (the thesis: 30).", DefaultValueFactory = _ => 30 };
         var keys = new Option<string[]>("--keys") { Description = "Objects of increasing size.", DefaultValueFactory = _ => ["100B.txt", "1KB.txt", "1MB.txt"], AllowMultipleArgumentsPerToken = true };
         var command = new Command("latency", "Mean GET latency per layer × object size on a running stack (pins keys through the control API).")
         {
-            gateway, control, requests, keys,
+            gateway, control, controlKey, requests, keys,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse, async output =>
         {
@@ -48,6 +53,11 @@ public static class BenchLatencyCommand
 
             using var gatewayClient = new HttpClient { BaseAddress = Url(parse.GetValue(gateway)!, "--gateway"), Timeout = TimeSpan.FromSeconds(30) };
             using var controlClient = new HttpClient { BaseAddress = Url(parse.GetValue(control)!, "--control"), Timeout = TimeSpan.FromSeconds(30) };
+            if (parse.GetValue(controlKey) is { Length: > 0 } apiKey)
+            {
+                controlClient.DefaultRequestHeaders.Authorization = new("Bearer", apiKey);
+            }
+
             var config = await controlClient.GetFromJsonAsync<JsonElement>("/config", cancellationToken);
             var policy = config.GetProperty("policy").GetProperty("kind").ToString();
             if (!string.Equals(policy, "S3Only", StringComparison.OrdinalIgnoreCase) && !string.Equals(policy, "3", StringComparison.Ordinal))

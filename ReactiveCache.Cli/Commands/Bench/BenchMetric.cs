@@ -8,4 +8,7 @@ public sealed record BenchMetric(string Name, string Unit, Func<LoadResult, doub
     public static readonly BenchMetric Rps = new("RPS", "RPS", r => r.RequestsPerSecond, HigherIsBetter: true, "N0");
 
     public static readonly BenchMetric P99 = new("p99", "ms", r => r.Latency.P99Ms, HigherIsBetter: false, "F3");
+
+    /// <summary>CPU per answered request of every process the row measures: this one (load generator and server) and its side process.</summary>
+    public static readonly BenchMetric Cpu = new("CPU/req", "µs", r => r.ProcessCpuUsPerRequest + r.SideCpuUsPerRequest, HigherIsBetter: false, "F1");
 }

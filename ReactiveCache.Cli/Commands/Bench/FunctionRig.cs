@@ -3,8 +3,8 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using ReactiveCache.Core.Aws;
 using ReactiveCache.Core.Functions;
-using ReactiveCache.Core.Tunnel;
 
 namespace ReactiveCache.Cli.Commands.Bench;
 
@@ -55,6 +55,11 @@ internal sealed class FunctionRig : IAsyncDisposable
             // The environments' lines (the function's own output) are what explains a failed run.
             ["Logging__LogLevel__ReactiveCache.LambdaEmulator"] = "Information",
             ["Logging__LogLevel__ReactiveCache.Lambda"] = "Information",
+            // The emulator checks Invoke signatures, lists environments in Development only, and its functions dial only the bench's gateway.
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["Emulator__AccessKey"] = EmulatorCredentials.AccessKey,
+            ["Emulator__SecretKey"] = EmulatorCredentials.SecretKey,
+            ["Function__AllowedGatewayUrls__0"] = gateway.TunnelUrl.ToString(),
         };
         foreach (var (name, value) in emulatorSettings)
         {
@@ -92,8 +97,10 @@ internal sealed class FunctionRig : IAsyncDisposable
 
     /// <summary>The payload the orchestrator would send: these keys, this TICK, this gateway's tunnel, a token valid for an hour.</summary>
     public FunctionPayload Payload(IReadOnlyList<string> keys, TimeSpan tick) =>
-        new(keys, tick.TotalSeconds, _gateway.TunnelUrl.ToString(), null,
-            TunnelToken.Mint(_gateway.TunnelSecret, keys, DateTimeOffset.UtcNow.AddHours(1)));
+        FunctionPayload.Create(_gateway.TunnelSecret, keys, tick, [_gateway.TunnelUrl.ToString()], null, DateTimeOffset.UtcNow.AddHours(1));
+
+    /// <summary>The key pair the rig's emulator checks Invoke signatures with (generated per run).</summary>
+    private static readonly SigV4Credentials EmulatorCredentials = new("BENCHEMULATORKEY", Convert.ToHexString(RandomNumberGenerator.GetBytes(20)));
 
     /// <summary>
     /// Invokes <paramref name="function"/> (<c>Event</c>) and polls the gateway until a GET of the payload's
@@ -103,11 +110,14 @@ internal sealed class FunctionRig : IAsyncDisposable
     public async Task<double> ActivateAsync(string function, FunctionPayload payload, bool? expectCold, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/2015-03-31/functions/{function}/invocations")
+        var body = JsonSerializer.SerializeToUtf8Bytes(payload, FunctionJsonContext.Default.FunctionPayload);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(EmulatorClient.BaseAddress!, $"/2015-03-31/functions/{function}/invocations"))
         {
-            Content = JsonContent.Create(payload, FunctionJsonContext.Default.FunctionPayload),
+            Content = new ByteArrayContent(body),
         };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         request.Headers.Add("X-Amz-Invocation-Type", "Event");
+        SigV4Signer.Sign(request, body, EmulatorCredentials, LambdaInvokeApi.EmulatorRegion, LambdaInvokeApi.Service, DateTimeOffset.UtcNow);
         using (var invoke = await EmulatorClient.SendAsync(request, cancellationToken))
         {
             invoke.EnsureSuccessStatusCode();

@@ -12,6 +12,7 @@ public static class GatewayBenchCommand
         var connections = new Option<int>("--connections") { Description = "Concurrent connections (closed loop).", DefaultValueFactory = _ => 16 };
         var rounds = new Option<int>("--rounds") { Description = "Rounds, alternating targets, pooled per target (requests and time summed, latencies merged).", DefaultValueFactory = _ => 2 };
         var telemetry = new Option<bool>("--telemetry") { Description = "Run the gateway with the service defaults (OpenTelemetry instrumentation, no exporter)." };
+        var noNginx = new Option<bool>("--no-nginx") { Description = "Leave out the peer row (nginx with proxy_cache, Debian's nginx-light) and its verdicts." };
         var noLambda = new Option<bool>("--no-lambda") { Description = "Leave out the Lambda path (which needs the built emulator and function of a checkout)." };
         var function = new Option<string?>("--function")
         {
@@ -25,9 +26,9 @@ public static class GatewayBenchCommand
         };
         var repo = new Option<string?>("--repo") { Description = "The repository root, for the Lambda path's programs (default: found above the current directory)." };
 
-        var command = new Command("gateway", "Redis-hit path of the gateway vs a bare Kestrel endpoint, and its Lambda path vs the Redis path (RPS, latency percentiles, CPU per request, ratios).")
+        var command = new Command("gateway", "The gateway's Redis-hit and Lambda paths against their floors (bare Kestrel + 1 Redis read, + 1 YARP hop) and against nginx proxy_cache (RPS, latency percentiles, CPU per request, P1–P3 verdicts).")
         {
-            duration, warmup, connections, rounds, telemetry, noLambda, function, ordinaryPort, repo,
+            duration, warmup, connections, rounds, telemetry, noNginx, noLambda, function, ordinaryPort, repo,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -53,7 +54,8 @@ public static class GatewayBenchCommand
                     Math.Clamp(parse.GetValue(connections), 1, 1024),
                     Math.Clamp(parse.GetValue(rounds), 1, 10),
                     parse.GetValue(telemetry),
-                    lambda),
+                    lambda,
+                    Nginx: !parse.GetValue(noNginx)),
                 cancellationToken);
         });
         return command;

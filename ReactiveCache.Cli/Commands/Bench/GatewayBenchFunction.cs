@@ -1,4 +1,3 @@
-using ReactiveCache.Core.Objects;
 using ReactiveCache.Domain;
 using Spectre.Console;
 
@@ -18,12 +17,14 @@ internal sealed class GatewayBenchFunction : IAsyncDisposable
     private readonly FunctionRig _rig;
     private readonly InProcessGateway _gateway;
     private readonly IReadOnlyList<string> _keys;
+    private readonly string _root;
 
-    private GatewayBenchFunction(FunctionRig rig, InProcessGateway gateway, IReadOnlyList<string> keys)
+    private GatewayBenchFunction(FunctionRig rig, InProcessGateway gateway, IReadOnlyList<string> keys, string root)
     {
         _rig = rig;
         _gateway = gateway;
         _keys = keys;
+        _root = root;
     }
 
     /// <summary>CPU time the function's process has used so far.</summary>
@@ -50,7 +51,7 @@ internal sealed class GatewayBenchFunction : IAsyncDisposable
             gateway.Route(keys, CacheLayer.Lambda);
             var activation = await rig.ActivateAsync(Function, rig.Payload(keys, Tick), expectCold: true, cancellationToken);
             AnsiConsole.MarkupLine($"[grey]function serving through its tunnel {activation:F0} ms after the invoke[/]");
-            return new GatewayBenchFunction(rig, gateway, keys);
+            return new GatewayBenchFunction(rig, gateway, keys, root);
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException or HttpRequestException)
         {
@@ -73,7 +74,7 @@ internal sealed class GatewayBenchFunction : IAsyncDisposable
             var notLambda = new List<string>();
             foreach (var key in _keys)
             {
-                var origin = await load.ProbeAsync(new Uri(_gateway.BaseAddress, $"objects/{key}"), SampleObjects.All[key].Length, cancellationToken);
+                var origin = await load.ProbeAsync(new Uri(_gateway.BaseAddress, $"objects/{key}"), new FileInfo(Path.Combine(_root, key)).Length, cancellationToken);
                 if (origin != CacheLayer.Lambda.ToName())
                 {
                     notLambda.Add($"{key} from '{origin}'");

@@ -18,7 +18,7 @@ internal static class GatewayBenchMeasurement
                 foreach (var target in results.Targets)
                 {
                     await rig.PrepareAsync(target, cancellationToken);
-                    results.Add(@object, target, await rig.Load.RunAsync(rig.Url(target, @object), target.Origin?.ToName(),
+                    results.Add(@object, target, await rig.Load.RunAsync(rig.Url(target, @object), target.Check,
                         settings.Warmup, settings.Duration, rig.SideCpu(target), cancellationToken));
                 }
             }

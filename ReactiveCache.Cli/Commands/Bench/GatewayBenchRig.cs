@@ -23,22 +23,30 @@ internal sealed class GatewayBenchRig : IAsyncDisposable
     private readonly InProcessGateway _gateway;
     private readonly BareEndpoint _bare;
     private readonly GatewayBenchFunction? _function;
+    private readonly NginxProxyCache? _nginx;
 
-    private GatewayBenchRig(List<IAsyncDisposable> owned, BenchRedisServer redis, InProcessGateway gateway, BareEndpoint bare, GatewayBenchFunction? function, LoadGenerator load)
+    private GatewayBenchRig(List<IAsyncDisposable> owned, BenchRedisServer redis, InProcessGateway gateway, BareEndpoint bare, GatewayBenchFunction? function,
+        NginxProxyCache? nginx, LoadGenerator load)
     {
         _owned = owned;
         _redis = redis;
         _gateway = gateway;
         _bare = bare;
         _function = function;
+        _nginx = nginx;
         Load = load;
-        Targets = GatewayTarget.All.Where(t => t.Cpu != SideProcess.Function || function is not null).ToList();
+        Targets = GatewayTarget.All.Where(t => t.Cpu switch
+        {
+            SideProcess.Function => function is not null,
+            SideProcess.Nginx => nginx is not null,
+            _ => true,
+        }).ToList();
     }
 
     /// <summary>The one load generator every target is measured with.</summary>
     public LoadGenerator Load { get; }
 
-    /// <summary>The targets this set-up can measure (the Lambda row only with a function).</summary>
+    /// <summary>The targets this set-up can measure (the Lambda row only with a function, the peer's only with nginx).</summary>
     public IReadOnlyList<GatewayTarget> Targets { get; }
 
     public static async Task<GatewayBenchRig> StartAsync(string root, GatewayBenchSettings settings, CancellationToken cancellationToken)
@@ -58,9 +66,12 @@ internal sealed class GatewayBenchRig : IAsyncDisposable
             await StoreObjectsAsync(node.GetDatabase(), root);
             var gateway = Own(await InProcessGateway.StartAsync(root, (redis.Endpoint, redis.Password), settings.Telemetry, cancellationToken,
                 tunnelPort: settings.Lambda?.TunnelPort ?? true));
-            var bare = Own(await BareEndpoint.StartAsync(Objects.ToDictionary(k => k, k => SampleObjects.All[k]), node.GetDatabase(), cancellationToken));
+            var objects = Objects.ToDictionary(k => k, k => SampleObjects.All[k]);
+            var bare = Own(await BareEndpoint.StartAsync(objects, node.GetDatabase(), cancellationToken));
+            var load = new LoadGenerator(settings.Connections);
+            var nginx = await StartNginxAsync(settings, bare, objects, load, Own, cancellationToken);
             var function = settings.Lambda is { } lambda ? Own(await GatewayBenchFunction.StartAsync(lambda, root, gateway, Objects, cancellationToken)) : null;
-            return new GatewayBenchRig(owned, redis, gateway, bare, function, new LoadGenerator(settings.Connections));
+            return new GatewayBenchRig(owned, redis, gateway, bare, function, nginx, load);
         }
         catch
         {
@@ -69,11 +80,33 @@ internal sealed class GatewayBenchRig : IAsyncDisposable
         }
     }
 
+    /// <summary>nginx in front of the bare endpoint, warmed; null (and a note) when the run leaves it out or it is not installed.</summary>
+    private static async Task<NginxProxyCache?> StartNginxAsync(GatewayBenchSettings settings, BareEndpoint bare, IReadOnlyDictionary<string, byte[]> objects,
+        LoadGenerator load, Func<NginxProxyCache, NginxProxyCache> own, CancellationToken cancellationToken)
+    {
+        if (!settings.Nginx)
+        {
+            return null;
+        }
+
+        if (NginxProxyCache.Find() is not { } binary)
+        {
+            AnsiConsole.MarkupLine("[yellow]nginx is not installed (Debian: apt-get install nginx-light): no peer row, no P3 verdict.[/]");
+            return null;
+        }
+
+        AnsiConsole.MarkupLine($"[grey]starting nginx ({Markup.Escape(binary)}) with proxy_cache in front of the bare endpoint, warming its cache…[/]");
+        var nginx = own(await NginxProxyCache.StartAsync(binary, bare.BaseAddress, cancellationToken));
+        await nginx.WarmAsync(load, objects, cancellationToken);
+        return nginx;
+    }
+
     public Uri Url(GatewayTarget target, string @object) =>
         new(target.Server switch
         {
             BenchServer.Gateway => _gateway.BaseAddress,
             BenchServer.Bare => _bare.BaseAddress,
+            BenchServer.Nginx => _nginx!.BaseAddress,
             _ => throw new ArgumentOutOfRangeException(nameof(target), target.Server, null),
         }, $"{target.Path}/{@object}");
 
@@ -82,6 +115,7 @@ internal sealed class GatewayBenchRig : IAsyncDisposable
     {
         SideProcess.RedisServer => () => _redis.CpuTime,
         SideProcess.Function => () => _function!.CpuTime,
+        SideProcess.Nginx => () => _nginx!.CpuTime,
         _ => throw new ArgumentOutOfRangeException(nameof(target), target.Cpu, null),
     };
 
@@ -102,7 +136,7 @@ internal sealed class GatewayBenchRig : IAsyncDisposable
         }
     }
 
-    /// <summary>One GET of every object from every target: whole bodies, from the layer each gateway row names.</summary>
+    /// <summary>One GET of every object from every target: whole bodies, from the layer each gateway row names (a hit, for the peer).</summary>
     public async Task CheckAsync(CancellationToken cancellationToken)
     {
         foreach (var target in Targets)
@@ -110,10 +144,11 @@ internal sealed class GatewayBenchRig : IAsyncDisposable
             await PrepareAsync(target, cancellationToken);
             foreach (var @object in Objects)
             {
-                var origin = await Load.ProbeAsync(Url(target, @object), SampleObjects.All[@object].Length, cancellationToken);
-                if (target.Origin is { } layer && origin != layer.ToName())
+                var check = target.Check;
+                var value = await Load.ProbeAsync(Url(target, @object), SampleObjects.All[@object].Length, cancellationToken, check?.Header ?? "Content-Origin");
+                if (check is not null && value != check.Value)
                 {
-                    throw new InvalidOperationException($"{target.Label}: the gateway served {@object} from '{origin}', not from {layer.ToName()}.");
+                    throw new InvalidOperationException($"{target.Label}: {@object} answered with {check.Header} '{value}', not {check.Value}.");
                 }
             }
         }
@@ -121,8 +156,8 @@ internal sealed class GatewayBenchRig : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Load.Dispose();
         await DisposeAllAsync(_owned);
+        Load.Dispose();
     }
 
     /// <summary>Puts the objects on the node the way the orchestrator does.</summary>

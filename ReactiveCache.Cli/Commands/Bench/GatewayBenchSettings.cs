@@ -7,4 +7,5 @@ namespace ReactiveCache.Cli.Commands.Bench;
 /// <param name="Rounds">Rounds, alternating the targets, pooled per target.</param>
 /// <param name="Telemetry">The gateway runs with the service defaults (OpenTelemetry instrumentation).</param>
 /// <param name="Lambda">The Lambda path's programs; null: no Lambda row.</param>
-public sealed record GatewayBenchSettings(TimeSpan Duration, TimeSpan Warmup, int Connections, int Rounds, bool Telemetry, LambdaSetup? Lambda);
+/// <param name="Nginx">Measure the peer, nginx with proxy_cache (when installed).</param>
+public sealed record GatewayBenchSettings(TimeSpan Duration, TimeSpan Warmup, int Connections, int Rounds, bool Telemetry, LambdaSetup? Lambda, bool Nginx = true);

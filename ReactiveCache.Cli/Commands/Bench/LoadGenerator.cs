@@ -20,12 +20,15 @@ public sealed class LoadGenerator(int connections) : IDisposable
     })
     { Timeout = TimeSpan.FromSeconds(30) };
 
-    /// <summary>Sends one GET and checks it answers 200 with <paramref name="expectedLength"/> bytes; returns its <c>Content-Origin</c> ("(none)" without one).</summary>
-    public async Task<string> ProbeAsync(Uri url, long expectedLength, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends one GET and checks it answers 200 with <paramref name="expectedLength"/> bytes; returns its
+    /// <paramref name="header"/> (the gateway's <c>Content-Origin</c> by default; "(none)" without one).
+    /// </summary>
+    public async Task<string> ProbeAsync(Uri url, long expectedLength, CancellationToken cancellationToken, string header = "Content-Origin")
     {
         using var response = await _client.GetAsync(url, cancellationToken);
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        var origin = response.Headers.TryGetValues("Content-Origin", out var values) ? values.First() : "(none)";
+        var origin = AnswerCheck.Read(response.Headers, header);
         if (response.StatusCode != HttpStatusCode.OK || body.Length != expectedLength)
         {
             var text = response.StatusCode == HttpStatusCode.OK ? "" : $": {System.Text.Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 500)))}";
@@ -36,19 +39,19 @@ public sealed class LoadGenerator(int connections) : IDisposable
     }
 
     /// <summary>Warms up for <paramref name="warmup"/>, then measures <paramref name="url"/> for <paramref name="duration"/>.</summary>
-    /// <param name="origin">
-    /// The layer every answer must name in <c>Content-Origin</c> (null: not checked). An answer from another
-    /// layer, say S3 after a fallback, counts as an error: it did not measure the path the row names.
+    /// <param name="check">
+    /// The header every answer must carry (null: not checked), e.g. the row's layer in <c>Content-Origin</c>. An
+    /// answer without it, say from S3 after a fallback, counts as an error: it did not measure the path the row names.
     /// </param>
     /// <param name="sideCpu">The CPU time used so far by the other server process the run reports.</param>
-    public async Task<LoadResult> RunAsync(Uri url, string? origin, TimeSpan warmup, TimeSpan duration, Func<TimeSpan> sideCpu, CancellationToken cancellationToken)
+    public async Task<LoadResult> RunAsync(Uri url, AnswerCheck? check, TimeSpan warmup, TimeSpan duration, Func<TimeSpan> sideCpu, CancellationToken cancellationToken)
     {
-        await RunWorkersAsync(url, origin, warmup, record: false, cancellationToken);
+        await RunWorkersAsync(url, check, warmup, record: false, cancellationToken);
         using var self = Process.GetCurrentProcess();
         var processCpu = self.TotalProcessorTime;
         var sideCpuBefore = sideCpu();
         var started = Stopwatch.GetTimestamp();
-        var samples = await RunWorkersAsync(url, origin, duration, record: true, cancellationToken);
+        var samples = await RunWorkersAsync(url, check, duration, record: true, cancellationToken);
         var elapsed = Stopwatch.GetElapsedTime(started);
         self.Refresh();
         processCpu = self.TotalProcessorTime - processCpu;
@@ -57,17 +60,17 @@ public sealed class LoadGenerator(int connections) : IDisposable
         return new LoadResult(LatencyHistogram.Merge(samples.Select(s => s.Latencies)), samples.Sum(s => s.Errors), elapsed, processCpu, sideCpuUsed);
     }
 
-    private async Task<Sample[]> RunWorkersAsync(Uri url, string? origin, TimeSpan duration, bool record, CancellationToken cancellationToken)
+    private async Task<Sample[]> RunWorkersAsync(Uri url, AnswerCheck? check, TimeSpan duration, bool record, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         stop.CancelAfter(duration);
-        var workers = Enumerable.Range(0, connections).Select(_ => Task.Run(() => WorkAsync(url, origin, record, stop.Token), CancellationToken.None)).ToArray();
+        var workers = Enumerable.Range(0, connections).Select(_ => Task.Run(() => WorkAsync(url, check, record, stop.Token), CancellationToken.None)).ToArray();
         var samples = await Task.WhenAll(workers);
         cancellationToken.ThrowIfCancellationRequested();
         return samples;
     }
 
-    private async Task<Sample> WorkAsync(Uri url, string? origin, bool record, CancellationToken stop)
+    private async Task<Sample> WorkAsync(Uri url, AnswerCheck? check, bool record, CancellationToken stop)
     {
         var sample = new Sample();
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
@@ -85,7 +88,7 @@ public sealed class LoadGenerator(int connections) : IDisposable
                     }
 
                     if (response.StatusCode != HttpStatusCode.OK
-                        || (origin is not null && !(response.Headers.TryGetValues("Content-Origin", out var served) && served.Contains(origin))))
+                        || (check is not null && !check.Passes(response.Headers)))
                     {
                         sample.Errors++;
                         continue;

@@ -8,4 +8,7 @@ public enum SideProcess
 
     /// <summary>The function serving through its tunnel; a target reading it is measured only when the run has a function.</summary>
     Function,
+
+    /// <summary>nginx (master and workers); a target reading it is measured only when nginx is installed.</summary>
+    Nginx,
 }

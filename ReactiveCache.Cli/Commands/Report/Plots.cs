@@ -106,6 +106,46 @@ public static class Plots
         return Save(plot, directory, name, 800, 560);
     }
 
+    /// <summary>
+    /// Grouped bars of ratios (one group per label, one bar per series) on a log scale, with a dashed line at
+    /// <paramref name="bound"/>; bars above the plot's top are cut at it.
+    /// </summary>
+    public static IReadOnlyList<string> RatioBars(IReadOnlyList<string> labels, IReadOnlyList<(string Series, double[] Values)> series, double bound, string directory, string name, string title)
+    {
+        var palette = new ScottPlot.Palettes.Category10();
+        var plot = new Plot();
+        double top = Math.Log10(10);
+        double width = 0.8 / series.Count;
+        var bars = new List<Bar>();
+        for (int k = 0; k < series.Count; k++)
+        {
+            var color = palette.GetColor(k);
+            for (int i = 0; i < labels.Count; i++)
+            {
+                double value = Math.Min(top, Math.Log10(Math.Max(1.0, series[k].Values[i])));
+                bars.Add(new Bar { Position = i + ((k - ((series.Count - 1) / 2.0)) * width), ValueBase = 0, Value = value, FillColor = color, Size = width });
+            }
+
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = series[k].Series, FillColor = color });
+        }
+
+        plot.Add.Bars(bars);
+        var line = plot.Add.HorizontalLine(Math.Log10(bound));
+        line.LinePattern = LinePattern.Dashed;
+        line.Color = Colors.Black;
+        double[] ticks = [1, 1.25, 1.5, 2, 3, 5, 10];
+        plot.Axes.Left.SetTicks([.. ticks.Select(Math.Log10)], [.. ticks.Select(t => t.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture))]);
+        plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, labels.Count).Select(i => (double)i)], [.. labels]);
+        plot.Axes.Bottom.TickLabelStyle.Rotation = 40;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+        plot.Axes.Bottom.MinimumSize = 150;
+        plot.Axes.SetLimitsY(0, top);
+        plot.ShowLegend(Alignment.UpperRight);
+        plot.Title(title);
+        plot.YLabel("J / OPT (log scale)");
+        return Save(plot, directory, name, 1400, 560);
+    }
+
     private static IReadOnlyList<string> Save(Plot plot, string directory, string name, int width, int height)
     {
         string png = Path.Combine(directory, name + ".png");

@@ -9,7 +9,8 @@ namespace ReactiveCache.Cli.Commands.Report;
 /// <summary>
 /// <c>report --input R.json … --output DIR</c>: a Markdown table and plots from result files;
 /// <c>report --thesis --traces DIR --output DIR</c>: runs the thesis's configurations and recreates its
-/// tables side by side with its values.
+/// tables side by side with its values; <c>report --policies --traces DIR --output DIR</c>: J / OPT of every policy on
+/// every published trace and trace family at sensitivities 1–5.
 /// </summary>
 public static class ReportCommand
 {
@@ -17,20 +18,22 @@ public static class ReportCommand
     {
         var inputs = new Option<string[]>("--input") { Description = "Result files (from simulate --output or replay --output).", AllowMultipleArgumentsPerToken = true };
         var thesis = new Option<bool>("--thesis") { Description = "Reproduce the thesis's tables from its traces (needs --traces)." };
+        var policies = new Option<bool>("--policies") { Description = "J / OPT of the policies on the thesis's traces and every trace family, sensitivities 1–5 (needs --traces)." };
+        var parallel = new Option<int>("--parallel") { Description = "Seeds simulated at once (--policies).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var traces = new Option<string?>("--traces") { Description = "Folder with the thesis's traces." };
         var seeds = new Option<int>("--seeds") { Description = "Seeds to average random runs over.", DefaultValueFactory = _ => 20 };
         var output = new Option<string>("--output") { Description = "Folder to write report.md / README.md and the plots to.", DefaultValueFactory = _ => "docs/results" };
         var command = new Command("report", "Markdown tables and plots (PNG, SVG) from results, or the thesis's tables recreated.")
         {
-            inputs, thesis, traces, seeds, output,
+            inputs, thesis, policies, traces, seeds, parallel, output,
         };
         command.SetAction((parseResult, _) => CommandRunner.Run(parseResult, writer =>
         {
             string dir = parseResult.GetValue(output)!;
             Directory.CreateDirectory(dir);
-            if (parseResult.GetValue(thesis))
+            if (parseResult.GetValue(policies) || parseResult.GetValue(thesis))
             {
-                string folder = parseResult.GetValue(traces) ?? throw new CliError("--thesis needs --traces DIR (the thesis's trace files).");
+                string folder = parseResult.GetValue(traces) ?? throw new CliError("--thesis and --policies need --traces DIR (the thesis's trace files).");
                 if (!Directory.Exists(folder))
                 {
                     throw new CliError($"trace folder '{folder}' does not exist.");
@@ -42,8 +45,16 @@ public static class ReportCommand
                     throw new CliError("--seeds must be positive.");
                 }
 
-                string file = ThesisReport.Write(folder, dir, n);
-                writer.WriteLine($"wrote {file}");
+                if (parseResult.GetValue(policies))
+                {
+                    writer.WriteLine($"wrote {PolicyReport.Write(folder, dir, n, Math.Max(1, parseResult.GetValue(parallel)), writer)}");
+                }
+
+                if (parseResult.GetValue(thesis))
+                {
+                    writer.WriteLine($"wrote {ThesisReport.Write(folder, dir, n)}");
+                }
+
                 return 0;
             }
 

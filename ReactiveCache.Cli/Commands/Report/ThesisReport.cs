@@ -45,8 +45,8 @@ public static class ThesisReport
         {
             SystemKindNames.TryParse(system, out var kind);
             var r = ResultFiles.FromSimulation(Simulator.Run(ec, new SimulationOptions { System = kind }), includeDetails: true);
-            string extra = kind == SystemKind.Optimal
-                ? FormattableString.Invariant($" (thesis-style node + function seconds only: ${OptimalPlanner.ThesisTheoryCost(Simulator.Run(ec, new SimulationOptions { System = kind }), PriceTable.ThesisFrankfurt):0.00000})")
+            string extra = kind == SystemKind.ThesisOptimal
+                ? FormattableString.Invariant($" (thesis-style node + function seconds only: ${ThesisOptimalPlanner.ThesisTheoryCost(Simulator.Run(ec, new SimulationOptions { System = kind }), PriceTable.ThesisFrankfurt):0.00000})")
                 : string.Empty;
             sb.Append(c, $"| {system} | {hit:0.##} | {r.HitPercent:0.00} | {cost:0.#######} | {r.TotalCostUsd:0.0000000}{extra} | {r.MeanLatencyMs:0.0} |\n");
             bars.Add(r);
@@ -125,14 +125,14 @@ configured with rate 9 for the spikes, cuts those tails. The test `DefaultPolicy
         return t;
     }
 
-    private static ResultDocument Mean(Domain.Traces.Trace trace, double rate, int sensitivity, PolicyKind policy, int seeds)
+    private static ResultDocument Mean(Domain.Traces.Trace trace, double rate, int sensitivity, PolicyKind policy, int seeds, NodeBilling billing = NodeBilling.FromReady)
     {
         double hit = 0, latency = 0;
         decimal cost = 0;
         var byLayer = new Dictionary<string, decimal>();
         for (int seed = 1; seed <= seeds; seed++)
         {
-            var r = Simulator.Run(trace, new SimulationOptions { Policy = policy, Rate = rate, Sensitivity = sensitivity, Seed = seed, RecordRequests = false });
+            var r = Simulator.Run(trace, new SimulationOptions { Policy = policy, Rate = rate, Sensitivity = sensitivity, Seed = seed, RecordRequests = false, NodeBilling = billing });
             hit += r.HitPercent;
             latency += r.MeanLatencyMs;
             cost += r.Cost.Total;

@@ -28,6 +28,6 @@ public static class ThesisRows
         ("s3-only", 0, 0.0000753),
         ("elasticache", 99.4, 0.019),
         ("always-on", 100, 0.0134),
-        ("optimal", 100, 0.0116),
+        ("thesis-optimal", 100, 0.0116),
     ];
 }

@@ -3,6 +3,7 @@ using ReactiveCache.Cli.Infrastructure;
 using ReactiveCache.Cli.Results;
 using ReactiveCache.Domain.Costs;
 using ReactiveCache.Domain.Simulation;
+using ReactiveCache.Domain.Simulation.Optimum;
 
 namespace ReactiveCache.Cli.Commands.Simulate;
 
@@ -12,7 +13,7 @@ public static class SimulateCommand
     public static Command Create()
     {
         var trace = new Option<string>("--trace") { Description = "Trace file (id<TAB>offset_s<TAB>GET<TAB>key).", Required = true };
-        var system = new Option<string>("--system") { Description = "reactive | always-on | elasticache | s3-only | optimal", DefaultValueFactory = _ => "reactive" };
+        var system = new Option<string>("--system") { Description = "reactive | always-on | elasticache | s3-only | optimal (the offline optimum of J) | thesis-optimal (the thesis's planner)", DefaultValueFactory = _ => "reactive" };
         system.AcceptOnlyFromAmong([.. SystemKindNames.Names]);
         var simulation = new SimulationOptionSet();
         var format = new Option<string>("--format") { Description = "text | json (summary on stdout)", DefaultValueFactory = _ => "text" };
@@ -31,6 +32,18 @@ public static class SimulateCommand
             var options = simulation.Read(parseResult) with { System = kind };
             var result = Simulator.Run(t, options);
             var document = ResultFiles.FromSimulation(result, includeDetails: true);
+            if (kind is SystemKind.Reactive or SystemKind.Optimal)
+            {
+                // the yardstick: the offline optimum of J on the same trace with this seed's boot times
+                var optimum = OfflineOptimum.Solve(t, options with { RecordRequests = false });
+                document.OptimumExact = optimum.Exact;
+                if (kind == SystemKind.Reactive)
+                {
+                    document.OptimumObjectiveUsd = (decimal)optimum.ObjectiveUsd;
+                    document.OptimumRatio = optimum.ObjectiveUsd > 0 ? (double)result.ObjectiveUsd / optimum.ObjectiveUsd : null;
+                }
+            }
+
             if (parseResult.GetValue(requests) is { } csv)
             {
                 ResultFiles.WriteRequestsCsv(document.RequestRows!, csv);

@@ -30,6 +30,13 @@ public sealed class PolicyOptions
 
     public int? RedisCheckIntervalSeconds { get; set; }
 
+    /// <summary>
+    /// Keys at rest (served by S3, nothing running for them) whose state is kept at most, by the policy and the
+    /// orchestrator's view of it; beyond it the least recently requested are forgotten, so that a flood of distinct
+    /// keys cannot grow the orchestrator's memory without bound.
+    /// </summary>
+    public int MaxTrackedKeys { get; set; } = BoundedKeyMapSettings.DefaultCapacity;
+
     /// <summary>The effective parameters: derived from rate and sensitivity, then the explicit overrides.</summary>
     public PolicyParameters ToParameters()
     {

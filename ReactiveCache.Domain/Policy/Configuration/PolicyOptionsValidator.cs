@@ -29,6 +29,11 @@ public sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
             failures.Add($"{PolicyOptions.SectionName}:LambdaWindowElements must be at most {PolicyParameters.TimestampQueueSize} (the timestamps kept per object).");
         }
 
+        if (options.MaxTrackedKeys is < 100 or > 10_000_000)
+        {
+            failures.Add($"{PolicyOptions.SectionName}:MaxTrackedKeys must be within 100..10000000; got {options.MaxTrackedKeys}.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -1,28 +1,45 @@
 namespace ReactiveCache.Domain.Policy.Default;
 
 /// <summary>
-/// Our policy: break-even decisions from the price table and the key's measured rate, with one latency weight
-/// (<see cref="DefaultPolicySettings.ValuePerHitUsd"/>, from the sensitivity) instead of the thesis's
-/// configured rate and fixed thresholds.
+/// Our policy, built around the objective J = $ + v × GETs answered by S3 (docs/policy.md). Every request is valued
+/// at what it would cost off the node (<see cref="Costs.OffNodePrice"/>: S3 + v, or a function kept since the key's
+/// previous request), and every rule weighs those values against the price table with what it has learned:
 /// <list type="bullet">
-/// <item>Start: memory on the node costs ~4.5× less per second than a function holding the object, so a hot key
-/// goes straight to the node. It is hot when the hits its last gap promises for the node's first (billed) minute
-/// are worth that minute: 60 s / gap × value ≥ 60 s × node price.</item>
-/// <item>Bridge: a function serves the key while the node boots only when the hits expected during the boot
-/// (boot / short-run gap) are worth more than the function's boot-long life.</item>
-/// <item>Stop (ski rental): a key stays idle on the node as long as the idle time costs less than what a stop
-/// would lose (the re-trigger plus the hits of a stop and a boot at its measured rate), checked at that exact moment rather
-/// than by a one-minute ticker. The node stops when its last key leaves.</item>
-/// <item>Many keys share the one node; a key that turns hot while the node runs is loaded at once.</item>
+/// <item>Functions (per key, ski rental): after a request the key keeps a function for the time T that minimises the
+/// expected cost of its next gap under the key's learned gap histogram (pooled with every key's while it has few):
+/// function time until the next request or T, plus S3 + v if the request comes later. This bridges boots and
+/// quiet periods alike: a key whose gaps are short gets a function at its first request after a silence.</item>
+/// <item>Start: the node starts when the requests expected in its first billed minute (from the boot's end to the
+/// minimum's end) would cost at least that minute off the node. The expectation is learned: for every request, what
+/// the following window turned out to be worth, kept per size of the gap that preceded the request; before a size
+/// has been seen, the current rate (one request per preceding gap) stands in.</item>
+/// <item>Stop (one decision for the node, over all keys): idle for longer than the timeout that minimises the
+/// expected cost of the idle gap under the learned histogram of gaps between any two requests — staying costs the
+/// node's price, stopping costs the comeback (the resumed traffic served off the node during the stop and the boot,
+/// and the boot's billed part); or the value of the traffic (off-node prices per second, averaged over a comeback)
+/// has fallen below the node's price. Never before the start's minimum billing ends.</item>
+/// <item>Any key requested while the node runs is loaded (a load costs one GET); at ready, every key requested within
+/// a comeback is loaded.</item>
 /// </list>
+/// Pure: events and the clock in, commands out. Unknown event kinds are ignored.
 /// </summary>
 public sealed class DefaultPolicy : ICachePolicy
 {
     private readonly TimeProvider _time;
     private readonly Dictionary<string, DefaultObject> _objects = new(StringComparer.Ordinal);
-    private readonly DueQueue<DefaultObject> _leaves = new();
-    private readonly List<DefaultObject> _waiting = [];
-    private int _onNode;
+    private readonly DueQueue<DefaultObject> _shutdowns = new();
+    private readonly GapHistogram _arrivals = new();
+    private readonly GapHistogram _keyGaps = new();
+    private readonly WindowValue _startWindow;
+    private readonly WindowValue _keepWindow;
+    private readonly OffNodeEconomics _economics;
+    private DateTimeOffset? _origin;
+    private DateTimeOffset? _lastRequest;
+    private double _lastSeconds;
+    private double _startSeconds;
+    private DateTimeOffset _billedFrom;
+    private DateTimeOffset? _stopAt;
+    private bool _restartWhenStopped;
 
     public DefaultPolicy(DefaultPolicySettings settings, TimeProvider time)
     {
@@ -30,6 +47,9 @@ public sealed class DefaultPolicy : ICachePolicy
         ArgumentNullException.ThrowIfNull(time);
         Settings = settings;
         _time = time;
+        _startWindow = new WindowValue(settings.StartWindowFromSeconds, settings.StartWindowToSeconds);
+        _keepWindow = new WindowValue(0, settings.ComebackSeconds);
+        _economics = new OffNodeEconomics(settings);
     }
 
     public string Name => "default";
@@ -40,12 +60,29 @@ public sealed class DefaultPolicy : ICachePolicy
 
     public IReadOnlyCollection<string> Keys => _objects.Keys;
 
-    public DateTimeOffset? NextDueAt => _leaves.NextDue(static (o, due) => o.State == ObjectState.RedisRunning && o.QueuedAt == due);
+    public DateTimeOffset? NextDueAt
+    {
+        get
+        {
+            var function = _shutdowns.NextDue(static (o, due) => o.FunctionUntil == due);
+            return function is { } f && (_stopAt is not { } s || f < s) ? f : _stopAt;
+        }
+    }
 
     /// <summary>The full state of one key, or null when it was never seen.</summary>
     public DefaultObject? Find(string key) => _objects.GetValueOrDefault(key);
 
     public ObjectState StateOf(string key) => _objects.TryGetValue(key, out var o) ? o.State : ObjectState.S3;
+
+    /// <summary>The learned idle timeout of the node, in seconds (∞: idleness alone never stops it).</summary>
+    public double IdleTimeoutSeconds => _economics.IdleTimeout(_arrivals, RunValue);
+
+    /// <summary>How long the key keeps a function after a request, in seconds (0: none).</summary>
+    public double KeepAliveSeconds(DefaultObject o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        return _economics.KeepAlive(o.Gaps, _keyGaps);
+    }
 
     public void Handle(in PolicyEvent e, List<PolicyCommand> commands)
     {
@@ -56,7 +93,7 @@ public sealed class DefaultPolicy : ICachePolicy
                 break;
             case PolicyEventKind.FunctionReady:
                 var ready = GetOrCreate(e.Key);
-                if (ready.Route != CacheLayer.Redis)
+                if (ready.Route != CacheLayer.Redis && ready.FunctionsRunning > 0)
                 {
                     ready.Route = CacheLayer.Lambda;
                     commands.Add(PolicyCommand.SetRoute(ready.Key, CacheLayer.Lambda));
@@ -64,36 +101,20 @@ public sealed class DefaultPolicy : ICachePolicy
 
                 break;
             case PolicyEventKind.FunctionEnded:
-                var ended = GetOrCreate(e.Key);
-                ended.FunctionsRunning = Math.Max(0, ended.FunctionsRunning - 1);
-                if (ended.Route == CacheLayer.Lambda)
-                {
-                    ended.Route = CacheLayer.S3;
-                    commands.Add(PolicyCommand.RemoveRoute(ended.Key));
-                }
-
+                OnFunctionEnded(GetOrCreate(e.Key), commands);
                 break;
             case PolicyEventKind.NodeReady:
-                Node = NodeState.Running;
-                foreach (var o in _waiting)
-                {
-                    if (o.State == ObjectState.RedisBootup)
-                    {
-                        commands.Add(PolicyCommand.LoadObject(o.Key));
-                    }
-                }
-
-                _waiting.Clear();
+                OnNodeReady(commands);
                 break;
             case PolicyEventKind.ObjectLoaded:
                 OnLoaded(GetOrCreate(e.Key), commands);
                 break;
             case PolicyEventKind.NodeStopped:
                 Node = NodeState.Stopped;
-                if (_waiting.Count > 0)
+                if (_restartWhenStopped)
                 {
-                    Node = NodeState.Booting;
-                    commands.Add(PolicyCommand.StartNode());
+                    _restartWhenStopped = false;
+                    Start(commands);
                 }
 
                 break;
@@ -103,54 +124,23 @@ public sealed class DefaultPolicy : ICachePolicy
     public void OnDue(List<PolicyCommand> commands)
     {
         var now = _time.GetUtcNow();
-        // Every entry still queued for its object is taken (and cleared), whatever the object's state now.
-        while (_leaves.TryTakeDue(now, static (o, due) => o.QueuedAt == due, out var o, out _))
+        while (_shutdowns.TryTakeDue(now, static (o, due) => o.FunctionUntil == due, out var o, out _))
         {
-            o.QueuedAt = null;
-            if (o.State != ObjectState.RedisRunning || o.LeaveAt is not { } leaveAt)
+            o.FunctionUntil = null;
+            if (o.FunctionsRunning > 0)
             {
-                continue;
-            }
-
-            if (leaveAt > now)
-            {
-                // requests pushed the leave time back since this entry was queued
-                Enqueue(o, leaveAt);
-                continue;
-            }
-
-            o.LeaveAt = null;
-            o.State = ObjectState.S3;
-            o.Route = CacheLayer.S3;
-            commands.Add(PolicyCommand.RemoveRoute(o.Key));
-            _onNode--;
-            if (_onNode == 0 && _waiting.Count == 0)
-            {
-                commands.Add(PolicyCommand.DrainGateways());
-                commands.Add(PolicyCommand.StopNode());
-                Node = NodeState.Stopping;
-            }
-            else
-            {
-                commands.Add(PolicyCommand.EvictObject(o.Key));
+                commands.Add(PolicyCommand.ShutdownFunction(o.Key));
             }
         }
-    }
 
-    /// <summary>
-    /// How long a key may stay idle on the node: idle seconds × node price ≤ hits a stop would lose × value,
-    /// where a stop loses the re-trigger request plus the requests of one boot (and part of a stop) at the
-    /// key's rate (the slower of its long-run and short-run gaps).
-    /// </summary>
-    public TimeSpan IdleAllowance(DefaultObject o)
-    {
-        // the slower of the long-run and the short-run rate: a key that slows down leaves sooner
-        double longRun = (o.LongRunGap ?? Settings.ExpectedBoot).TotalSeconds;
-        double shortRun = (o.ShortRunGap ?? Settings.ExpectedBoot).TotalSeconds;
-        double gap = Math.Max(1.0, Math.Max(longRun, shortRun));
-        double lostHits = 1.0 + ((Settings.ExpectedBoot.TotalSeconds + (Settings.StopWaitShare * Settings.ExpectedStop.TotalSeconds)) / gap);
-        double seconds = lostHits * Settings.ValuePerHitUsd / Settings.NodePerSecond;
-        return TimeSpan.FromSeconds(Math.Min(seconds, Settings.MaxIdle.TotalSeconds));
+        if (_stopAt is { } stopAt && stopAt <= now)
+        {
+            _stopAt = null;
+            if (Node == NodeState.Running)
+            {
+                Stop(commands);
+            }
+        }
     }
 
     private DefaultObject GetOrCreate(string key)
@@ -164,68 +154,130 @@ public sealed class DefaultPolicy : ICachePolicy
         return o;
     }
 
+    private double Seconds(DateTimeOffset time)
+    {
+        _origin ??= time;
+        return (time - _origin.Value).TotalSeconds;
+    }
+
     private void OnRequest(DefaultObject o, DateTimeOffset time, List<PolicyCommand> commands)
     {
-        o.Record(time, DefaultPolicySettings.GapSmoothing);
-        switch (o.State)
+        double t = Seconds(time);
+        double gap = o.LastRequest is { } last ? (time - last).TotalSeconds : double.PositiveInfinity;
+        double value = Settings.OffNodePrice.Of(gap);
+        if (o.LastRequest is not null)
         {
-            case ObjectState.S3 when IsHot(o):
-                o.State = ObjectState.RedisBootup;
-                if (Node != NodeState.Running && WorthBridging(o))
-                {
-                    o.FunctionsRunning++;
-                    commands.Add(PolicyCommand.InvokeFunction(o.Key, Settings.BridgeTick));
-                    commands.Add(PolicyCommand.KeepRunning(o.Key));
-                }
+            o.Gaps.Add(gap);
+            _keyGaps.Add(gap);
+        }
 
-                switch (Node)
+        double gapBefore = _lastRequest is { } any ? (time - any).TotalSeconds : double.PositiveInfinity;
+        if (_lastRequest is not null)
+        {
+            _arrivals.Add(gapBefore);
+        }
+
+        o.LastRequest = time;
+        _lastRequest = time;
+        _startWindow.Add(t, value, gapBefore);
+        _keepWindow.Add(t, value, gapBefore);
+        _lastSeconds = t;
+
+        switch (Node)
+        {
+            case NodeState.Running:
+                Load(o, commands);
+                PlanStop(time);
+                break;
+            case NodeState.Booting:
+                Want(o);
+                break;
+            case NodeState.Stopped or NodeState.Stopping when StartPaysOff(gapBefore):
+                Want(o);
+                if (Node == NodeState.Stopped)
                 {
-                    case NodeState.Running:
-                        commands.Add(PolicyCommand.LoadObject(o.Key));
-                        break;
-                    case NodeState.Stopped:
-                        Node = NodeState.Booting;
-                        _waiting.Add(o);
-                        commands.Add(PolicyCommand.StartNode());
-                        break;
-                    default:
-                        _waiting.Add(o);
-                        break;
+                    Start(commands);
+                }
+                else
+                {
+                    _restartWhenStopped = true;
                 }
 
                 break;
-            case ObjectState.RedisRunning:
-                Reschedule(o);
-                break;
+        }
+
+        if (o.State != ObjectState.RedisRunning && !(Node == NodeState.Running && o.State == ObjectState.RedisBootup))
+        {
+            KeepFunction(o, time, commands);
         }
     }
 
-    // hits expected during the boot × value > a function living through the boot
-    private bool WorthBridging(DefaultObject o)
+    // the requests of the start's first billed minute are expected to cost at least that minute off the node: learned
+    // per preceding gap, shrunk towards what the current rate of traffic (over the last comeback horizon) would bring
+    private bool StartPaysOff(double gapBefore)
     {
-        if (o.ShortRunGap is not { } gap)
-        {
-            return false;
-        }
-
-        // while the node is stopping the wait is longer: the rest of the stop, then the boot
-        double boot = (Node == NodeState.Stopping ? Settings.ExpectedBoot + Settings.ExpectedStop : Settings.ExpectedBoot).TotalSeconds;
-        double hits = boot / Math.Max(0.001, gap.TotalSeconds);
-        double functionCost = (boot * 1000.0 * (double)Settings.Prices.LambdaPerMs) + (double)Settings.Prices.LambdaPerRequest;
-        return hits * Settings.ValuePerHitUsd > functionCost;
+        double window = Settings.StartWindowToSeconds - Settings.StartWindowFromSeconds;
+        double persists = _keepWindow.Recent(_lastSeconds) * window / Settings.ComebackSeconds;
+        return _startWindow.Expected(gapBefore, persists) >= Settings.NodePerSecond * Settings.NodeMinimumSeconds;
     }
 
-    // the node's first, billed minute is worth it: (60 s / last gap) hits × value ≥ 60 s × node price
-    private bool IsHot(DefaultObject o)
+    // what the node's traffic is worth off the node per second: over the last comeback horizon, or since the node was
+    // started if that is shorter (the level traffic is expected to resume at after an idle gap)
+    private double RunValue
     {
-        if (o.Timestamps.Count < 2)
+        get
         {
-            return false;
+            double horizon = Math.Min(Settings.ComebackSeconds, _lastSeconds - _startSeconds);
+            return horizon > 0 ? _keepWindow.Since(_lastSeconds - horizon, _lastSeconds) / horizon : 0;
+        }
+    }
+
+    private void Want(DefaultObject o)
+    {
+        if (o.State is ObjectState.S3 or ObjectState.Lambda)
+        {
+            o.State = ObjectState.RedisBootup;
+        }
+    }
+
+    private void Start(List<PolicyCommand> commands)
+    {
+        Node = NodeState.Booting;
+        var now = _time.GetUtcNow();
+        _startSeconds = Math.Min(Seconds(now), _lastSeconds);
+        _billedFrom = now + TimeSpan.FromSeconds(Settings.PendingSeconds);
+        commands.Add(PolicyCommand.StartNode());
+    }
+
+    private void Load(DefaultObject o, List<PolicyCommand> commands)
+    {
+        if (o.State is ObjectState.S3 or ObjectState.Lambda)
+        {
+            o.State = ObjectState.RedisBootup;
+            commands.Add(PolicyCommand.LoadObject(o.Key));
+        }
+    }
+
+    private void OnNodeReady(List<PolicyCommand> commands)
+    {
+        if (Node != NodeState.Booting)
+        {
+            return;
         }
 
-        double gap = Math.Max(0.001, (o.Timestamps.Newest - o.Timestamps[o.Timestamps.Count - 2]).TotalSeconds);
-        double minimum = Settings.Prices.NodeMinimumSeconds;
-        return minimum / gap * Settings.ValuePerHitUsd >= minimum * Settings.NodePerSecond;
+        Node = NodeState.Running;
+        var now = _time.GetUtcNow();
+        var recent = now - TimeSpan.FromSeconds(Settings.ComebackSeconds);
+        foreach (var o in _objects.Values)
+        {
+            if (o.State == ObjectState.RedisBootup || (o.State is ObjectState.S3 or ObjectState.Lambda && o.LastRequest >= recent))
+            {
+                o.State = ObjectState.S3;
+                Load(o, commands);
+            }
+        }
+
+        PlanStop(_lastRequest is { } last && last > now ? last : now);
     }
 
     private void OnLoaded(DefaultObject o, List<PolicyCommand> commands)
@@ -237,33 +289,98 @@ public sealed class DefaultPolicy : ICachePolicy
 
         o.State = ObjectState.RedisRunning;
         o.Route = CacheLayer.Redis;
-        _onNode++;
         commands.Add(PolicyCommand.SetRoute(o.Key, CacheLayer.Redis));
         if (o.FunctionsRunning > 0)
         {
+            o.FunctionUntil = null;
             commands.Add(PolicyCommand.ShutdownFunction(o.Key));
         }
-
-        Reschedule(o);
     }
 
-    private void Reschedule(DefaultObject o)
+    private void OnFunctionEnded(DefaultObject o, List<PolicyCommand> commands)
     {
-        var now = _time.GetUtcNow();
-        var last = o.Timestamps.Count > 0 ? o.Timestamps.Newest : now;
-        var leave = (last > now ? last : now) + IdleAllowance(o);
-        o.LeaveAt = leave;
-
-        // one queue entry per key, at or before its leave time: a later leave time is picked up when it pops
-        if (o.QueuedAt is not { } queued || leave < queued)
+        o.FunctionsRunning = Math.Max(0, o.FunctionsRunning - 1);
+        if (o.FunctionsRunning > 0)
         {
-            Enqueue(o, leave);
+            return;
+        }
+
+        o.FunctionUntil = null;
+        if (o.Route == CacheLayer.Lambda)
+        {
+            o.Route = CacheLayer.S3;
+            commands.Add(PolicyCommand.RemoveRoute(o.Key));
+        }
+
+        if (o.State == ObjectState.Lambda)
+        {
+            o.State = ObjectState.S3;
         }
     }
 
-    private void Enqueue(DefaultObject o, DateTimeOffset due)
+    // keep a function for the key's learned keep-alive time after this request (invoke one if none lasts that long)
+    private void KeepFunction(DefaultObject o, DateTimeOffset now, List<PolicyCommand> commands)
     {
-        o.QueuedAt = due;
-        _leaves.Schedule(o, due);
+        double keep = _economics.KeepAlive(o.Gaps, _keyGaps);
+        if (keep <= 0)
+        {
+            return;
+        }
+
+        var until = now + TimeSpan.FromSeconds(Math.Min(keep, Settings.FunctionTimeoutSeconds));
+        if (o.FunctionsRunning == 0 || o.FunctionExpires < until)
+        {
+            o.FunctionsRunning++;
+            o.FunctionExpires = now + TimeSpan.FromSeconds(Settings.FunctionTimeoutSeconds);
+            commands.Add(PolicyCommand.InvokeFunction(o.Key, TimeSpan.FromSeconds(Settings.FunctionTimeoutSeconds)));
+            commands.Add(PolicyCommand.KeepRunning(o.Key));
+            if (o.State == ObjectState.S3)
+            {
+                o.State = ObjectState.Lambda;
+            }
+        }
+
+        if (o.FunctionUntil is not { } planned || planned < until)
+        {
+            o.FunctionUntil = until;
+            _shutdowns.Schedule(o, until);
+        }
+    }
+
+    // the node stops when its traffic is worth less than its price, or when idle past the learned timeout; never
+    // before the start's minimum billing ends
+    private void PlanStop(DateTimeOffset lastRequest)
+    {
+        double value = RunValue;
+        double idle = value >= Settings.NodePerSecond ? _economics.IdleTimeout(_arrivals, value) : 0;
+        var minimumEnds = _billedFrom + TimeSpan.FromSeconds(Settings.NodeMinimumSeconds);
+        if (!double.IsFinite(idle))
+        {
+            _stopAt = null;
+            return;
+        }
+
+        var stopAt = lastRequest + TimeSpan.FromSeconds(idle);
+        _stopAt = stopAt > minimumEnds ? stopAt : minimumEnds;
+    }
+
+    private void Stop(List<PolicyCommand> commands)
+    {
+        foreach (var o in _objects.Values)
+        {
+            if (o.State is ObjectState.RedisRunning or ObjectState.RedisBootup)
+            {
+                o.State = o.FunctionsRunning > 0 ? ObjectState.Lambda : ObjectState.S3;
+                if (o.Route == CacheLayer.Redis)
+                {
+                    o.Route = CacheLayer.S3;
+                    commands.Add(PolicyCommand.RemoveRoute(o.Key));
+                }
+            }
+        }
+
+        commands.Add(PolicyCommand.DrainGateways());
+        commands.Add(PolicyCommand.StopNode());
+        Node = NodeState.Stopping;
     }
 }

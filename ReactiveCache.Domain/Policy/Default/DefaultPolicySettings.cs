@@ -1,49 +1,57 @@
 using ReactiveCache.Domain.Costs;
+using ReactiveCache.Domain.Simulation;
 
 namespace ReactiveCache.Domain.Policy.Default;
 
 /// <summary>
-/// Knobs of <see cref="DefaultPolicy"/>: one value (what an in-memory hit is worth, from the sensitivity) and
-/// the price table; every threshold is a break-even of the two with the key's measured rate.
+/// What <see cref="DefaultPolicy"/> knows before it sees a request: the objective's v (from the sensitivity), the
+/// price table and the start-up model. Every threshold of the policy is computed from these and from what it learns
+/// online; docs/policy.md derives each one.
 /// </summary>
-/// <param name="ValuePerHitUsd">What serving one request from memory instead of S3 is worth (the latency weight).</param>
-/// <param name="Prices">Prices the break-evens are computed from.</param>
-/// <param name="ExpectedBoot">How long the node takes to boot (the thesis measured 30.2 s on average).</param>
-/// <param name="ExpectedStop">How long a stop blocks a restart (EC2 cannot start a stopping instance; ~135 s in the thesis's runs).</param>
-/// <param name="StopWaitShare">How much of <paramref name="ExpectedStop"/> a key that comes back is expected to wait
-/// (only a key returning while the node is still stopping waits for it).</param>
-/// <param name="MaxIdle">A key never stays idle on the node longer than this.</param>
-/// <param name="BridgeTick">A bridging function's TICK (it is held with keepRunning until the node has the key).</param>
-public sealed record DefaultPolicySettings(
-    double ValuePerHitUsd,
-    PriceTable Prices,
-    TimeSpan ExpectedBoot,
-    TimeSpan ExpectedStop,
-    double StopWaitShare,
-    TimeSpan MaxIdle,
-    TimeSpan BridgeTick)
+/// <param name="ValuePerHitUsd">v: what answering a GET from memory instead of S3 is worth.</param>
+/// <param name="Prices">Node, function and S3 prices.</param>
+/// <param name="Startup">Boot, stop, pending, load and function start-up times and the function timeout.</param>
+public sealed record DefaultPolicySettings(double ValuePerHitUsd, PriceTable Prices, StartupModel Startup)
 {
-    /// <summary>Smoothing of the long-run mean gap (exponentially weighted).</summary>
-    public const double GapSmoothing = 0.1;
-
-    /// <summary>Node cost per second.</summary>
+    /// <summary>Node price per second (p).</summary>
     public double NodePerSecond => (double)Prices.NodePerHour / 3600.0;
 
+    /// <summary>The billed minimum per start (M).</summary>
+    public double NodeMinimumSeconds => Prices.NodeMinimumSeconds;
+
+    /// <summary>The expected boot (the start-up model's mean).</summary>
+    public double ExpectedBootSeconds => Startup.NodeBootMeanSeconds;
+
+    /// <summary>The unbilled head of a boot (EC2 bills from <c>running</c>).</summary>
+    public double PendingSeconds => Math.Min(Startup.NodePendingSeconds, Startup.NodeBootMinSeconds);
+
+    public double StopSeconds => Startup.NodeStopSeconds;
+
+    public double FunctionTimeoutSeconds => Startup.FunctionTimeoutSeconds;
+
+    /// <summary>S3's GET price + v: what a GET answered by S3 adds to J.</summary>
+    public double MissUsd => (double)Prices.S3GetPerRequest + ValuePerHitUsd;
+
+    public double FunctionPerSecond => (double)Prices.LambdaPerMs * 1000.0;
+
+    public double InvocationUsd => (double)Prices.LambdaPerRequest;
+
+    /// <summary>The off-node price of a request (the same rule the optimum prices requests with).</summary>
+    public OffNodePrice OffNodePrice => new(MissUsd, InvocationUsd, FunctionPerSecond, Startup.FunctionWarmMs / 1000.0, FunctionTimeoutSeconds);
+
     /// <summary>
-    /// Sensitivity 1..5 like the thesis: each step multiplies what a hit is worth by 2.5 ($0.00002 at 1, $0.0003125 at 4).
-    /// The curve and <see cref="StopWaitShare"/> were chosen by sweeping the thesis's traces in the simulator
-    /// (docs/results): they are a tuning, not a derivation.
+    /// The window a start is judged on: its minimum billing runs from start + pending to start + pending + M, and the
+    /// node serves in it from the expected ready time on. A start pays off if what the requests of this window would
+    /// cost off the node covers M of node time.
     /// </summary>
-    public static DefaultPolicySettings FromSensitivity(int sensitivity, PriceTable? prices = null)
-    {
-        int s = Math.Clamp(sensitivity, 1, 5);
-        return new DefaultPolicySettings(
-            ValuePerHitUsd: 0.00002 * Math.Pow(2.5, s - 1),
-            Prices: prices ?? PriceTable.ThesisFrankfurt,
-            ExpectedBoot: TimeSpan.FromSeconds(30),
-            ExpectedStop: TimeSpan.FromSeconds(135),
-            StopWaitShare: 0.25,
-            MaxIdle: TimeSpan.FromMinutes(15),
-            BridgeTick: TimeSpan.FromSeconds(10));
-    }
+    public double StartWindowFromSeconds => ExpectedBootSeconds;
+
+    public double StartWindowToSeconds => PendingSeconds + NodeMinimumSeconds;
+
+    /// <summary>How long the node takes to serve again after a stop (the stop, then a boot): the horizon of the stop rules.</summary>
+    public double ComebackSeconds => StopSeconds + ExpectedBootSeconds;
+
+    /// <summary>The policy for a latency sensitivity 1..5 (<see cref="Objective.ValuePerHitUsd"/>).</summary>
+    public static DefaultPolicySettings FromSensitivity(int sensitivity, PriceTable? prices = null, StartupModel? startup = null) =>
+        new(Objective.ValuePerHitUsd(sensitivity), prices ?? PriceTable.ThesisFrankfurt, startup ?? new StartupModel());
 }

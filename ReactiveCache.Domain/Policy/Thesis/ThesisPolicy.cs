@@ -20,11 +20,16 @@ namespace ReactiveCache.Domain.Policy.Thesis;
 /// (<see cref="NodeFailureRules"/>); a failed stop is retried; a node left with nothing on it stops. A pinned key is
 /// left alone (<see cref="KeyPins"/>); a changed object leaves every layer; a restarted orchestrator restores keys.
 /// </para>
+/// <para>
+/// Bounded (<see cref="BoundedKeyMap{T}"/>): a key at rest (S3, no route, no function, no node check) is forgotten
+/// once idle for twice the lambda threshold, which changes no decision (an older request can no longer start a
+/// function), and the least recently used keys at rest go while more than the capacity are held.
+/// </para>
 /// </summary>
 public sealed class ThesisPolicy : ICachePolicy
 {
     private readonly TimeProvider _time;
-    private readonly Dictionary<string, ThesisObject> _objects = new(StringComparer.Ordinal);
+    private readonly BoundedKeyMap<ThesisObject> _objects;
     private readonly DueQueue<ThesisObject> _checks = new();
     private readonly List<ThesisObject> _waitingForNode = [];
     private readonly List<ThesisObject> _waitingForStop = [];
@@ -32,7 +37,9 @@ public sealed class ThesisPolicy : ICachePolicy
     private readonly NodeFailureRules _failures;
     private int _onNode;
 
-    public ThesisPolicy(PolicyParameters parameters, TimeProvider time, NodeFailureSettings? failures = null)
+    /// <param name="failures">Boot backoff and stop retries (null: <see cref="NodeFailureSettings.Default"/>).</param>
+    /// <param name="maxTrackedKeys">Keys at rest kept at most (<c>Policy:MaxTrackedKeys</c>).</param>
+    public ThesisPolicy(PolicyParameters parameters, TimeProvider time, NodeFailureSettings? failures = null, int maxTrackedKeys = BoundedKeyMapSettings.DefaultCapacity)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(time);
@@ -44,7 +51,15 @@ public sealed class ThesisPolicy : ICachePolicy
         Parameters = parameters;
         _time = time;
         _failures = new NodeFailureRules(failures ?? NodeFailureSettings.Default);
+        _objects = new BoundedKeyMap<ThesisObject>(new BoundedKeyMapSettings(maxTrackedKeys, 2 * parameters.LambdaThreshold), IsAtRest, time);
     }
+
+    /// <summary>Nothing runs, routes or is scheduled for the key: forgetting it loses nothing but its last requests.</summary>
+    private static bool IsAtRest(ThesisObject o) =>
+        o.State == ObjectState.S3 && o.Route == CacheLayer.S3 && o.FunctionsRunning == 0 && o.NextCheckAt is null;
+
+    /// <summary>Keys forgotten so far (idle or over the capacity).</summary>
+    public long ForgottenKeys => _objects.Forgotten;
 
     public string Name => "thesis";
 
@@ -67,8 +82,8 @@ public sealed class ThesisPolicy : ICachePolicy
 
     public ObjectState StateOf(string key) => _objects.TryGetValue(key, out var o) ? o.State : ObjectState.S3;
 
-    /// <summary>The full state of one key, or null when it was never seen.</summary>
-    public ThesisObject? Find(string key) => _objects.GetValueOrDefault(key);
+    /// <summary>The full state of one key, or null when it was never seen (or forgotten at rest).</summary>
+    public ThesisObject? Find(string key) => _objects.TryGetValue(key, out var o) ? o : null;
 
     public void Handle(in PolicyEvent e, List<PolicyCommand> commands)
     {
@@ -148,16 +163,7 @@ public sealed class ThesisPolicy : ICachePolicy
         }
     }
 
-    private ThesisObject GetOrCreate(string key)
-    {
-        if (!_objects.TryGetValue(key, out var o))
-        {
-            o = new ThesisObject(key);
-            _objects.Add(key, o);
-        }
-
-        return o;
-    }
+    private ThesisObject GetOrCreate(string key) => _objects.GetOrAdd(key, static k => new ThesisObject(k));
 
     // processing.go ProcessGet
     private void OnRequest(ThesisObject o, DateTimeOffset time, List<PolicyCommand> commands)

@@ -13,21 +13,7 @@ public static class ZipfTraceGenerator
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ratePerMinute);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(durationMinutes);
         var random = new Random(seed);
-        var cumulative = new double[keys];
-        double sum = 0;
-        for (int k = 0; k < keys; k++)
-        {
-            sum += 1.0 / Math.Pow(k + 1, skew);
-            cumulative[k] = sum;
-        }
-
-        int width = Math.Max(4, keys.ToString(System.Globalization.CultureInfo.InvariantCulture).Length);
-        var names = new string[keys];
-        for (int k = 0; k < keys; k++)
-        {
-            names[k] = "object-" + (k + 1).ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(width, '0');
-        }
-
+        var picker = KeyPicker.Zipf(keys, skew);
         double end = durationMinutes * 60.0;
         double mean = 60.0 / ratePerMinute;
         var requests = new List<TraceRequest>();
@@ -40,13 +26,7 @@ public static class ZipfTraceGenerator
                 break;
             }
 
-            int index = Array.BinarySearch(cumulative, random.NextDouble() * sum);
-            if (index < 0)
-            {
-                index = ~index;
-            }
-
-            requests.Add(new TraceRequest(requests.Count, Math.Round(t, 3), "GET", names[Math.Min(index, keys - 1)]));
+            requests.Add(new TraceRequest(requests.Count, Math.Round(t, 3), "GET", picker.Pick(random)));
         }
 
         string name = FormattableString.Invariant($"{Math.Ceiling(durationMinutes)}-zipf-{keys}-{skew}-{ratePerMinute}");

@@ -10,25 +10,13 @@ namespace ReactiveCache.UnitTests.Domain.Policy;
 public sealed class DefaultPolicyTests
 {
     private const string Key = "index.html";
+    private static readonly string[] ManyKeys = ["a", "b", "c", "d", "e", "f"];
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2022, 2, 16, 12, 0, 0, TimeSpan.Zero));
     private readonly List<PolicyCommand> _commands = [];
     private readonly DefaultPolicySettings _settings = DefaultPolicySettings.FromSensitivity(4);
     private readonly DefaultPolicy _policy;
 
     public DefaultPolicyTests() => _policy = new DefaultPolicy(_settings, _time);
-
-    [Fact]
-    public void Break_even_start_gap_follows_the_price_table()
-    {
-        // hot when (60 s / gap) × value ≥ 60 s × node price  ⇔  gap ≤ value / node price per second
-        double breakEven = _settings.ValuePerHitUsd / _settings.NodePerSecond;
-        Request();
-        _time.Advance(TimeSpan.FromSeconds(breakEven + 1));
-        Assert.Empty(Request());
-        _time.Advance(TimeSpan.FromSeconds(breakEven - 1));
-        Assert.Equal([PolicyCommand.StartNode()], Request());
-        Assert.Equal(ObjectState.RedisBootup, _policy.StateOf(Key));
-    }
 
     [Fact]
     public void Value_per_hit_grows_with_sensitivity_and_prices_come_from_the_table()
@@ -40,14 +28,21 @@ public sealed class DefaultPolicyTests
     }
 
     [Fact]
-    public void Dense_requests_bridge_the_boot_with_a_held_function()
+    public void A_busy_key_starts_the_node_and_a_function_bridges_the_boot()
     {
-        // 0.2 s apart: ~150 hits expected during a 30 s boot, worth more than a function living 30 s
-        Request();
-        _time.Advance(TimeSpan.FromMilliseconds(200));
-        Assert.Equal(
-            [PolicyCommand.InvokeFunction(Key, _settings.BridgeTick), PolicyCommand.KeepRunning(Key), PolicyCommand.StartNode()],
-            Request());
+        // one request a second: the start window's requests cost more off the node than the node's billed minute,
+        // and a function kept between requests costs less than S3 + v for each of them
+        var all = new List<PolicyCommand>();
+        for (int i = 0; i < 60 && _policy.Node == NodeState.Stopped; i++)
+        {
+            all.AddRange(Request(Key));
+            all.AddRange(Due());
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Contains(PolicyCommand.StartNode(), all);
+        Assert.Contains(PolicyCommand.InvokeFunction(Key, TimeSpan.FromSeconds(_settings.FunctionTimeoutSeconds)), all);
+        Assert.True(_policy.KeepAliveSeconds(_policy.Find(Key)!) >= 1);
         Assert.Equal([PolicyCommand.SetRoute(Key, CacheLayer.Lambda)], Handle(PolicyEvent.FunctionReady(Key, _time.GetUtcNow())));
         Handle(PolicyEvent.NodeReady(_time.GetUtcNow()));
         Assert.Equal(
@@ -56,98 +51,126 @@ public sealed class DefaultPolicyTests
     }
 
     [Fact]
-    public void Sparse_hot_key_goes_to_the_node_without_a_function()
+    public void Two_requests_after_a_silence_do_not_start_the_node()
     {
-        Request();
+        // with one gap seen, the current rate is judged over a comeback's length: two requests 20 s apart are
+        // worth less than the node's billed minute
+        Request(Key);
         _time.Advance(TimeSpan.FromSeconds(20));
-        Assert.Equal([PolicyCommand.StartNode()], Request());
+        Assert.DoesNotContain(PolicyCommand.StartNode(), Request(Key));
+        Assert.Equal(NodeState.Stopped, _policy.Node);
     }
 
     [Fact]
-    public void Loaded_key_is_routed_to_the_node_and_leaves_after_its_idle_allowance()
+    public void Many_busy_keys_start_the_node_and_every_recent_key_is_loaded_at_ready()
+    {
+        int requests = BurstUntilStart();
+        Assert.InRange(requests, 1, 60);
+        Assert.Equal(NodeState.Booting, _policy.Node);
+        _time.Advance(TimeSpan.FromSeconds(30));
+        var ready = Handle(PolicyEvent.NodeReady(_time.GetUtcNow()));
+        foreach (var key in ManyKeys)
+        {
+            Assert.Contains(PolicyCommand.LoadObject(key), ready);
+        }
+
+        var loaded = Handle(PolicyEvent.ObjectLoaded("a", _time.GetUtcNow()));
+        Assert.Contains(PolicyCommand.SetRoute("a", CacheLayer.Redis), loaded);
+        Assert.Equal(ObjectState.RedisRunning, _policy.StateOf("a"));
+    }
+
+    [Fact]
+    public void A_key_first_requested_while_the_node_runs_is_loaded()
     {
         ToRunning();
-        var leaveAt = _policy.NextDueAt!.Value;
-        var allowance = _policy.IdleAllowance(_policy.Find(Key)!);
-        Assert.Equal(_time.GetUtcNow() + allowance, leaveAt);
-        _time.SetUtcNow(leaveAt - TimeSpan.FromSeconds(1));
-        Assert.Empty(Due());
-        _time.SetUtcNow(leaveAt);
-        Assert.Equal([PolicyCommand.RemoveRoute(Key), PolicyCommand.DrainGateways(), PolicyCommand.StopNode()], Due());
-        Assert.Equal(ObjectState.S3, _policy.StateOf(Key));
+        Assert.Contains(PolicyCommand.LoadObject("new"), Request("new"));
+        Assert.Equal(ObjectState.RedisBootup, _policy.StateOf("new"));
+    }
+
+    [Fact]
+    public void The_node_stops_once_for_all_keys_after_the_learned_idle_timeout_never_inside_its_minimum_billing()
+    {
+        var started = ToRunning();
+        var stopAt = _policy.NextDueAt!.Value;
+        var minimumEnds = started + TimeSpan.FromSeconds(_settings.PendingSeconds + _settings.NodeMinimumSeconds);
+        Assert.True(stopAt >= minimumEnds, $"{stopAt} < {minimumEnds}");
+        Assert.True(double.IsFinite(_policy.IdleTimeoutSeconds));
+        _time.SetUtcNow(stopAt - TimeSpan.FromSeconds(1));
+        Assert.DoesNotContain(PolicyCommand.StopNode(), Due());
+        _time.SetUtcNow(stopAt);
+        var stop = Due();
+        Assert.Single(stop, c => c == PolicyCommand.StopNode());
+        Assert.Contains(PolicyCommand.DrainGateways(), stop);
         Assert.Equal(NodeState.Stopping, _policy.Node);
+        foreach (var key in ManyKeys)
+        {
+            Assert.NotEqual(ObjectState.RedisRunning, _policy.StateOf(key));
+        }
     }
 
     [Fact]
-    public void A_request_on_the_node_restarts_its_idle_allowance_at_the_measured_rate()
-    {
-        ToRunning();
-        _time.Advance(TimeSpan.FromSeconds(10));
-        Request(CacheLayer.Redis);
-        var o = _policy.Find(Key)!;
-        Assert.Equal(_time.GetUtcNow() + _policy.IdleAllowance(o), o.LeaveAt);
-        Assert.True(_policy.NextDueAt <= o.LeaveAt);
-        Assert.Equal(TimeSpan.FromSeconds(30), o.ShortRunGap); // 0, 20, 60 s
-        Assert.Equal(TimeSpan.FromSeconds(22), o.LongRunGap);  // 20 then 40, weighted 0.9 / 0.1
-    }
-
-    [Fact]
-    public void A_key_hot_while_the_node_stops_waits_and_restarts_it()
+    public void Traffic_that_returns_while_the_node_stops_restarts_it_once_stopped()
     {
         ToRunning();
         _time.SetUtcNow(_policy.NextDueAt!.Value);
         Due();
-        Request();
-        _time.Advance(TimeSpan.FromSeconds(1));
-        var commands = Request();
-        Assert.DoesNotContain(PolicyCommand.StartNode(), commands);
-        Assert.Equal(ObjectState.RedisBootup, _policy.StateOf(Key));
+        Assert.Equal(NodeState.Stopping, _policy.Node);
+        var all = new List<PolicyCommand>();
+        for (int i = 0; i < 60 && _policy.StateOf("a") != ObjectState.RedisBootup; i++)
+        {
+            all.AddRange(Request(ManyKeys[i % ManyKeys.Length]));
+            _time.Advance(TimeSpan.FromMilliseconds(500));
+        }
+
+        Assert.DoesNotContain(PolicyCommand.StartNode(), all);
+        Assert.Equal(ObjectState.RedisBootup, _policy.StateOf("a"));
         Assert.Equal([PolicyCommand.StartNode()], Handle(PolicyEvent.NodeStopped(_time.GetUtcNow())));
     }
 
-    [Fact]
-    public void Two_keys_share_the_node_and_the_first_to_leave_is_only_evicted()
+    // six keys in turn, 0.5 s apart, until the policy starts the node; returns the requests it took
+    private int BurstUntilStart()
     {
-        ToRunning();
-        _commands.Clear();
-        _policy.Handle(PolicyEvent.RequestReceived("b", _time.GetUtcNow(), CacheLayer.S3), _commands);
-        _time.Advance(TimeSpan.FromSeconds(2));
-        _commands.Clear();
-        _policy.Handle(PolicyEvent.RequestReceived("b", _time.GetUtcNow(), CacheLayer.S3), _commands);
-        Assert.Contains(PolicyCommand.LoadObject("b"), _commands);
-        Handle(PolicyEvent.ObjectLoaded("b", _time.GetUtcNow()));
-        Assert.Equal(ObjectState.RedisRunning, _policy.StateOf("b"));
-
-        // keep b busy until index.html leaves
-        List<PolicyCommand> left = [];
-        while (_policy.StateOf(Key) == ObjectState.RedisRunning)
+        for (int i = 0; i < 600; i++)
         {
-            _time.Advance(TimeSpan.FromSeconds(5));
-            _commands.Clear();
-            _policy.Handle(PolicyEvent.RequestReceived("b", _time.GetUtcNow(), CacheLayer.Redis), _commands);
-            if (_policy.NextDueAt <= _time.GetUtcNow())
+            var commands = Request(ManyKeys[i % ManyKeys.Length]);
+            if (commands.Contains(PolicyCommand.StartNode()))
             {
-                left = Due();
+                // the remaining keys once more, so each has a recent request
+                for (int j = i + 1; j <= i + ManyKeys.Length; j++)
+                {
+                    _time.Advance(TimeSpan.FromMilliseconds(500));
+                    Request(ManyKeys[j % ManyKeys.Length]);
+                }
+
+                return i + 1;
+            }
+
+            _time.Advance(TimeSpan.FromMilliseconds(500));
+        }
+
+        return int.MaxValue;
+    }
+
+    // returns when the node was started
+    private DateTimeOffset ToRunning()
+    {
+        Assert.NotEqual(int.MaxValue, BurstUntilStart());
+        var started = _time.GetUtcNow() - TimeSpan.FromMilliseconds(500 * ManyKeys.Length);
+        _time.Advance(TimeSpan.FromSeconds(30));
+        foreach (var c in Handle(PolicyEvent.NodeReady(_time.GetUtcNow())))
+        {
+            if (c.Kind == PolicyCommandKind.LoadObject)
+            {
+                Handle(PolicyEvent.ObjectLoaded(c.Key, _time.GetUtcNow()));
             }
         }
 
-        Assert.Equal([PolicyCommand.RemoveRoute(Key), PolicyCommand.EvictObject(Key)], left);
         Assert.Equal(NodeState.Running, _policy.Node);
+        return started;
     }
 
-    private void ToRunning()
-    {
-        Request();
-        _time.Advance(TimeSpan.FromSeconds(20));
-        Assert.Equal([PolicyCommand.StartNode()], Request());
-        _time.Advance(TimeSpan.FromSeconds(30));
-        Assert.Equal([PolicyCommand.LoadObject(Key)], Handle(PolicyEvent.NodeReady(_time.GetUtcNow())));
-        Assert.Equal([PolicyCommand.SetRoute(Key, CacheLayer.Redis)], Handle(PolicyEvent.ObjectLoaded(Key, _time.GetUtcNow())));
-        Assert.Equal(ObjectState.RedisRunning, _policy.StateOf(Key));
-    }
-
-    private List<PolicyCommand> Request(CacheLayer servedBy = CacheLayer.S3) =>
-        Handle(PolicyEvent.RequestReceived(Key, _time.GetUtcNow(), servedBy));
+    private List<PolicyCommand> Request(string key, CacheLayer servedBy = CacheLayer.S3) =>
+        Handle(PolicyEvent.RequestReceived(key, _time.GetUtcNow(), servedBy));
 
     private List<PolicyCommand> Handle(PolicyEvent e)
     {

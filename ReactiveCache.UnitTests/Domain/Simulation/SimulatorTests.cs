@@ -41,11 +41,11 @@ public sealed class SimulatorTests
     }
 
     [Fact]
-    public void Optimal_serves_everything_from_memory_near_the_thesis_optimum()
+    public void Thesis_optimal_serves_everything_from_memory_near_the_thesis_optimum()
     {
-        var r = Simulator.Run(EcLog, new SimulationOptions { System = SystemKind.Optimal });
+        var r = Simulator.Run(EcLog, new SimulationOptions { System = SystemKind.ThesisOptimal });
         Assert.Equal(100, r.HitPercent);
-        double theory = (double)OptimalPlanner.ThesisTheoryCost(r, ReactiveCache.Domain.Costs.PriceTable.ThesisFrankfurt);
+        double theory = (double)ThesisOptimalPlanner.ThesisTheoryCost(r, ReactiveCache.Domain.Costs.PriceTable.ThesisFrankfurt);
         Assert.InRange(theory, 0.0116 * 0.95, 0.0116 * 1.05); // docs/thesis.md: offline optimum ≈ 0.0116
     }
 

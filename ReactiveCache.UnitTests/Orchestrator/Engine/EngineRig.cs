@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using ReactiveCache.Core.Functions;
 using ReactiveCache.Core.Objects;
 using ReactiveCache.Domain.Policy;
+using ReactiveCache.Domain.Policy.Configuration;
 using ReactiveCache.Orchestrator.CacheNode;
 using ReactiveCache.Orchestrator.Control;
 using ReactiveCache.Orchestrator.Costs;
@@ -37,7 +38,7 @@ internal sealed class EngineRig : IAsyncDisposable
         var nodeWork = new NodeWorkQueue(_inbox, time, NullLogger<NodeWorkQueue>.Instance);
         var pins = Pins = new RoutePins(Gateways, Hub, functions, nodeWork, node, _inbox, time);
         var executor = new CommandExecutor(Gateways, Hub, functions, nodeWork, node, pins, engineOptions, NullLogger<CommandExecutor>.Instance);
-        var states = new ObjectStates(policy, Gateways, pins, time, NullLogger<ObjectStates>.Instance);
+        var states = new ObjectStates(policy, Gateways, pins, Options.Create(new PolicyOptions()), time, NullLogger<ObjectStates>.Instance);
         var reconciler = new Reconciler(Gateways, Node, node, loader, nodeWork, Hub, _inbox, time, engineOptions, functionOptions, NullLogger<Reconciler>.Instance);
         _services =
         [

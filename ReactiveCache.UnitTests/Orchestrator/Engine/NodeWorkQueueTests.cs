@@ -51,11 +51,11 @@ public sealed class NodeWorkQueueTests
         await queue.StopAsync(CancellationToken.None);
 
         Assert.Equal(["start", "stop"], ran);
-        Assert.True(inbox.Reader.TryRead(out var evict));
+        Assert.True(inbox.TryRead(out var evict));
         Assert.Equal(PolicyEvent.NodeCommandFailed(PolicyCommandKind.EvictObject, "a", time.GetUtcNow()), evict);
-        Assert.True(inbox.Reader.TryRead(out var drain));
+        Assert.True(inbox.TryRead(out var drain));
         Assert.Equal(PolicyEvent.NodeCommandFailed(PolicyCommandKind.DrainGateways, "", time.GetUtcNow()), drain);
-        Assert.False(inbox.Reader.TryRead(out _));
+        Assert.False(inbox.TryRead(out _));
         lock (failures)
         {
             Assert.Contains((1L, "node", "EvictObject"), failures);

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using ReactiveCache.Core.Link;
 using ReactiveCache.Orchestrator.Gateways;
 
@@ -11,22 +12,28 @@ public sealed class GatewayLinkServiceTests
     [Fact]
     public async Task A_message_that_cannot_be_written_ends_the_session_so_that_the_gateway_starts_again()
     {
+        const string secret = "a link secret of thirty-two chars";
         var sessions = new GatewaySessions(NullLogger<GatewaySessions>.Instance);
-        var service = new GatewayLinkService(sessions, NullLogger<GatewayLinkService>.Instance);
+        var service = new GatewayLinkService(sessions, Options.Create(new GatewayLinkOptions { Secret = secret }), NullLogger<GatewayLinkService>.Instance);
         var incoming = Channel.CreateUnbounded<GatewayMessage>();
-        incoming.Writer.TryWrite(new GatewayMessage { Hello = new Hello { GatewayId = "g1", InstanceId = "i1" } });
+        var outgoing = Channel.CreateUnbounded<OrchestratorMessage>();
+        var hello = GatewayLinkHandshake.NewHello("g1", "i1", 0);
+        incoming.Writer.TryWrite(new GatewayMessage { Hello = hello });
         using var call = new CancellationTokenSource();
 
-        // The node goes out, the route snapshot does not; the gateway stays connected and sends nothing more.
-        var connect = service.Connect(new ChannelReader(incoming.Reader), new FailingWriter(failAt: 2), new CallContext(call.Token));
+        // The Welcome and the node go out, the route snapshot does not; the gateway stays connected and sends nothing more.
+        var connect = service.Connect(new StreamOf<GatewayMessage>(incoming.Reader), new FailingWriter(outgoing.Writer, failAt: 3), new CallContext(call.Token));
+        await GatewayLinkHandshake.AuthenticateAsync(new StreamOf<OrchestratorMessage>(outgoing.Reader),
+            (m, ct) => incoming.Writer.WriteAsync(m, ct).AsTask(), GatewayLinkHandshake.SecretBytes(secret)!, hello, call.Token);
 
         await connect.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Empty(sessions.ConnectedGateways);
     }
 
-    private sealed class ChannelReader(ChannelReader<GatewayMessage> messages) : IAsyncStreamReader<GatewayMessage>
+    private sealed class StreamOf<T>(ChannelReader<T> messages) : IAsyncStreamReader<T>
+        where T : class
     {
-        public GatewayMessage Current { get; private set; } = null!;
+        public T Current { get; private set; } = null!;
 
         public async Task<bool> MoveNext(CancellationToken cancellationToken)
         {
@@ -40,14 +47,24 @@ public sealed class GatewayLinkServiceTests
         }
     }
 
-    private sealed class FailingWriter(int failAt) : IServerStreamWriter<OrchestratorMessage>
+    private sealed class FailingWriter(ChannelWriter<OrchestratorMessage> written, int failAt) : IServerStreamWriter<OrchestratorMessage>
     {
         private int _written;
 
         public WriteOptions? WriteOptions { get; set; }
 
-        public Task WriteAsync(OrchestratorMessage message) =>
-            ++_written == failAt ? Task.FromException(new RpcException(new Status(StatusCode.ResourceExhausted, "Too large."))) : Task.CompletedTask;
+        public Task WriteAsync(OrchestratorMessage message, CancellationToken cancellationToken) => WriteAsync(message);
+
+        public Task WriteAsync(OrchestratorMessage message)
+        {
+            if (++_written == failAt)
+            {
+                return Task.FromException(new RpcException(new Status(StatusCode.ResourceExhausted, "Too large.")));
+            }
+
+            written.TryWrite(message);
+            return Task.CompletedTask;
+        }
     }
 
     private sealed class CallContext(CancellationToken cancellationToken) : ServerCallContext

@@ -5,14 +5,15 @@ using ReactiveCache.Domain.Traces;
 namespace ReactiveCache.Domain.Simulation;
 
 /// <summary>
-/// The offline optimum as the thesis computed it (code/evaluation/evaluation/helper/optimizer.py), per key:
+/// The thesis's "optimum" (<c>--system thesis-optimal</c>), kept under its own name: a per-key heuristic, not an
+/// optimum of our model (<see cref="Optimum.OfflineOptimum"/> is). As the thesis computed it (code/evaluation/evaluation/helper/optimizer.py), per key:
 /// knowing the future, every request is served from memory. A function is started exactly when a request
 /// comes and lives 5 s (+5 s per request it serves); when 9 requests fall within 90 s the node is started
 /// instead (the function bridges its 30 s boot, the node runs at least 60 s); a running node is kept while
 /// the next request is less than 104.6 s away. Node runs of all keys share one node (overlaps merge).
 /// Our cost model then prices the plan (the thesis priced only node seconds and function seconds).
 /// </summary>
-public static class OptimalPlanner
+public static class ThesisOptimalPlanner
 {
     public const int NodeTradeoffRequests = 9;
     public const double TradeoffWindowSeconds = 90.0;
@@ -67,14 +68,15 @@ public static class OptimalPlanner
         return new SimulationResult
         {
             Trace = trace.Name,
-            System = SystemKind.Optimal.ToName(),
-            Policy = SystemKind.Optimal.ToName(),
+            System = SystemKind.ThesisOptimal.ToName(),
+            Policy = SystemKind.ThesisOptimal.ToName(),
             Seed = options.Seed,
             PriceTable = options.Prices.Name,
             DurationSeconds = duration.TotalSeconds,
             Requests = trace.Count,
             InMemory = trace.Count,
             MeanLatencyMs = trace.Count == 0 ? 0 : latencySum / trace.Count,
+            ValuePerHitUsd = Objective.ValuePerHitUsd(options.Sensitivity),
             Usage = usage,
             Cost = CostModel.Price(usage, options.Prices),
             Outcomes = outcomes,

@@ -2,18 +2,22 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace ReactiveCache.Orchestrator.Functions;
+namespace ReactiveCache.Core.Aws;
 
 /// <summary>
 /// AWS Signature Version 4 for one HTTP request (header form), as AWS documents it: canonical request →
 /// string to sign → HMAC chain over date/region/service → <c>Authorization</c>. Written by hand because
 /// AWSSDK.Lambda is not available here and AWSSDK.Core's signer sits in an internal namespace; checked
-/// against AWS's published SigV4 test-suite vectors in the tests.
+/// against AWS's published SigV4 test-suite vectors in the tests. The orchestrator signs its Invoke calls
+/// with it; the local Lambda emulator checks them with the same code (<see cref="SigV4Verifier"/>).
 /// </summary>
 public static class SigV4Signer
 {
     public const string Algorithm = "AWS4-HMAC-SHA256";
     public const string EmptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+    /// <summary>The <c>X-Amz-Date</c> form.</summary>
+    public const string DateFormat = "yyyyMMdd'T'HHmmss'Z'";
 
     /// <summary>
     /// Signs <paramref name="request"/> in place (<c>Host</c>, <c>X-Amz-Date</c>, the session token if any,
@@ -23,8 +27,7 @@ public static class SigV4Signer
         string region, string service, DateTimeOffset now)
     {
         var uri = request.RequestUri ?? throw new ArgumentException("The request has no URI.", nameof(request));
-        var amzDate = now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-        var date = amzDate[..8];
+        var amzDate = now.UtcDateTime.ToString(DateFormat, CultureInfo.InvariantCulture);
 
         request.Headers.Host = uri.IsDefaultPort ? uri.Host : $"{uri.Host}:{uri.Port}";
         request.Headers.Remove("X-Amz-Date");
@@ -39,25 +42,49 @@ public static class SigV4Signer
         var headers = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, values) in request.Headers)
         {
-            AddSigned(headers, name, values);
+            if (IsSigned(name))
+            {
+                headers[name.ToLowerInvariant()] = Canonical(values);
+            }
         }
 
         if (request.Content is not null)
         {
             foreach (var (name, values) in request.Content.Headers)
             {
-                AddSigned(headers, name, values);
+                if (IsSigned(name))
+                {
+                    headers[name.ToLowerInvariant()] = Canonical(values);
+                }
             }
         }
 
-        var signedHeaders = string.Join(';', headers.Keys);
-        var payloadHash = body.IsEmpty ? EmptyPayloadHash : Convert.ToHexStringLower(SHA256.HashData(body));
+        var signature = Compute(request.Method.Method, uri.AbsolutePath, uri.Query, headers, PayloadHash(body), amzDate, credentials.SecretKey, region, service);
+        var authorization = $"{Algorithm} Credential={credentials.AccessKey}/{signature.Scope}, SignedHeaders={string.Join(';', headers.Keys)}, Signature={signature.Signature}";
+        request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        return new SigV4Signature(signature.CanonicalRequest, signature.StringToSign, signature.Signature, authorization);
+    }
+
+    /// <summary>The hex SHA-256 of a body, as the canonical request names it.</summary>
+    public static string PayloadHash(ReadOnlySpan<byte> body) => body.IsEmpty ? EmptyPayloadHash : Convert.ToHexStringLower(SHA256.HashData(body));
+
+    /// <summary>
+    /// The signature of a request given as its parts: <paramref name="path"/> as it arrives (encoded once),
+    /// <paramref name="query"/> with or without its <c>?</c>, <paramref name="headers"/> lower-cased names → canonical
+    /// values (exactly the signed ones, in any order).
+    /// </summary>
+    internal static (string CanonicalRequest, string StringToSign, string Signature, string Scope) Compute(
+        string method, string path, string query, IReadOnlyDictionary<string, string> headers, string payloadHash,
+        string amzDate, string secretKey, string region, string service)
+    {
+        var date = amzDate[..8];
+        var sorted = headers.OrderBy(h => h.Key, StringComparer.Ordinal).ToList();
         var canonicalRequest = string.Join('\n',
-            request.Method.Method,
-            CanonicalPath(uri.AbsolutePath),
-            CanonicalQuery(uri.Query),
-            string.Concat(headers.Select(h => $"{h.Key}:{h.Value}\n")),
-            signedHeaders,
+            method,
+            CanonicalPath(path),
+            CanonicalQuery(query),
+            string.Concat(sorted.Select(h => $"{h.Key}:{h.Value}\n")),
+            string.Join(';', sorted.Select(h => h.Key)),
             payloadHash);
 
         var scope = $"{date}/{region}/{service}/aws4_request";
@@ -67,26 +94,21 @@ public static class SigV4Signer
             scope,
             Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalRequest))));
 
-        var key = Hmac(Encoding.UTF8.GetBytes("AWS4" + credentials.SecretKey), date);
+        var key = Hmac(Encoding.UTF8.GetBytes("AWS4" + secretKey), date);
         key = Hmac(key, region);
         key = Hmac(key, service);
         key = Hmac(key, "aws4_request");
-        var signature = Convert.ToHexStringLower(Hmac(key, stringToSign));
-
-        var authorization = $"{Algorithm} Credential={credentials.AccessKey}/{scope}, SignedHeaders={signedHeaders}, Signature={signature}";
-        request.Headers.TryAddWithoutValidation("Authorization", authorization);
-        return new SigV4Signature(canonicalRequest, stringToSign, signature, authorization);
+        return (canonicalRequest, stringToSign, Convert.ToHexStringLower(Hmac(key, stringToSign)), scope);
     }
 
-    private static void AddSigned(SortedDictionary<string, string> headers, string name, IEnumerable<string> values)
-    {
-        var lower = name.ToLowerInvariant();
-        if (lower is "host" or "content-type" || lower.StartsWith("x-amz-", StringComparison.Ordinal))
-        {
-            // Trim, and collapse inner runs of spaces, as the canonical form requires.
-            headers[lower] = string.Join(',', values.Select(v => string.Join(' ', v.Split(' ', StringSplitOptions.RemoveEmptyEntries))));
-        }
-    }
+    /// <summary>Whether the signer signs a header of this name: host, content-type and every x-amz-* header.</summary>
+    internal static bool IsSigned(string name) =>
+        name.Equals("host", StringComparison.OrdinalIgnoreCase) || name.Equals("content-type", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("x-amz-", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Trimmed, inner runs of spaces collapsed, several values joined by commas: the canonical form.</summary>
+    internal static string Canonical(IEnumerable<string> values) =>
+        string.Join(',', values.Select(v => string.Join(' ', v.Split(' ', StringSplitOptions.RemoveEmptyEntries))));
 
     /// <summary>Each segment URI-encoded once more (the path arrives encoded once; non-S3 services expect both).</summary>
     private static string CanonicalPath(string path) =>

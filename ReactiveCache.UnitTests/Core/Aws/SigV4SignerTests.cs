@@ -1,6 +1,6 @@
-using ReactiveCache.Orchestrator.Functions;
+using ReactiveCache.Core.Aws;
 
-namespace ReactiveCache.UnitTests.Orchestrator.Functions;
+namespace ReactiveCache.UnitTests.Core.Aws;
 
 /// <summary>
 /// AWS's published Signature Version 4 test suite (aws-sig-v4-test-suite): credentials AKIDEXAMPLE,

@@ -1,0 +1,91 @@
+using System.Globalization;
+
+namespace ReactiveCache.Cli.Commands.Bench;
+
+/// <summary>
+/// A process's resident set (RSS, <c>VmRSS</c> of <c>/proc/{pid}/status</c>), read now (<see cref="Read"/>) or
+/// sampled every few milliseconds while something runs, keeping the peak (<see cref="Start"/>). The one place the
+/// benches read memory from.
+/// </summary>
+public sealed class RssSampler : IAsyncDisposable
+{
+    private readonly int _pid;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _sampling;
+    private long _peak;
+
+    private RssSampler(int pid, TimeSpan interval)
+    {
+        _pid = pid;
+        _peak = Read(pid);
+        _sampling = Task.Run(() => SampleAsync(interval));
+    }
+
+    /// <summary>The highest RSS seen since the start, in bytes.</summary>
+    public long PeakBytes => Interlocked.Read(ref _peak);
+
+    /// <summary>The RSS of <paramref name="pid"/> now, in bytes.</summary>
+    /// <exception cref="PlatformNotSupportedException">No <c>/proc</c> (not Linux).</exception>
+    public static long Read(int pid)
+    {
+        var path = $"/proc/{pid}/status";
+        if (!File.Exists(path))
+        {
+            throw new PlatformNotSupportedException($"No {path}: RSS is read from Linux's /proc.");
+        }
+
+        foreach (var line in File.ReadLines(path))
+        {
+            // "VmRSS:     123456 kB"
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                var kb = line["VmRSS:".Length..].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+                return long.Parse(kb, CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        throw new InvalidOperationException($"{path} has no VmRSS line.");
+    }
+
+    /// <summary>Samples <paramref name="pid"/>'s RSS every <paramref name="interval"/> (5 ms by default) until disposed.</summary>
+    public static RssSampler Start(int pid, TimeSpan? interval = null) => new(pid, interval ?? TimeSpan.FromMilliseconds(5));
+
+    private async Task SampleAsync(TimeSpan interval)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token))
+            {
+                Observe(Read(_pid));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void Observe(long rss)
+    {
+        var peak = Interlocked.Read(ref _peak);
+        while (rss > peak)
+        {
+            var seen = Interlocked.CompareExchange(ref _peak, rss, peak);
+            if (seen == peak)
+            {
+                return;
+            }
+
+            peak = seen;
+        }
+    }
+
+    /// <summary>Stops sampling, after one last sample.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _sampling;
+        Observe(Read(_pid));
+        _stop.Dispose();
+    }
+}

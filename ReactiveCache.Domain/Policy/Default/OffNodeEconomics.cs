@@ -1,0 +1,116 @@
+namespace ReactiveCache.Domain.Policy.Default;
+
+/// <summary>
+/// The two expected-cost choices of <see cref="DefaultPolicy"/>, made over learned gap histograms (each bucket
+/// stands for its mean gap; the candidate timeouts are the bucket edges):
+/// <list type="bullet">
+/// <item><see cref="KeepAlive"/>: how long a key keeps a function after a request. Keeping it T costs the
+/// invocation and function time until the next request or T; a request after T costs S3 + v.</item>
+/// <item><see cref="IdleTimeout"/>: how long the node may sit idle. Against staying up through an idle gap G,
+/// stopping at τ saves the node's price from τ to the comeback but serves the resumed traffic off the node until
+/// the node is back (the rest of the stop, then a boot) and pays the boot's billed part again.</item>
+/// </list>
+/// With nothing learned about idle gaps beyond the current one, the node falls back to the deterministic ski-rental
+/// break-even (2-competitive).
+/// </summary>
+internal sealed class OffNodeEconomics(DefaultPolicySettings settings)
+{
+    private readonly double _p = settings.NodePerSecond;
+    private readonly double _miss = settings.MissUsd;
+    private readonly double _function = settings.FunctionPerSecond;
+    private readonly double _invocation = settings.InvocationUsd;
+    private readonly double _warm = settings.Startup.FunctionWarmMs / 1000.0;
+    private readonly double _boot = settings.ExpectedBootSeconds;
+    private readonly double _pending = settings.PendingSeconds;
+    private readonly double _stop = settings.StopSeconds;
+
+    /// <summary>
+    /// Seconds to keep a function after a request (0: none). The gap distribution is the key's own, with every key's
+    /// gaps as one more observation and ignorance (one observation spread evenly over the log-spaced buckets) as
+    /// another, so that a key with a couple of gaps does not bet on them alone.
+    /// </summary>
+    public double KeepAlive(GapHistogram own, GapHistogram pooled)
+    {
+        double ownWeight = Math.Min(own.Count, 1 / GapHistogram.Fading);
+        double pooledWeight = pooled.Count > 0 ? 1 : 0;
+        double total = ownWeight + pooledWeight + 1;
+        double below = 0;
+        double bestCost = _miss;
+        double best = 0;
+        double aboveShare = 1;
+        for (int b = 0; b < GapHistogram.BucketCount - 1; b++)
+        {
+            double share = ((ownWeight * own.Share(b)) + (pooledWeight * pooled.Share(b)) + (1.0 / GapHistogram.BucketCount)) / total;
+            double mean = own.Share(b) > 0 ? own.Mean(b) : pooled.Share(b) > 0 ? pooled.Mean(b) : GapHistogram.Center(b);
+            below += share * _function * Math.Max(0, mean - _warm);
+            aboveShare -= share;
+            double keep = GapHistogram.UpperEdge(b);
+            double cost = _invocation + below + (Math.Max(0, aboveShare) * ((_function * Math.Max(0, keep - _warm)) + _miss));
+            if (cost < bestCost)
+            {
+                bestCost = cost;
+                best = keep;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>
+    /// Seconds the node may stay idle before it stops, given the value per second the traffic resumes at after a gap.
+    /// When no timeout within the gaps seen pays, idleness beyond the longest gap seen is something the history says
+    /// nothing about: then the node waits that long plus the deterministic break-even (rent until a comeback's price is paid).
+    /// </summary>
+    public double IdleTimeout(GapHistogram arrivals, double resumeValue)
+    {
+        double comeback = Math.Max(0, Extra(0, double.Epsilon, resumeValue));
+        double breakEven = comeback / _p;
+        if (arrivals.Count == 0)
+        {
+            return breakEven;
+        }
+
+
+        double best = double.PositiveInfinity;
+        double bestExtra = 0;
+        for (int b = 0; b < GapHistogram.BucketCount - 1; b++)
+        {
+            double timeout = GapHistogram.UpperEdge(b);
+            double extra = 0;
+            for (int i = b + 1; i < GapHistogram.BucketCount; i++)
+            {
+                double share = arrivals.Share(i);
+                if (share > 0)
+                {
+                    extra += share * Extra(timeout, arrivals.Mean(i), resumeValue);
+                }
+            }
+
+            if (extra < bestExtra)
+            {
+                bestExtra = extra;
+                best = timeout;
+            }
+        }
+
+        if (double.IsFinite(best))
+        {
+            return best;
+        }
+
+        int longest = GapHistogram.BucketCount - 1;
+        while (longest > 0 && arrivals.Share(longest) <= 0)
+        {
+            longest--;
+        }
+
+        return Math.Max(arrivals.Mean(longest), GapHistogram.UpperEdge(Math.Max(0, longest - 1))) + breakEven;
+    }
+
+    // what stopping at `timeout` adds against staying up through an idle gap of `gap` (> timeout)
+    private double Extra(double timeout, double gap, double resumeValue)
+    {
+        double back = Math.Max(gap, timeout + _stop) + _boot;
+        return (resumeValue * (back - gap)) - (_p * (back - timeout - (_boot - _pending)));
+    }
+}
