@@ -22,7 +22,19 @@ public static class CacheEntryLayout
     private const byte Version = 1;
     private const int FixedBytes = 22;
 
-    public static RedisKey EntryKey(string key) => "rc:obj:" + key;
+    private const string EntryPrefix = "rc:obj:";
+
+    /// <summary>A SCAN/KEYS pattern that matches every entry of this layout.</summary>
+    public const string EntryKeyPattern = EntryPrefix + "*";
+
+    public static RedisKey EntryKey(string key) => EntryPrefix + key;
+
+    /// <summary>The object key of an entry key (null when it is not one of ours).</summary>
+    public static string? KeyOf(RedisKey entryKey)
+    {
+        var name = (string?)entryKey;
+        return name is not null && name.StartsWith(EntryPrefix, StringComparison.Ordinal) ? name[EntryPrefix.Length..] : null;
+    }
 
     /// <summary>Header and body as the node stores them.</summary>
     public static byte[] Encode(ObjectMetadata metadata, ReadOnlySpan<byte> body)

@@ -29,4 +29,19 @@ public readonly record struct PolicyEvent(PolicyEventKind Kind, string Key, Date
     /// <summary><paramref name="command"/> failed on the node (<paramref name="key"/>: its object, or empty).</summary>
     public static PolicyEvent NodeCommandFailed(PolicyCommandKind command, string key, DateTimeOffset time) =>
         new(PolicyEventKind.NodeCommandFailed, key, time, CacheLayer.Redis, command);
+
+    public static PolicyEvent NodeLost(DateTimeOffset time) =>
+        new(PolicyEventKind.NodeLost, string.Empty, time, CacheLayer.Redis);
+
+    public static PolicyEvent KeyPinned(string key, CacheLayer layer, DateTimeOffset time) =>
+        new(PolicyEventKind.KeyPinned, key, time, layer);
+
+    public static PolicyEvent KeyUnpinned(string key, DateTimeOffset time) =>
+        new(PolicyEventKind.KeyUnpinned, key, time, CacheLayer.S3);
+
+    public static PolicyEvent ObjectChanged(string key, DateTimeOffset time) =>
+        new(PolicyEventKind.ObjectChanged, key, time, CacheLayer.S3);
+
+    public static PolicyEvent KeyRestored(string key, CacheLayer layer, DateTimeOffset time) =>
+        new(PolicyEventKind.KeyRestored, key, time, layer);
 }

@@ -25,4 +25,25 @@ public enum PolicyEventKind
     /// evict <see cref="PolicyEvent.Key"/> names the object. The commands after it still run.
     /// </summary>
     NodeCommandFailed = 7,
+
+    /// <summary>The node died or was found stopped without being told to stop (a crash, a killed process, an EC2 stop).</summary>
+    NodeLost = 8,
+
+    /// <summary>
+    /// The control API pinned <see cref="PolicyEvent.Key"/> to <see cref="PolicyEvent.Layer"/>: the policy lets go of the
+    /// key and leaves it alone until <see cref="KeyUnpinned"/> (a Redis pin keeps the node up).
+    /// </summary>
+    KeyPinned = 9,
+
+    /// <summary>The key's pin ended (its pinned function has ended): the policy takes it up again, from S3.</summary>
+    KeyUnpinned = 10,
+
+    /// <summary>The object changed or was removed in the store: every cached copy is stale, the key goes back to S3.</summary>
+    ObjectChanged = 11,
+
+    /// <summary>
+    /// A restarted orchestrator found the key served from <see cref="PolicyEvent.Layer"/> (a function still holding it,
+    /// or the adopted node): the policy takes the key up in the matching state.
+    /// </summary>
+    KeyRestored = 12,
 }

@@ -12,7 +12,7 @@ public static class PolicyFactory
         ArgumentNullException.ThrowIfNull(options);
         return options.Kind switch
         {
-            PolicyKind.Thesis => new ThesisPolicy(options.ToParameters(), time, options.MaxTrackedKeys),
+            PolicyKind.Thesis => new ThesisPolicy(options.ToParameters(), time, maxTrackedKeys: options.MaxTrackedKeys),
             PolicyKind.Default => new DefaultPolicy(DefaultPolicySettings.FromSensitivity(options.Sensitivity, prices, startup), time),
             PolicyKind.AlwaysOn => new AlwaysOnPolicy(time),
             PolicyKind.S3Only => new S3OnlyPolicy(),

@@ -21,4 +21,7 @@ public interface ILambdaLayer
     /// <c>true</c> when the response was produced by the function (whatever its status).
     /// </summary>
     Task<bool> TryServeAsync(HttpContext context, string key, CancellationToken cancellationToken);
+
+    /// <summary>The function invocations serving through this gateway now, with their keys (reported to a restarted orchestrator).</summary>
+    IReadOnlyList<(string InvocationId, IReadOnlyList<string> Keys)> ConnectedFunctions { get; }
 }

@@ -6,6 +6,7 @@ using Polly.Retry;
 using ReactiveCache.Core.Link;
 using ReactiveCache.Core.Routing;
 using ReactiveCache.Gateway.CacheNode;
+using ReactiveCache.Gateway.Layers;
 using ReactiveCache.Gateway.Telemetry;
 
 namespace ReactiveCache.Gateway.Routing;
@@ -13,8 +14,9 @@ namespace ReactiveCache.Gateway.Routing;
 /// <summary>
 /// The gateway's end of the link to the orchestrator (contract: Core's <c>gateway_link.proto</c>): one
 /// long-lived bidirectional stream. Says hello, applies the route snapshot and deltas, follows the cache
-/// node, answers drain requests, and streams batched request events. When the stream drops the gateway
-/// keeps serving with the routes it has and reconnects with exponential backoff (Polly).
+/// node, answers drain requests, acks the route versions it applies, and streams batched request events. When the
+/// stream drops the gateway keeps serving with the routes it has and reconnects with exponential backoff (Polly);
+/// its Hello reports its routes, its functions and its node, so that a restarted orchestrator rebuilds from them.
 /// </summary>
 public sealed partial class OrchestratorLink(
     IOptions<OrchestratorLinkOptions> options,
@@ -22,7 +24,8 @@ public sealed partial class OrchestratorLink(
     CacheNodeConnection node,
     RequestEventQueue events,
     GatewayTelemetry telemetry,
-    ILogger<OrchestratorLink> logger) : BackgroundService
+    ILogger<OrchestratorLink> logger,
+    ILambdaLayer? lambda = null) : BackgroundService
 {
     private readonly OrchestratorLinkOptions _options = options.Value;
     private readonly string _instanceId = Guid.NewGuid().ToString("N");
@@ -95,7 +98,7 @@ public sealed partial class OrchestratorLink(
         using var session = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         using var call = client.Connect(cancellationToken: session.Token);
         var writer = new SessionWriter(call.RequestStream);
-        var hello = GatewayLinkHandshake.NewHello(_options.GatewayId, _instanceId, routes.Version);
+        var hello = Hello();
         await writer.WriteAsync(new GatewayMessage { Hello = hello }, session.Token);
         try
         {
@@ -128,6 +131,11 @@ public sealed partial class OrchestratorLink(
                 {
                     LogRouteGap(routes.Version);
                     break;
+                }
+
+                if (message.KindCase is OrchestratorMessage.KindOneofCase.Snapshot or OrchestratorMessage.KindOneofCase.Delta)
+                {
+                    await writer.WriteAsync(new GatewayMessage { RouteAck = new RouteAck { Version = routes.Version } }, session.Token);
                 }
             }
 
@@ -162,6 +170,27 @@ public sealed partial class OrchestratorLink(
         {
             throw new IOException("The orchestrator ended the stream before sending routes.");
         }
+    }
+
+    /// <summary>Who this gateway is, and what it holds: its routes, the functions tunnelled into it, its node.</summary>
+    private Hello Hello()
+    {
+        var current = routes.Current;
+        var hello = GatewayLinkHandshake.NewHello(_options.GatewayId, _instanceId, current.Version);
+        hello.Routes.AddRange(current.Routes.Select(r => r.ToWire()));
+        foreach (var (invocationId, keys) in lambda?.ConnectedFunctions ?? [])
+        {
+            var function = new ConnectedFunction { InvocationId = invocationId };
+            function.Keys.AddRange(keys);
+            hello.Functions.Add(function);
+        }
+
+        if (node.Current is { } cacheNode)
+        {
+            hello.CacheNode = new Core.Link.CacheNode { NodeId = cacheNode.NodeId, Endpoint = cacheNode.Endpoint };
+        }
+
+        return hello;
     }
 
     /// <summary>Applies one message. Returns <c>false</c> when a delta does not fit the table held (resynchronise).</summary>

@@ -66,6 +66,8 @@ internal sealed class LambdaTunnelLayer : ILambdaLayer, IDisposable
     // Not Pick: a check that took a turn would leave every request with the same function of two.
     public bool CanServe(string key) => _registry.Serves(key);
 
+    public IReadOnlyList<(string InvocationId, IReadOnlyList<string> Keys)> ConnectedFunctions => _registry.Serving;
+
     public async Task<bool> TryServeAsync(HttpContext context, string key, CancellationToken cancellationToken)
     {
         var tunnel = _registry.Pick(key);

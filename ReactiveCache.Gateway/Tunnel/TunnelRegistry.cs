@@ -18,6 +18,10 @@ internal sealed class TunnelRegistry
             return tunnel;
         });
 
+    /// <summary>The invocations serving now (connected, not leaving), with their keys.</summary>
+    public IReadOnlyList<(string InvocationId, IReadOnlyList<string> Keys)> Serving =>
+        [.. _byInvocation.Values.Where(t => t.IsServing).Select(t => (t.InvocationId, t.Keys))];
+
     public FunctionTunnel? FindInvocation(string invocationId) => _byInvocation.GetValueOrDefault(invocationId);
 
     public FunctionTunnel? FindHost(string host) => _byHost.GetValueOrDefault(host);

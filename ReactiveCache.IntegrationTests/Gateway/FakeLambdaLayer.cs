@@ -28,6 +28,9 @@ public sealed class FakeLambdaLayer : ILambdaLayer
 
     public bool CanServe(string key) => _objects.ContainsKey(key);
 
+    public IReadOnlyList<(string InvocationId, IReadOnlyList<string> Keys)> ConnectedFunctions =>
+        _objects.IsEmpty ? [] : [("fake", [.. _objects.Keys])];
+
     public async Task<bool> TryServeAsync(HttpContext context, string key, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref Calls);

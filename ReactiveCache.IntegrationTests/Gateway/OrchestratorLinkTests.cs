@@ -154,6 +154,27 @@ public sealed class OrchestratorLinkTests : IClassFixture<KillableGatewayServers
     }
 
     [Fact]
+    public async Task The_gateway_acks_each_route_version_and_reconnecting_reports_its_routes_functions_and_node()
+    {
+        var version = Orchestrator.SetRoutes(("100B.txt", CacheLayer.Redis), ("1KB.txt", CacheLayer.Lambda));
+        await Eventually.HoldsAsync(() => Orchestrator.RouteAcks.Contains(version), Wait, "the gateway acked the route version it applied",
+            () => string.Join(", ", Orchestrator.RouteAcks));
+
+        // A restarted orchestrator: the gateway's next Hello says what it holds, for the new one to rebuild from.
+        Orchestrator.DropStreams();
+        await Eventually.HoldsAsync(() => Orchestrator.Hellos.Count >= 2 && _gateway.Link.IsConnected, Wait, "the gateway reconnects");
+        var hello = Orchestrator.Hellos.Last();
+        Assert.Equal(version, hello.RouteVersion);
+        Assert.Equal(
+            [("100B.txt", CacheLayer.Redis), ("1KB.txt", CacheLayer.Lambda)],
+            hello.Routes.Select(r => (r.Key, r.Layer.ToCacheLayer())).OrderBy(r => r.Key, StringComparer.Ordinal));
+        var function = Assert.Single(hello.Functions);
+        Assert.Contains("1KB.txt", function.Keys);
+        Assert.Equal("node-1", hello.CacheNode.NodeId);
+        Assert.Equal(_servers.RedisEndpoint, hello.CacheNode.Endpoint);
+    }
+
+    [Fact]
     public async Task A_drain_stops_redis_reads_and_is_acknowledged()
     {
         await SwitchAsync("100B.txt", CacheLayer.Redis);

@@ -37,6 +37,9 @@ public sealed class TestOrchestrator : GatewayLink.GatewayLinkBase
 
     public Channel<DrainAck> DrainAcks { get; } = Channel.CreateUnbounded<DrainAck>();
 
+    /// <summary>The route versions gateways acknowledged, in order.</summary>
+    public ConcurrentQueue<ulong> RouteAcks { get; } = new();
+
     public int ConnectedSessions
     {
         get
@@ -84,6 +87,9 @@ public sealed class TestOrchestrator : GatewayLink.GatewayLinkBase
                         break;
                     case GatewayMessage.KindOneofCase.DrainAck:
                         await DrainAcks.Writer.WriteAsync(message.DrainAck);
+                        break;
+                    case GatewayMessage.KindOneofCase.RouteAck:
+                        RouteAcks.Enqueue(message.RouteAck.Version);
                         break;
                 }
             }

@@ -58,9 +58,24 @@ public sealed class OrchestratorFactory(IFunctionInvoker? invoker = null, IReadO
     /// <summary>A node that is up the moment it is asked (nothing listens at its endpoint: loads fail, which is fine here).</summary>
     private sealed class InstantCacheNode : ICacheNode
     {
-        public Task<CacheNodeEndpoint> StartAsync(CancellationToken cancellationToken) => Task.FromResult(new CacheNodeEndpoint("127.0.0.1", 9));
+        private volatile bool _running;
 
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task<CacheNodeEndpoint> StartAsync(CancellationToken cancellationToken)
+        {
+            _running = true;
+            return Task.FromResult(new CacheNodeEndpoint("127.0.0.1", 9));
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            _running = false;
+            return Task.CompletedTask;
+        }
+
+        public Task<bool> IsRunningAsync(CancellationToken cancellationToken) => Task.FromResult(_running);
+
+        // No node is left over from an earlier orchestrator here.
+        public Task<CacheNodeEndpoint?> FindRunningAsync(CancellationToken cancellationToken) => Task.FromResult<CacheNodeEndpoint?>(null);
     }
 
     /// <summary>Every invoke fails at once, as an unreachable Lambda service would.</summary>

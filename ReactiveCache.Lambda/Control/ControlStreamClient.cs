@@ -15,15 +15,46 @@ public sealed class ControlStreamClient(ILogger<ControlStreamClient> logger) : I
 {
     private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new(StringComparer.Ordinal);
 
+    /// <summary>How long the function waits before dialling a broken control stream again: doubling, up to the cap.</summary>
+    private static readonly TimeSpan FirstRedial = TimeSpan.FromMilliseconds(100);
+
+    private static readonly TimeSpan MaxRedial = TimeSpan.FromSeconds(2);
+
     /// <summary>
     /// Opens the stream and applies its commands to <paramref name="invocation"/> until
-    /// <paramref name="cancellationToken"/> (the end of the life). A broken stream is logged and left:
-    /// the TICK rules still end the life, as in the thesis when the orchestrator is gone.
+    /// <paramref name="cancellationToken"/> (the end of the life). A stream that breaks (the orchestrator restarted, the
+    /// network) is dialled again with backoff for as long as the life lasts: a restarted orchestrator learns from it that
+    /// the function still holds its keys. Meanwhile the TICK rules end the life, as in the thesis.
     /// </summary>
     public async Task RunAsync(string orchestratorUrl, ActiveInvocation invocation, string token, CancellationToken cancellationToken)
     {
         var request = new ControlRequest { InvocationId = invocation.Id, Token = token };
         request.Keys.AddRange(invocation.Keys);
+        var wait = FirstRedial;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            if (await RunOnceAsync(orchestratorUrl, request, invocation, cancellationToken))
+            {
+                wait = FirstRedial;
+            }
+
+            try
+            {
+                await Task.Delay(wait, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            wait = wait * 2 < MaxRedial ? wait * 2 : MaxRedial;
+        }
+    }
+
+    /// <summary>One stream, until it ends; true when it was open (a command or the headers came).</summary>
+    private async Task<bool> RunOnceAsync(string orchestratorUrl, ControlRequest request, ActiveInvocation invocation, CancellationToken cancellationToken)
+    {
+        var opened = false;
         try
         {
             var channel = _channels.GetOrAdd(orchestratorUrl, url => GrpcChannel.ForAddress(url, new GrpcChannelOptions
@@ -34,9 +65,12 @@ public sealed class ControlStreamClient(ILogger<ControlStreamClient> logger) : I
                     EnableMultipleHttp2Connections = true,
                     KeepAlivePingDelay = TimeSpan.FromSeconds(20),
                     KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
+                    ConnectTimeout = TimeSpan.FromSeconds(2),
                 },
             }));
             using var call = new FunctionControl.FunctionControlClient(channel).Control(request, cancellationToken: cancellationToken);
+            await call.ResponseHeadersAsync;
+            opened = true;
             await foreach (var command in call.ResponseStream.ReadAllAsync(cancellationToken))
             {
                 switch (command.CommandCase)
@@ -51,6 +85,8 @@ public sealed class ControlStreamClient(ILogger<ControlStreamClient> logger) : I
                         break;
                 }
             }
+
+            logger.LogWarning("The control stream to {Orchestrator} ended; dialling again", orchestratorUrl);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -62,13 +98,15 @@ public sealed class ControlStreamClient(ILogger<ControlStreamClient> logger) : I
         }
         catch (RpcException e)
         {
-            logger.LogWarning("The control stream to {Orchestrator} failed: {Status} {Detail}", orchestratorUrl, e.StatusCode, e.Status.Detail);
+            logger.LogWarning("The control stream to {Orchestrator} failed: {Status} {Detail}; dialling again", orchestratorUrl, e.StatusCode, e.Status.Detail);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            // Anything else (a bad address, a broken connection): the invocation serves on without the stream.
-            logger.LogWarning("The control stream to {Orchestrator} failed: {Error}", orchestratorUrl, e.Message);
+            // Anything else (a bad address, a broken connection): the invocation serves on and dials again.
+            logger.LogWarning("The control stream to {Orchestrator} failed: {Error}; dialling again", orchestratorUrl, e.Message);
         }
+
+        return opened;
     }
 
     public void Dispose()

@@ -8,7 +8,9 @@ namespace ReactiveCache.Orchestrator.CacheNode;
 /// <summary>
 /// Owns the cache node's lifecycle: Stopped → Booting → Running → Draining → Stopping → Stopped.
 /// Concurrent starts share one boot; a stop first runs the caller's drain (the gateways' acks), so a
-/// node is never stopped while a gateway still reads from it.
+/// node is never stopped while a gateway still reads from it. A stop works from any state: a boot under way is
+/// cancelled (and whatever it started is stopped), a stopped node is made sure of, a stop under way is joined.
+/// A running node that died is marked lost (<see cref="MarkLost"/>); a node found running at start is adopted.
 /// </summary>
 public sealed class CacheNodeController(ICacheNode node, TimeProvider time, ILogger<CacheNodeController> logger)
 {
@@ -19,6 +21,7 @@ public sealed class CacheNodeController(ICacheNode node, TimeProvider time, ILog
     private CacheNodeEndpoint? _endpoint;
     private string? _lastError;
     private Task<CacheNodeEndpoint>? _boot;
+    private CancellationTokenSource? _bootCancel;
     private Task? _stop;
 
     /// <summary>Raised after every state change (outside the lock).</summary>
@@ -94,16 +97,23 @@ public sealed class CacheNodeController(ICacheNode node, TimeProvider time, ILog
 
             _runs.Add(new CacheNodeRun(time.GetUtcNow(), null, null));
             Move(CacheNodeState.Booting);
-            _boot = BootAsync(cancellationToken);
+            _bootCancel?.Dispose();
+            _bootCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _boot = BootAsync(_bootCancel.Token);
         }
 
         Notify();
         return _boot;
     }
 
-    /// <summary>Drains (the caller's handshake with the gateways), then stops the node.</summary>
+    /// <summary>
+    /// Drains (the caller's handshake with the gateways), then stops the node. From Booting the boot is cancelled
+    /// first; from Stopped the node is asked to stop anyway (an instance or a process left over is stopped); a stop
+    /// under way is joined.
+    /// </summary>
     public Task StopAsync(Func<CancellationToken, Task> drain, CancellationToken cancellationToken)
     {
+        Task<CacheNodeEndpoint>? boot = null;
         lock (_lock)
         {
             if (_state is CacheNodeState.Draining or CacheNodeState.Stopping && _stop is not null)
@@ -111,17 +121,90 @@ public sealed class CacheNodeController(ICacheNode node, TimeProvider time, ILog
                 return _stop;
             }
 
-            if (_state != CacheNodeState.Running)
+            switch (_state)
             {
-                return Task.CompletedTask;
+                case CacheNodeState.Booting:
+                    boot = _boot;
+                    _bootCancel?.Cancel();
+                    break;
+                case CacheNodeState.Stopped:
+                    return node.StopAsync(cancellationToken);
             }
 
-            Move(CacheNodeState.Draining);
-            _stop = StopCoreAsync(drain, cancellationToken);
+            if (boot is null)
+            {
+                Move(CacheNodeState.Draining);
+                _stop = StopCoreAsync(drain, cancellationToken);
+            }
+        }
+
+        if (boot is not null)
+        {
+            return StopAfterBootAsync(boot, drain, cancellationToken);
         }
 
         Notify();
-        return _stop;
+        return _stop!;
+    }
+
+    /// <summary>
+    /// A node that was running died (its process exited, its instance stopped): its run ends now, and whatever is
+    /// left of it is stopped. False when the node is no longer the one at <paramref name="endpoint"/> or not running.
+    /// </summary>
+    public async Task<bool> MarkLostAsync(CacheNodeEndpoint endpoint, string reason)
+    {
+        lock (_lock)
+        {
+            if (_state != CacheNodeState.Running || _endpoint != endpoint)
+            {
+                return false;
+            }
+
+            _endpoint = null;
+            _lastError = reason;
+            _runs[^1] = _runs[^1] with { Stopped = time.GetUtcNow() };
+            Move(CacheNodeState.Stopped);
+        }
+
+        logger.LogWarning("The cache node at {Endpoint} was lost: {Reason}", endpoint, reason);
+        Notify();
+        await StopQuietlyAsync();
+        return true;
+    }
+
+    /// <summary>A node found running when the orchestrator started: it is ours now, as if this orchestrator had booted it.</summary>
+    public bool Adopt(CacheNodeEndpoint endpoint)
+    {
+        lock (_lock)
+        {
+            if (_state != CacheNodeState.Stopped)
+            {
+                return false;
+            }
+
+            var now = time.GetUtcNow();
+            _runs.Add(new CacheNodeRun(now, now, null));
+            _endpoint = endpoint;
+            Move(CacheNodeState.Running);
+        }
+
+        logger.LogInformation("Adopted the cache node running at {Endpoint}", endpoint);
+        Notify();
+        return true;
+    }
+
+    private async Task StopAfterBootAsync(Task<CacheNodeEndpoint> boot, Func<CancellationToken, Task> drain, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await boot;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The cancelled boot stopped what it had started.
+        }
+
+        await StopAsync(drain, cancellationToken);
     }
 
     private async Task<CacheNodeEndpoint> BootAsync(CancellationToken cancellationToken)
@@ -184,6 +267,7 @@ public sealed class CacheNodeController(ICacheNode node, TimeProvider time, ILog
             lock (_lock)
             {
                 _endpoint = null;
+                _lastError = null;
                 _runs[^1] = _runs[^1] with { Stopped = time.GetUtcNow() };
                 Move(CacheNodeState.Stopped);
             }

@@ -83,6 +83,28 @@ public sealed class Ec2CacheNode(
         }
     }
 
+    public async Task<bool> IsRunningAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var state = (await DescribeAsync(cancellationToken)).State.Name;
+            return state == InstanceStateName.Running || state == InstanceStateName.Pending;
+        }
+        catch (AmazonEC2Exception e)
+        {
+            // The API did not answer: that says nothing about the instance.
+            logger.LogWarning("Could not describe EC2 instance {InstanceId}: {Error}", InstanceId, e.Message);
+            return true;
+        }
+    }
+
+    public async Task<CacheNodeEndpoint?> FindRunningAsync(CancellationToken cancellationToken)
+    {
+        var state = (await DescribeAsync(cancellationToken)).State.Name;
+        // A running or booting instance is waited for as a start would (it starts nothing more); one stopping stops.
+        return state == InstanceStateName.Running || state == InstanceStateName.Pending ? await StartAsync(cancellationToken) : null;
+    }
+
     private async Task<Instance> DescribeAsync(CancellationToken cancellationToken)
     {
         var response = await ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = [InstanceId] }, cancellationToken);

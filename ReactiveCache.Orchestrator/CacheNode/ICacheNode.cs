@@ -12,6 +12,18 @@ public interface ICacheNode
     /// </summary>
     Task<CacheNodeEndpoint> StartAsync(CancellationToken cancellationToken);
 
-    /// <summary>Stops the node; its memory is lost. Returns when it is stopped.</summary>
+    /// <summary>Stops the node; its memory is lost. Returns when it is stopped. Stopping a stopped node does nothing.</summary>
     Task StopAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether the node's process (or instance) is still there, without changing anything: false means it is gone
+    /// (exited, stopped from outside). A node that cannot be asked (an API error) counts as running.
+    /// </summary>
+    Task<bool> IsRunningAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The node as it is now, for a restarted orchestrator: its endpoint when it runs (or is booting, then once it
+    /// answers PING), or null when it is stopped or stopping. Starts nothing.
+    /// </summary>
+    Task<CacheNodeEndpoint?> FindRunningAsync(CancellationToken cancellationToken);
 }

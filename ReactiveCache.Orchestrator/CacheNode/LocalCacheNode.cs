@@ -140,6 +140,28 @@ public sealed class LocalCacheNode(
         }
     }
 
+    public Task<bool> IsRunningAsync(CancellationToken cancellationToken) => Task.FromResult(ReadState() is not null);
+
+    public async Task<CacheNodeEndpoint?> FindRunningAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (ReadState() is not { } running)
+            {
+                return null;
+            }
+
+            var endpoint = new CacheNodeEndpoint(IPAddress.Loopback.ToString(), running.Port);
+            await probe.WaitUntilReadyAsync(endpoint, _options.Password, _options.BootDelay + _options.ReadyTimeout, cancellationToken);
+            return endpoint;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>The node recorded in the state file, if its process is still alive and is a cache node.</summary>
     private NodeState? ReadState()
     {

@@ -32,6 +32,61 @@ public sealed class NodeLoader(IObjectStore store, IOptions<CacheNodeOptions> op
         return true;
     }
 
+    /// <summary>
+    /// For a node adopted by a restarted orchestrator: keeps the entries of <paramref name="keep"/> whose ETag is still the
+    /// store's, and deletes every other entry (what an earlier life left, or a copy that changed since). Returns the keys
+    /// kept: the node holds exactly those, each current.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> AdoptAsync(CacheNodeEndpoint endpoint, IReadOnlyCollection<string> keep, CancellationToken cancellationToken)
+    {
+        var database = await DatabaseAsync(endpoint);
+        var server = _connection!.GetServer(_connection.GetEndPoints()[0]);
+        var kept = new List<string>();
+        var wanted = keep.ToHashSet(StringComparer.Ordinal);
+        await foreach (var entryKey in server.KeysAsync(pattern: CacheEntryLayout.EntryKeyPattern).WithCancellation(cancellationToken))
+        {
+            var key = CacheEntryLayout.KeyOf(entryKey);
+            if (key is not null && wanted.Contains(key) && await IsCurrentAsync(database, key, cancellationToken))
+            {
+                kept.Add(key);
+                continue;
+            }
+
+            await database.KeyDeleteAsync(entryKey);
+        }
+
+        logger.LogInformation("Adopted node {Endpoint}: kept {Kept} current entries of the {Wanted} routed to it", endpoint, kept.Count, wanted.Count);
+        return kept;
+    }
+
+    /// <summary>Whether the node's entry of <paramref name="key"/> is the store's current version (same ETag).</summary>
+    private async Task<bool> IsCurrentAsync(IDatabase database, string key, CancellationToken cancellationToken)
+    {
+        var header = (byte[]?)await database.StringGetRangeAsync(CacheEntryLayout.EntryKey(key), 0, CacheEntryLayout.MaxHeaderBytes - 1);
+        if (header is null || !CacheEntryLayout.TryReadHeader(key, header, out var held, out _))
+        {
+            return false;
+        }
+
+        var stored = await store.GetMetadataAsync(key, cancellationToken);
+        return stored is not null && stored.ETag == held.ETag && stored.Length == held.Length;
+    }
+
+    /// <summary>Whether the node answers PING within <paramref name="timeout"/> (on the loader's connection).</summary>
+    public async Task<bool> PingAsync(CacheNodeEndpoint endpoint, TimeSpan timeout)
+    {
+        try
+        {
+            var database = await DatabaseAsync(endpoint);
+            await database.PingAsync().WaitAsync(timeout);
+            return true;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
     public async Task EvictAsync(CacheNodeEndpoint endpoint, string key) =>
         await CacheEntryLayout.RemoveAsync(await DatabaseAsync(endpoint), key);
 

@@ -129,7 +129,19 @@ public static class ControlApi
             .RequireAuthorization(ControlApiAccess.OperatePolicy)
             .WithTags("Routes")
             .WithName("PinRoute")
-            .WithSummary("Serves a key from a layer now, whatever the policy would do (for measurements; use the S3Only policy so that it stays).");
+            .WithSummary("Pins a key to a layer (for measurements): served from it now, and left alone by the policy until the pin is deleted.");
+        app.MapDelete("/routes/{**key}", Results<Accepted, ProblemHttpResult> (string key, RoutePins pins) =>
+                pins.Unpin(key)
+                    ? TypedResults.Accepted($"/state/{key}")
+                    : Problem(StatusCodes.Status404NotFound, "Not pinned", $"'{key}' has no pin."))
+            .WithTags("Routes")
+            .WithName("UnpinRoute")
+            .WithSummary("Ends a key's pin: the policy takes the key up again, from S3.");
+        app.MapGet("/reconciliation", Results<Ok<ReconciliationView>, NoContent> (Reconciler reconciler) =>
+                reconciler.Result is { } result ? TypedResults.Ok(result) : TypedResults.NoContent())
+            .WithTags("State")
+            .WithName("GetReconciliation")
+            .WithSummary("What the orchestrator rebuilt when it started: gateways reported, node adopted, keys kept on it and on functions, and how long it took.");
 
         app.MapGet("/config", (IOptions<PolicyOptions> policy, CostMeter costs) =>
                 TypedResults.Ok(new ActiveConfiguration(policy.Value, policy.Value.ToParameters(), costs.Prices.Name)))

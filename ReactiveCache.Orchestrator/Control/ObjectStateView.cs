@@ -7,6 +7,7 @@ namespace ReactiveCache.Orchestrator.Control;
 /// <param name="LastRequests">The last (up to 5) receive timestamps, the thesis's window.</param>
 /// <param name="Route">The layer the gateways are told to serve it from.</param>
 /// <param name="History">The policy states it went through, oldest first (the last 64).</param>
+/// <param name="Pinned">The layer the control API pinned it to (the policy leaves it alone meanwhile), or null.</param>
 public sealed record ObjectStateView(
     string Key,
     string State,
@@ -14,7 +15,8 @@ public sealed record ObjectStateView(
     IReadOnlyDictionary<string, long> RequestsByLayer,
     IReadOnlyList<DateTimeOffset> LastRequests,
     string Route,
-    IReadOnlyList<StateChange> History);
+    IReadOnlyList<StateChange> History,
+    string? Pinned = null);
 
 /// <summary>The object entered <paramref name="State"/> at <paramref name="At"/>.</summary>
 public sealed record StateChange(string State, DateTimeOffset At);

@@ -4,6 +4,7 @@ using ReactiveCache.Core.Routing;
 using ReactiveCache.Domain;
 using ReactiveCache.Domain.Policy;
 using ReactiveCache.Domain.Policy.Configuration;
+using ReactiveCache.Orchestrator.Engine;
 using ReactiveCache.Orchestrator.Gateways;
 using ReactiveCache.Orchestrator.Telemetry;
 
@@ -11,11 +12,13 @@ namespace ReactiveCache.Orchestrator.Control;
 
 /// <summary>
 /// The objects the orchestrator knows of, as the control API shows them: the state the policy last put each in,
-/// its requests (per layer, the last timestamps), its route and its history. The policy loop records each event
-/// and publishes each object a command touched; the control API reads the views from any thread.
+/// its requests (per layer, the last timestamps), its route, its pin and its history. The policy loop records each
+/// event and, after each step, publishes each object the step touched; publishing checks the invariant "a key's route
+/// matches its state" (<see cref="RouteInvariant"/>): a mismatch is logged and counted. The control API reads the views
+/// from any thread.
 /// <para>Bounded like the policy's own state (<see cref="BoundedKeyMap{T}"/>, <c>Policy:MaxTrackedKeys</c>): an
-/// object at rest (S3, served by S3) is forgotten after <see cref="IdleAfter"/> without news, or sooner while more
-/// than the capacity are held, so a flood of distinct keys cannot grow the views or the counters behind them.</para>
+/// object at rest (S3, served by S3, not pinned) is forgotten after <see cref="IdleAfter"/> without news, or sooner
+/// while more than the capacity are held, so a flood of distinct keys cannot grow the views or the counters behind them.</para>
 /// </summary>
 public sealed class ObjectStates
 {
@@ -24,6 +27,7 @@ public sealed class ObjectStates
 
     private readonly ICachePolicy _policy;
     private readonly GatewaySessions _gateways;
+    private readonly RoutePins _pins;
     private readonly TimeProvider _time;
     private readonly ILogger<ObjectStates> _logger;
 
@@ -33,11 +37,13 @@ public sealed class ObjectStates
 
     // Touched by the policy loop only; a key's counters at rest go with it.
     private readonly BoundedKeyMap<ObjectStats> _stats;
+    private long _mismatches;
 
-    public ObjectStates(ICachePolicy policy, GatewaySessions gateways, IOptions<PolicyOptions> options, TimeProvider time, ILogger<ObjectStates> logger)
+    public ObjectStates(ICachePolicy policy, GatewaySessions gateways, RoutePins pins, IOptions<PolicyOptions> options, TimeProvider time, ILogger<ObjectStates> logger)
     {
         _policy = policy;
         _gateways = gateways;
+        _pins = pins;
         _time = time;
         _logger = logger;
         Bounds = new BoundedKeyMapSettings(options.Value.MaxTrackedKeys, IdleAfter);
@@ -92,28 +98,22 @@ public sealed class ObjectStates
         }
     }
 
-    /// <summary>Counts a request, and publishes the objects the event concerns (all of them for a node event).</summary>
+    /// <summary>How many times a published key's route did not match its state (or its pin) since start.</summary>
+    public long RouteMismatches => Interlocked.Read(ref _mismatches);
+
+    /// <summary>Counts a request (the loop publishes the objects an event concerns after the step).</summary>
     public void Record(in PolicyEvent e)
     {
-        if (e.Key.Length == 0)
-        {
-            foreach (var key in _policy.Keys)
-            {
-                Publish(key);
-            }
-
-            return;
-        }
-
         if (e.Kind == PolicyEventKind.RequestReceived)
         {
             StatsOf(e.Key).Requested(e.Layer, e.Time);
         }
-
-        Publish(e.Key);
     }
 
-    /// <summary>Brings <paramref name="key"/>'s view up to date with the policy and the routes (a state change is a span and a log line).</summary>
+    /// <summary>
+    /// Brings <paramref name="key"/>'s view up to date with the policy, the routes and the pins (a state change is a span
+    /// and a log line), and checks that its route matches its state.
+    /// </summary>
     public void Publish(string key)
     {
         var stats = StatsOf(key);
@@ -124,6 +124,15 @@ public sealed class ObjectStates
             stats.Entered(state, _time.GetUtcNow());
         }
 
+        var route = _gateways.Routes.Lookup(key);
+        var pinned = _pins.LayerOf(key);
+        if (pinned is { } pin ? !RouteInvariant.HoldsPinned(pin, route) : !RouteInvariant.Holds(state, route))
+        {
+            Interlocked.Increment(ref _mismatches);
+            OrchestratorTelemetry.RouteMismatches.Add(1);
+            _logger.LogWarning("{Key}: route {Route} does not match {What}", key, route.ToName(), pinned is { } p ? $"its pin to {p.ToName()}" : $"its state {state}");
+        }
+
         var view = new ObjectStateView(key, stats.State.ToString(), stats.Requests,
             new Dictionary<string, long>
             {
@@ -132,8 +141,9 @@ public sealed class ObjectStates
                 [CacheLayerNames.Redis] = stats.ByLayer[(int)CacheLayer.Redis],
             },
             [.. stats.Last],
-            _gateways.Routes.Lookup(key).ToName(),
-            [.. stats.History]);
+            route.ToName(),
+            [.. stats.History],
+            pinned?.ToName());
         lock (_lock)
         {
             _objects.Set(key, view);
@@ -148,7 +158,7 @@ public sealed class ObjectStates
     });
 
     private static bool IsAtRest(ObjectStateView view) =>
-        view.State == nameof(ObjectState.S3) && view.Route == CacheLayerNames.S3;
+        view.State == nameof(ObjectState.S3) && view.Route == CacheLayerNames.S3 && view.Pinned is null;
 
     /// <summary>Transitions are span events on the step that caused them, and spans of their own on the dashboard.</summary>
     private void Transition(string key, ObjectState from, ObjectState to)

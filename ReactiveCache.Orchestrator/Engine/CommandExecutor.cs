@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using ReactiveCache.Domain;
 using ReactiveCache.Domain.Policy;
 using ReactiveCache.Orchestrator.Functions;
@@ -10,7 +11,7 @@ namespace ReactiveCache.Orchestrator.Engine;
 /// Carries out the policy's commands (and the control API's, in the same terms): routes go to the gateways,
 /// keepRunning and shutdown to the functions' control streams, invocations run concurrently, and node commands
 /// go to the <see cref="NodeWorkQueue"/> in the order given. A command that throws is logged and counted; the
-/// ones after it are still carried out.
+/// ones after it are still carried out. A command of the policy for a pinned key is dropped (the pin has it).
 /// </summary>
 public sealed class CommandExecutor(
     GatewaySessions gateways,
@@ -18,23 +19,52 @@ public sealed class CommandExecutor(
     FunctionRunner functions,
     NodeWorkQueue nodeWork,
     NodeCommands node,
+    RoutePins pins,
+    IOptions<EngineOptions> options,
     ILogger<CommandExecutor> logger)
 {
     private const string Loop = "commands";
 
-    /// <summary>Carries out <paramref name="commands"/> in order.</summary>
+    /// <summary>Carries out the policy's <paramref name="commands"/> in order.</summary>
     public void Execute(IReadOnlyList<PolicyCommand> commands)
     {
         for (var i = 0; i < commands.Count; i++)
         {
-            Execute(commands[i], next: i + 1 < commands.Count ? commands[i + 1] : null);
+            var command = commands[i];
+            if (command.Key.Length > 0 && pins.IsActive(command.Key))
+            {
+                logger.LogDebug("Policy: {Command} dropped, the key is pinned", command);
+                continue;
+            }
+
+            Execute(command, next: i + 1 < commands.Count ? commands[i + 1] : null, movedToNode: MovedToNode(commands, i));
         }
     }
 
     /// <summary>Carries out one command (the control API's start and stop of the node and of functions).</summary>
-    public void Execute(PolicyCommand command) => Execute(command, next: null);
+    public void Execute(PolicyCommand command) => Execute(command, next: null, movedToNode: false);
 
-    private void Execute(PolicyCommand command, PolicyCommand? next)
+    /// <summary>Whether a command before <paramref name="index"/> in the batch routed the same key to the node (the switch from Lambda).</summary>
+    private static bool MovedToNode(IReadOnlyList<PolicyCommand> commands, int index)
+    {
+        var command = commands[index];
+        if (command.Kind != PolicyCommandKind.ShutdownFunction)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < index; i++)
+        {
+            if (commands[i] is { Kind: PolicyCommandKind.SetRoute, Layer: CacheLayer.Redis } route && route.Key == command.Key)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void Execute(PolicyCommand command, PolicyCommand? next, bool movedToNode)
     {
         using var activity = OrchestratorTelemetry.Source.StartActivity($"policy {command.Kind}");
         activity?.SetTag("object.key", command.Key);
@@ -42,7 +72,7 @@ public sealed class CommandExecutor(
         logger.LogInformation("Policy: {Command}", command);
         try
         {
-            Dispatch(command, next);
+            Dispatch(command, next, movedToNode);
         }
         catch (Exception failure)
         {
@@ -51,7 +81,7 @@ public sealed class CommandExecutor(
         }
     }
 
-    private void Dispatch(PolicyCommand command, PolicyCommand? next)
+    private void Dispatch(PolicyCommand command, PolicyCommand? next, bool movedToNode)
     {
         var key = command.Key;
         switch (command.Kind)
@@ -61,6 +91,11 @@ public sealed class CommandExecutor(
                 break;
             case PolicyCommandKind.KeepRunning:
                 functionControl.KeepRunning(key);
+                break;
+            case PolicyCommandKind.ShutdownFunction when movedToNode:
+                // The key's route just moved to the node: the function goes only once every gateway holds that route,
+                // so that no GET finds it gone while its gateway still sends the key there (and falls back to S3).
+                _ = ShutdownWhenRoutedAsync(key, gateways.Routes.Version);
                 break;
             case PolicyCommandKind.ShutdownFunction:
                 functionControl.Shutdown(key);
@@ -94,6 +129,19 @@ public sealed class CommandExecutor(
             default:
                 logger.LogWarning("Policy command {Command} has no executor", command);
                 break;
+        }
+    }
+
+    private async Task ShutdownWhenRoutedAsync(string key, ulong version)
+    {
+        try
+        {
+            await gateways.WaitForRouteVersionAsync(version, options.Value.RouteAckTimeout, CancellationToken.None);
+            functionControl.Shutdown(key);
+        }
+        catch (Exception failure)
+        {
+            logger.LoopFailed(failure, Loop, nameof(PolicyCommandKind.ShutdownFunction), key);
         }
     }
 }

@@ -13,7 +13,8 @@ public static class EngineRegistration
     /// <summary>
     /// The configured policy (section <c>Policy</c>) and the engine that runs it: the inbox of events, the loop that
     /// feeds them to the policy, the pump of gateway events, the command executor, the node's work queue and
-    /// commands, the function runner, the control API's pins; the node loader and the cost meter.
+    /// commands, the node's watcher, the function runner, the control API's pins, the reconciliation of a (re)started
+    /// orchestrator; the node loader and the cost meter.
     /// </summary>
     public static IHostApplicationBuilder AddPolicyEngine(this IHostApplicationBuilder builder)
     {
@@ -44,7 +45,11 @@ public static class EngineRegistration
         builder.Services.AddSingleton<CommandExecutor>();
         builder.Services.AddSingleton<RoutePins>();
         builder.Services.AddSingleton<NodeWorkQueue>();
+        builder.Services.AddSingleton<Reconciler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeWorkQueue>());
+        // Before the links are served (hosted services start before the server): gateways that connect report first.
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Reconciler>());
+        builder.Services.AddHostedService<NodeWatcher>();
         builder.Services.AddHostedService<GatewayEventPump>();
         builder.Services.AddHostedService<PolicyLoop>();
         return builder;

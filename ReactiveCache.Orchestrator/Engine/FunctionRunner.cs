@@ -42,8 +42,11 @@ public sealed class FunctionRunner
     /// <summary>A function holding the key ended (raised before the policy hears it).</summary>
     public event Action<string>? Ended;
 
-    /// <summary>Invokes a function holding <paramref name="key"/> for a life of <paramref name="tick"/>; completes when it ends. Never throws.</summary>
-    public async Task RunAsync(string key, TimeSpan tick)
+    /// <summary>
+    /// Invokes a function holding <paramref name="key"/> for a life of <paramref name="tick"/>; completes when it ends. Never
+    /// throws. The policy hears of its end unless <paramref name="tellPolicy"/> is false (a pin's function).
+    /// </summary>
+    public async Task RunAsync(string key, TimeSpan tick, bool tellPolicy = true)
     {
         _invoked[key] = _time.GetTimestamp();
         try
@@ -66,7 +69,10 @@ public sealed class FunctionRunner
         {
             _invoked.TryRemove(key, out _);
             Raise(Ended, nameof(Ended), key);
-            _inbox.Post(PolicyEvent.FunctionEnded(key, _time.GetUtcNow()));
+            if (tellPolicy)
+            {
+                _inbox.Post(PolicyEvent.FunctionEnded(key, _time.GetUtcNow()));
+            }
         }
     }
 

@@ -8,7 +8,7 @@ namespace ReactiveCache.Orchestrator.Engine;
 
 /// <summary>
 /// What each node command does, and the events it tells the policy. Runs on the <see cref="NodeWorkQueue"/>
-/// (one at a time); a failure is thrown to the queue, which reports it.
+/// (one at a time); a failure is thrown to the queue, which reports it to the policy as NodeCommandFailed.
 /// </summary>
 public sealed class NodeCommands(
     CacheNodeController node,
@@ -22,45 +22,41 @@ public sealed class NodeCommands(
 {
     private CacheNodeEndpoint? _publishedNode;
 
-    /// <summary>Boots the node (or finds it running): the policy hears NodeReady, or NodeStopped when it did not start.</summary>
+    /// <summary>
+    /// Boots the node (or finds it running): the policy hears NodeReady. A boot that fails, or does not answer within
+    /// <see cref="EngineOptions.BootTimeout"/>, is stopped and thrown (the policy hears StartNode failed).
+    /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.BootTimeout);
         try
         {
-            await EnsureNodeAsync(cancellationToken);
+            await EnsureNodeAsync(timeout.Token);
         }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            inbox.Post(PolicyEvent.NodeStopped(time.GetUtcNow()));
-            throw;
+            throw new TimeoutException($"The cache node did not answer within the boot timeout ({options.Value.BootTimeout}).");
         }
 
         inbox.Post(PolicyEvent.NodeReady(time.GetUtcNow()));
     }
 
-    /// <summary>Copies <paramref name="key"/> onto the running node: the policy hears ObjectLoaded.</summary>
+    /// <summary>Copies <paramref name="key"/> onto the running node: the policy hears ObjectLoaded. Throws when it cannot.</summary>
     public async Task LoadAsync(string key, CancellationToken cancellationToken)
     {
-        if (node.Endpoint is not { } endpoint)
-        {
-            logger.LogWarning("Cannot load {Key}: the cache node is not running", key);
-            return;
-        }
-
-        if (await loader.LoadAsync(endpoint, key, cancellationToken))
-        {
-            costs.ObjectLoaded();
-            inbox.Post(PolicyEvent.ObjectLoaded(key, time.GetUtcNow()));
-        }
+        var endpoint = node.Endpoint ?? throw new InvalidOperationException($"Cannot load '{key}': the cache node is not running.");
+        await LoadOntoAsync(endpoint, key, cancellationToken);
+        inbox.Post(PolicyEvent.ObjectLoaded(key, time.GetUtcNow()));
     }
 
     /// <summary>For a pin: boots the node if needed, loads <paramref name="key"/> and routes it to Redis (the policy hears nothing).</summary>
-    public async Task LoadAndRouteAsync(string key, CancellationToken cancellationToken)
+    public async Task LoadAndRouteAsync(string key, Func<bool> stillPinned, CancellationToken cancellationToken)
     {
         var endpoint = await EnsureNodeAsync(cancellationToken);
-        if (await loader.LoadAsync(endpoint, key, cancellationToken))
+        await LoadOntoAsync(endpoint, key, cancellationToken);
+        if (stillPinned())
         {
-            costs.ObjectLoaded();
             gateways.SetRoute(key, Domain.CacheLayer.Redis);
         }
     }
@@ -71,14 +67,64 @@ public sealed class NodeCommands(
     /// <summary>Asks every gateway to stop reading from the node and waits for their acks (or the drain timeout).</summary>
     public Task DrainAsync(CancellationToken cancellationToken) => gateways.DrainAsync(options.Value.DrainTimeout, cancellationToken);
 
-    /// <summary>Drains the gateways, stops the node and forgets it: the policy hears NodeStopped.</summary>
+    /// <summary>Drains the gateways, stops the node (from whatever state it is in) and forgets it: the policy hears NodeStopped.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await node.StopAsync(DrainAsync, cancellationToken);
+        await ForgetNodeAsync();
+        inbox.Post(PolicyEvent.NodeStopped(time.GetUtcNow()));
+    }
+
+    /// <summary>
+    /// The node at <paramref name="endpoint"/> died (found by the <see cref="NodeWatcher"/>): its run ends, the gateways
+    /// stop reading from it, and the policy hears NodeLost. Nothing happens when the node is no longer that one.
+    /// </summary>
+    public async Task LostAsync(CacheNodeEndpoint endpoint, string reason)
+    {
+        if (await node.MarkLostAsync(endpoint, reason))
+        {
+            await ForgetNodeAsync();
+            inbox.Post(PolicyEvent.NodeLost(time.GetUtcNow()));
+        }
+    }
+
+    /// <summary>A node found running by a restarted orchestrator: adopted, and named to the gateways.</summary>
+    public void Adopt(CacheNodeEndpoint endpoint, string nodeId)
+    {
+        if (node.Adopt(endpoint))
+        {
+            gateways.SetNode(nodeId, endpoint.ToString());
+            _publishedNode = endpoint;
+        }
+    }
+
+    private async Task LoadOntoAsync(CacheNodeEndpoint endpoint, string key, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.LoadTimeout);
+        bool loaded;
+        try
+        {
+            loaded = await loader.LoadAsync(endpoint, key, timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Loading '{key}' took longer than the load timeout ({options.Value.LoadTimeout}).");
+        }
+
+        if (!loaded)
+        {
+            throw new InvalidOperationException($"Cannot load '{key}': the store has no such object.");
+        }
+
+        costs.ObjectLoaded();
+    }
+
+    private async Task ForgetNodeAsync()
+    {
         gateways.SetNode(null, null);
         _publishedNode = null;
         await loader.ResetAsync();
-        inbox.Post(PolicyEvent.NodeStopped(time.GetUtcNow()));
     }
 
     /// <summary>The running node (booted if needed), named to the gateways once per life.</summary>
@@ -89,6 +135,7 @@ public sealed class NodeCommands(
         {
             gateways.SetNode(Guid.NewGuid().ToString("N"), endpoint.ToString());
             _publishedNode = endpoint;
+            logger.LogInformation("Cache node {Endpoint} named to the gateways", endpoint);
         }
 
         return endpoint;

@@ -27,9 +27,18 @@ public sealed class FunctionControlHub(TimeProvider time, ILogger<FunctionContro
     /// <summary>A function connected its control stream: it holds <c>keys</c> and its tunnel is opening.</summary>
     public event Action<IReadOnlyList<string>>? FunctionConnected;
 
+    /// <summary>A function's control stream ended (its life ended, or the stream broke: it dials again if it lives on).</summary>
+    public event Action<string>? FunctionDisconnected;
+
+    /// <summary>Whether the invocation's control stream is open now.</summary>
+    public bool IsConnected(string invocationId) => _connections.ContainsKey(invocationId);
+
     public bool KeepRunning(string key) => Send(key, new ControlCommand { KeepRunning = new KeepRunning() });
 
     public bool Shutdown(string key) => Send(key, new ControlCommand { Shutdown = new Shutdown() });
+
+    /// <summary>Drops a command kept for <paramref name="key"/> until its function connects (the function it was meant for is not coming).</summary>
+    public void ForgetPending(string key) => _pending.TryRemove(key, out _);
 
     internal ControlConnection Connect(string invocationId, IReadOnlyList<string> keys)
     {
@@ -66,7 +75,18 @@ public sealed class FunctionControlHub(TimeProvider time, ILogger<FunctionContro
 
     internal void Disconnect(ControlConnection connection)
     {
-        _connections.TryRemove(new KeyValuePair<string, ControlConnection>(connection.InvocationId, connection));
+        if (_connections.TryRemove(new KeyValuePair<string, ControlConnection>(connection.InvocationId, connection)))
+        {
+            try
+            {
+                FunctionDisconnected?.Invoke(connection.InvocationId);
+            }
+            catch (Exception failure)
+            {
+                logger.LoopFailed(failure, "function-control", nameof(FunctionDisconnected), connection.InvocationId);
+            }
+        }
+
         connection.Commands.Writer.TryComplete();
     }
 

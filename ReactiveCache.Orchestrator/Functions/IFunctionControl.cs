@@ -12,6 +12,9 @@ public interface IFunctionControl
     /// <summary>End every function serving <paramref name="key"/>. True if one was told.</summary>
     bool Shutdown(string key);
 
+    /// <summary>Drops a command kept for <paramref name="key"/> until its function connects (the function it was meant for is not coming).</summary>
+    void ForgetPending(string key);
+
     /// <summary>The invocations connected now, with their keys.</summary>
     IReadOnlyCollection<(string InvocationId, IReadOnlyList<string> Keys)> Connected { get; }
 }

@@ -57,6 +57,9 @@ public sealed class GatewayLinkService(GatewaySessions sessions, IOptions<Gatewa
                     case GatewayMessage.KindOneofCase.DrainAck:
                         sessions.Acknowledge(session, message.DrainAck);
                         break;
+                    case GatewayMessage.KindOneofCase.RouteAck:
+                        sessions.Acknowledge(session, message.RouteAck);
+                        break;
                     default:
                         logger.LogWarning("Gateway {Gateway} sent an unexpected {Kind}", session.GatewayId, message.KindCase);
                         break;

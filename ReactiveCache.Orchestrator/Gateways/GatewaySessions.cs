@@ -10,7 +10,10 @@ namespace ReactiveCache.Orchestrator.Gateways;
 /// The orchestrator's side of every gateway link: the authoritative route table, the cache node the
 /// gateways read from, one outbox per connected gateway, and drains waiting for their acks.
 /// A gateway that connects gets the node and a snapshot; every change after that reaches every
-/// gateway as a delta, in order (the snapshot and the registration happen under one lock).
+/// gateway as a delta, in order (the snapshot and the registration happen under one lock). Each gateway acks the
+/// route versions it applied (<see cref="WaitForRouteVersionAsync"/>). While a restarted orchestrator reconciles
+/// (<see cref="BeginReconciliation"/>) gateways that connect report what they hold and get their node and snapshot
+/// only once it is done (<see cref="CompleteReconciliation"/>); they serve on with their own routes meanwhile.
 /// </summary>
 public sealed class GatewaySessions
 {
@@ -20,7 +23,10 @@ public sealed class GatewaySessions
     private readonly Dictionary<string, Session> _sessions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PendingDrain> _drains = new(StringComparer.Ordinal);
     private readonly List<DrainRecord> _history = [];
+    private readonly List<VersionWaiter> _versionWaiters = [];
+    private readonly Dictionary<string, Hello> _reports = new(StringComparer.Ordinal);
     private NodeMessage _node = new();
+    private bool _reconciling;
     private long _eventsDropped;
     private long _refused;
     private long _overflowed;
@@ -81,7 +87,63 @@ public sealed class GatewaySessions
         }
     }
 
-    /// <summary>Registers a gateway's session; its outbox starts with the node and a full snapshot.</summary>
+    /// <summary>Whether a restarted orchestrator is still rebuilding from the gateways' reports.</summary>
+    public bool Reconciling
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _reconciling;
+            }
+        }
+    }
+
+    /// <summary>What each gateway reported when it connected during the reconciliation (routes, functions, node).</summary>
+    public IReadOnlyList<Hello> Reports
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _reports.Values];
+            }
+        }
+    }
+
+    /// <summary>
+    /// From now until <see cref="CompleteReconciliation"/>, gateways that connect report and wait: no node, no snapshot
+    /// (which would wipe the routes they serve with) until the orchestrator knows what to send.
+    /// </summary>
+    public void BeginReconciliation()
+    {
+        lock (_lock)
+        {
+            _reconciling = true;
+        }
+    }
+
+    /// <summary>
+    /// Ends the reconciliation: the route table becomes <paramref name="routes"/> at a version above every version the
+    /// gateways reported (so that theirs never look newer), and every gateway gets the node and its snapshot.
+    /// </summary>
+    public void CompleteReconciliation(IEnumerable<KeyValuePair<string, CacheLayer>> routes)
+    {
+        lock (_lock)
+        {
+            var version = Math.Max(_routes.Version, _reports.Values.Select(h => h.RouteVersion).DefaultIfEmpty(0UL).Max()) + 1;
+            _routes.Replace(version, routes);
+            _reconciling = false;
+            foreach (var session in _sessions.Values)
+            {
+                SendWelcome(session);
+            }
+        }
+
+        _logger.LogInformation("Reconciled: {Count} routes at version {Version}", _routes.Current.Count, _routes.Version);
+    }
+
+    /// <summary>Registers a gateway's session; its outbox starts with the node and a full snapshot (after a reconciliation).</summary>
     internal Session Open(Hello hello)
     {
         var session = new Session(hello.GatewayId, hello.InstanceId, OnOverflow);
@@ -93,18 +155,31 @@ public sealed class GatewaySessions
             }
 
             _sessions[hello.GatewayId] = session;
-            session.Send(new OrchestratorMessage { CacheNode = _node.Clone() });
-            session.Send(new OrchestratorMessage { Snapshot = _routes.Current.ToWire() });
-            // A drain this gateway has not acked yet is asked again on its new session.
-            foreach (var drain in _drains.Values.Where(d => d.Waiting.Contains(hello.GatewayId)))
+            if (_reconciling)
             {
-                session.Send(new OrchestratorMessage { Drain = drain.Request.Clone() });
+                _reports[hello.GatewayId] = hello.Clone();
+            }
+            else
+            {
+                SendWelcome(session);
             }
         }
 
         _logger.LogInformation("Gateway {Gateway} connected (instance {Instance}, holds route version {Version})",
             hello.GatewayId, hello.InstanceId, hello.RouteVersion);
         return session;
+    }
+
+    /// <summary>The node, the snapshot and any drain this gateway has not acked yet (under the lock).</summary>
+    private void SendWelcome(Session session)
+    {
+        session.Send(new OrchestratorMessage { CacheNode = _node.Clone() });
+        session.Send(new OrchestratorMessage { Snapshot = _routes.Current.ToWire() });
+        // A drain this gateway has not acked yet is asked again on its new session.
+        foreach (var drain in _drains.Values.Where(d => d.Waiting.Contains(session.GatewayId)))
+        {
+            session.Send(new OrchestratorMessage { Drain = drain.Request.Clone() });
+        }
     }
 
     internal void Close(Session session)
@@ -115,6 +190,9 @@ public sealed class GatewaySessions
             {
                 _sessions.Remove(session.GatewayId);
             }
+
+            // A gateway that left holds nobody's shutdown back.
+            CheckVersionWaiters();
         }
 
         session.Close();
@@ -179,6 +257,70 @@ public sealed class GatewaySessions
         }
     }
 
+    /// <summary>A gateway applied a snapshot or a delta: it now holds <paramref name="ack"/>'s version.</summary>
+    internal void Acknowledge(Session session, RouteAck ack)
+    {
+        lock (_lock)
+        {
+            if (ack.Version > session.AckedVersion)
+            {
+                session.AckedVersion = ack.Version;
+            }
+
+            CheckVersionWaiters();
+        }
+    }
+
+    /// <summary>
+    /// Completes once every connected gateway has acknowledged route version <paramref name="version"/> (or a later
+    /// one), or after <paramref name="timeout"/>: false then. Gateways that disconnect meanwhile are not waited for.
+    /// </summary>
+    public async Task<bool> WaitForRouteVersionAsync(ulong version, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        VersionWaiter waiter;
+        lock (_lock)
+        {
+            if (AllHold(version))
+            {
+                return true;
+            }
+
+            waiter = new VersionWaiter(version);
+            _versionWaiters.Add(waiter);
+        }
+
+        try
+        {
+            await waiter.Done.Task.WaitAsync(timeout, cancellationToken);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            _logger.LogWarning("Route version {Version}: not every gateway acknowledged it within {Timeout}", version, timeout);
+            return false;
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _versionWaiters.Remove(waiter);
+            }
+        }
+    }
+
+    private bool AllHold(ulong version) => _sessions.Values.All(s => s.AckedVersion >= version);
+
+    private void CheckVersionWaiters()
+    {
+        foreach (var waiter in _versionWaiters)
+        {
+            if (AllHold(waiter.Version))
+            {
+                waiter.Done.TrySetResult();
+            }
+        }
+    }
+
     internal void Acknowledge(Session session, DrainAck ack)
     {
         lock (_lock)
@@ -236,6 +378,9 @@ public sealed class GatewaySessions
 
         public string InstanceId { get; } = instanceId;
 
+        /// <summary>The last route version the gateway said it applied (under the sessions' lock).</summary>
+        public ulong AckedVersion { get; set; }
+
         public ChannelReader<OrchestratorMessage> Outbox => _outbox.Reader;
 
         public void Send(OrchestratorMessage message)
@@ -252,6 +397,11 @@ public sealed class GatewaySessions
     /// <summary>One drain: the gateways asked, each one's ack time, and when it ended (all acked, or timed out).</summary>
     public sealed record DrainRecord(string DrainId, string NodeId, DateTimeOffset Requested, IReadOnlyList<string> Asked,
         Dictionary<string, DateTimeOffset> Acks, DateTimeOffset? Ended);
+
+    private sealed record VersionWaiter(ulong Version)
+    {
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     private sealed record PendingDrain(DrainRequest Request, HashSet<string> Waiting)
     {

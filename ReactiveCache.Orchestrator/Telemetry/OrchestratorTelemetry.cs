@@ -16,6 +16,9 @@ public static class OrchestratorTelemetry
 
     public static readonly Histogram<double> NodeBootDuration = Meter.CreateHistogram<double>("reactivecache.cache_node.boot.duration", "ms", "Trigger to PING answered");
 
+    /// <summary>A published key whose route did not match its policy state (or its pin): should stay at zero.</summary>
+    public static readonly Counter<long> RouteMismatches = Meter.CreateCounter<long>("reactivecache.orchestrator.route_mismatches", description: "Keys whose route did not match their state");
+
     public static readonly Histogram<double> FunctionActivation = Meter.CreateHistogram<double>("reactivecache.function.activation.duration", "ms",
         "Invoke to the function's control stream connected (its tunnel opens with it): when its route can switch");
 

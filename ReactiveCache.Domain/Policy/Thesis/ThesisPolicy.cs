@@ -15,6 +15,12 @@ namespace ReactiveCache.Domain.Policy.Thesis;
 /// once it has stopped (the thesis would have stayed stuck there).
 /// </para>
 /// <para>
+/// Beyond the thesis, failures (which it did not handle): a failed boot, load or lost node sends the keys waiting
+/// for the node back to S3 (their held functions are shut down) and the next boot backs off
+/// (<see cref="NodeFailureRules"/>); a failed stop is retried; a node left with nothing on it stops. A pinned key is
+/// left alone (<see cref="KeyPins"/>); a changed object leaves every layer; a restarted orchestrator restores keys.
+/// </para>
+/// <para>
 /// Bounded (<see cref="BoundedKeyMap{T}"/>): a key at rest (S3, no route, no function, no node check) is forgotten
 /// once idle for twice the lambda threshold, which changes no decision (an older request can no longer start a
 /// function), and the least recently used keys at rest go while more than the capacity are held.
@@ -27,10 +33,13 @@ public sealed class ThesisPolicy : ICachePolicy
     private readonly DueQueue<ThesisObject> _checks = new();
     private readonly List<ThesisObject> _waitingForNode = [];
     private readonly List<ThesisObject> _waitingForStop = [];
+    private readonly KeyPins _pins = new();
+    private readonly NodeFailureRules _failures;
     private int _onNode;
 
+    /// <param name="failures">Boot backoff and stop retries (null: <see cref="NodeFailureSettings.Default"/>).</param>
     /// <param name="maxTrackedKeys">Keys at rest kept at most (<c>Policy:MaxTrackedKeys</c>).</param>
-    public ThesisPolicy(PolicyParameters parameters, TimeProvider time, int maxTrackedKeys = BoundedKeyMapSettings.DefaultCapacity)
+    public ThesisPolicy(PolicyParameters parameters, TimeProvider time, NodeFailureSettings? failures = null, int maxTrackedKeys = BoundedKeyMapSettings.DefaultCapacity)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(time);
@@ -41,6 +50,7 @@ public sealed class ThesisPolicy : ICachePolicy
 
         Parameters = parameters;
         _time = time;
+        _failures = new NodeFailureRules(failures ?? NodeFailureSettings.Default);
         _objects = new BoundedKeyMap<ThesisObject>(new BoundedKeyMapSettings(maxTrackedKeys, 2 * parameters.LambdaThreshold), IsAtRest, time);
     }
 
@@ -59,7 +69,13 @@ public sealed class ThesisPolicy : ICachePolicy
 
     public IReadOnlyCollection<string> Keys => _objects.Keys;
 
-    public DateTimeOffset? NextDueAt => _checks.NextDue(CheckStands);
+    public DateTimeOffset? NextDueAt => Earliest(_checks.NextDue(CheckStands), _failures.NextDueAt);
+
+    /// <summary>The keys pinned by the control API (left alone by this policy).</summary>
+    public KeyPins Pins => _pins;
+
+    /// <summary>Boot backoff and stop retries.</summary>
+    public NodeFailureRules Failures => _failures;
 
     /// <summary>A node check stands while the object is on the node and still expects it at that time.</summary>
     private static bool CheckStands(ThesisObject o, DateTimeOffset due) => o.State == ObjectState.RedisRunning && o.NextCheckAt == due;
@@ -71,6 +87,12 @@ public sealed class ThesisPolicy : ICachePolicy
 
     public void Handle(in PolicyEvent e, List<PolicyCommand> commands)
     {
+        // A pinned key is the control API's: its requests, function and load events are not this policy's business.
+        if (e.Key.Length > 0 && _pins.IsPinned(e.Key) && e.Kind is not (PolicyEventKind.KeyPinned or PolicyEventKind.KeyUnpinned))
+        {
+            return;
+        }
+
         switch (e.Kind)
         {
             case PolicyEventKind.RequestReceived:
@@ -92,7 +114,26 @@ public sealed class ThesisPolicy : ICachePolicy
                 OnNodeStopped(commands);
                 break;
             case PolicyEventKind.NodeCommandFailed:
-                // The thesis has no reaction to a failed node command.
+                OnNodeCommandFailed(e.Command, e.Key, commands);
+                break;
+            case PolicyEventKind.NodeLost:
+                OnNodeLost(commands);
+                break;
+            case PolicyEventKind.KeyPinned:
+                OnPinned(e.Key, e.Layer, commands);
+                break;
+            case PolicyEventKind.KeyUnpinned:
+                OnUnpinned(e.Key, commands);
+                break;
+            case PolicyEventKind.ObjectChanged:
+                if (_objects.TryGetValue(e.Key, out var changed))
+                {
+                    Withdraw(changed, commands);
+                }
+
+                break;
+            case PolicyEventKind.KeyRestored:
+                OnRestored(GetOrCreate(e.Key), e.Layer);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(e), e.Kind, "Unknown policy event.");
@@ -102,6 +143,11 @@ public sealed class ThesisPolicy : ICachePolicy
     public void OnDue(List<PolicyCommand> commands)
     {
         var now = _time.GetUtcNow();
+        if (_failures.TakeStopRetry(now) && Node == NodeState.Stopping)
+        {
+            NodeFailureRules.AddStop(commands);
+        }
+
         while (_checks.TryTakeDue(now, CheckStands, out var o, out var due))
         {
             // state.go checkRedisUtilization: now − oldest of the last 5 > redisUtilization → stop.
@@ -130,7 +176,8 @@ public sealed class ThesisPolicy : ICachePolicy
                 break;
             case ObjectState.Lambda:
                 o.LambdaCount++;
-                if (o.LambdaCount > Parameters.RedisThreshold)
+                // After failed boots the node is not started again before its backoff ends: the function serves on.
+                if (o.LambdaCount > Parameters.RedisThreshold && (Node != NodeState.Stopped || _failures.MayStartNode(_time.GetUtcNow())))
                 {
                     commands.Add(PolicyCommand.KeepRunning(o.Key));
                     StartRedis(o, commands);
@@ -190,7 +237,8 @@ public sealed class ThesisPolicy : ICachePolicy
 
     private void OnFunctionReady(ThesisObject o, List<PolicyCommand> commands)
     {
-        if (o.Route != CacheLayer.Redis)
+        // Only a function this policy asked for is routed to (not one it already let go of, or a pin's that ended).
+        if (o.Route != CacheLayer.Redis && o.State is ObjectState.Lambda or ObjectState.RestrictedLambda or ObjectState.RedisBootup)
         {
             o.Route = CacheLayer.Lambda;
             commands.Add(PolicyCommand.SetRoute(o.Key, CacheLayer.Lambda));
@@ -200,10 +248,13 @@ public sealed class ThesisPolicy : ICachePolicy
     // state.go LambdaReturnedLocked / LambdaRestrictedReturnedLocked
     private void OnFunctionEnded(ThesisObject o, List<PolicyCommand> commands)
     {
-        if (o.FunctionsRunning > 0)
+        if (o.FunctionsRunning == 0)
         {
-            o.FunctionsRunning--;
+            // Not a function of this policy (a pin's, or one invoked before a restart): nothing to undo.
+            return;
         }
+
+        o.FunctionsRunning--;
 
         if (o.Route == CacheLayer.Lambda)
         {
@@ -224,16 +275,25 @@ public sealed class ThesisPolicy : ICachePolicy
 
     private void OnNodeReady(List<PolicyCommand> commands)
     {
+        var booting = Node == NodeState.Booting;
         Node = NodeState.Running;
+        _failures.NodeReady();
+        var loads = 0;
         foreach (var o in _waitingForNode)
         {
             if (o.State == ObjectState.RedisBootup)
             {
                 commands.Add(PolicyCommand.LoadObject(o.Key));
+                loads++;
             }
         }
 
         _waitingForNode.Clear();
+        if (booting && loads == 0)
+        {
+            // Every key that wanted this boot let go of it meanwhile (a pin, a changed object): nothing to keep it for.
+            StopIfIdle(commands);
+        }
     }
 
     // state.go PrepareRedis + RedisRunningLocked + RedisTicker
@@ -265,7 +325,7 @@ public sealed class ThesisPolicy : ICachePolicy
         commands.Add(PolicyCommand.RemoveRoute(o.Key));
         o.State = ObjectState.RedisShutdown;
         _onNode--;
-        if (_onNode == 0 && _waitingForNode.Count == 0)
+        if (_onNode == 0 && _waitingForNode.Count == 0 && !_pins.HoldNode)
         {
             commands.Add(PolicyCommand.DrainGateways());
             commands.Add(PolicyCommand.StopNode());
@@ -284,6 +344,7 @@ public sealed class ThesisPolicy : ICachePolicy
     private void OnNodeStopped(List<PolicyCommand> commands)
     {
         Node = NodeState.Stopped;
+        _failures.NodeStopped();
         foreach (var o in _waitingForStop)
         {
             if (o.State == ObjectState.RedisShutdown)
@@ -297,10 +358,211 @@ public sealed class ThesisPolicy : ICachePolicy
         }
 
         _waitingForStop.Clear();
-        if (_waitingForNode.Count > 0)
+        if (_waitingForNode.Count > 0 || _pins.HoldNode)
         {
             Node = NodeState.Booting;
             commands.Add(PolicyCommand.StartNode());
         }
     }
+
+    private void OnNodeCommandFailed(PolicyCommandKind command, string key, List<PolicyCommand> commands)
+    {
+        var now = _time.GetUtcNow();
+        switch (command)
+        {
+            case PolicyCommandKind.StartNode when Node == NodeState.Booting:
+                // The node did not come up: whoever waited for it goes back to S3, and the next boot backs off.
+                Node = NodeState.Stopped;
+                _failures.BootFailed(now);
+                foreach (var o in _waitingForNode)
+                {
+                    LeaveBootup(o, commands);
+                }
+
+                _waitingForNode.Clear();
+                break;
+            case PolicyCommandKind.LoadObject when _objects.TryGetValue(key, out var o) && o.State == ObjectState.RedisBootup:
+                // Not stuck in RedisBootup with a function held to its timeout: back to S3, and the node stops if it has nothing else.
+                _waitingForNode.Remove(o);
+                LeaveBootup(o, commands);
+                StopIfIdle(commands);
+                break;
+            case PolicyCommandKind.StopNode when Node == NodeState.Stopping:
+                _failures.StopFailed(now);
+                break;
+        }
+    }
+
+    // Every key that was on the node or waiting for it is back on S3 (the gateways fall back on their own already).
+    private void OnNodeLost(List<PolicyCommand> commands)
+    {
+        if (Node == NodeState.Stopped)
+        {
+            return;
+        }
+
+        Node = NodeState.Stopped;
+        _failures.NodeLost(_time.GetUtcNow());
+        _failures.NodeStopped();
+        foreach (var o in _objects.Values)
+        {
+            switch (o.State)
+            {
+                case ObjectState.RedisRunning:
+                    o.NextCheckAt = null;
+                    o.State = ObjectState.S3;
+                    SetRouteToS3(o, commands);
+                    break;
+                case ObjectState.RedisBootup:
+                    LeaveBootup(o, commands);
+                    break;
+                case ObjectState.RedisShutdown:
+                    o.State = ObjectState.S3;
+                    break;
+                case ObjectState.RestrictedLambda:
+                    o.State = ObjectState.Lambda;
+                    break;
+            }
+        }
+
+        _onNode = 0;
+        _waitingForNode.Clear();
+        _waitingForStop.Clear();
+        if (_pins.HoldNode && _failures.MayStartNode(_time.GetUtcNow()))
+        {
+            Node = NodeState.Booting;
+            commands.Add(PolicyCommand.StartNode());
+        }
+    }
+
+    private void OnPinned(string key, CacheLayer layer, List<PolicyCommand> commands)
+    {
+        // Pinned first: a key pinned to the node keeps the node up while it leaves the policy's hands.
+        _pins.Pin(key, layer);
+        if (_objects.TryGetValue(key, out var o))
+        {
+            Withdraw(o, commands);
+        }
+
+        if (layer == CacheLayer.Redis && Node == NodeState.Stopped)
+        {
+            // The pin loads the key onto the node: the policy boots it, so that it knows the node is up and keeps it.
+            Node = NodeState.Booting;
+            commands.Add(PolicyCommand.StartNode());
+        }
+    }
+
+    private void OnUnpinned(string key, List<PolicyCommand> commands)
+    {
+        if (_pins.Unpin(key) == CacheLayer.Redis)
+        {
+            StopIfIdle(commands);
+        }
+    }
+
+    // A restarted orchestrator found the key on this layer: take it up as if the policy had put it there.
+    private void OnRestored(ThesisObject o, CacheLayer layer)
+    {
+        var now = _time.GetUtcNow();
+        switch (layer)
+        {
+            case CacheLayer.Lambda when o.State == ObjectState.S3:
+                o.State = ObjectState.Lambda;
+                o.Route = CacheLayer.Lambda;
+                o.FunctionsRunning++;
+                break;
+            case CacheLayer.Redis when o.State is not ObjectState.RedisRunning:
+                Node = NodeState.Running;
+                o.State = ObjectState.RedisRunning;
+                o.Route = CacheLayer.Redis;
+                _onNode++;
+                // The restart is the last sign of demand it has: the node check counts from it.
+                o.Timestamps.Add(now);
+                o.NextCheckAt = now + Parameters.RedisCheckInterval;
+                _checks.Schedule(o, o.NextCheckAt.Value);
+                break;
+        }
+    }
+
+    /// <summary>The key leaves every layer for S3 at once (its object changed, or it is pinned): evicted, function shut down, route removed.</summary>
+    private void Withdraw(ThesisObject o, List<PolicyCommand> commands)
+    {
+        switch (o.State)
+        {
+            case ObjectState.RedisRunning:
+                o.NextCheckAt = null;
+                o.State = ObjectState.S3;
+                SetRouteToS3(o, commands);
+                commands.Add(PolicyCommand.EvictObject(o.Key));
+                _onNode--;
+                StopIfIdle(commands);
+                break;
+            case ObjectState.RedisBootup:
+                _waitingForNode.Remove(o);
+                LeaveBootup(o, commands);
+                if (Node == NodeState.Running)
+                {
+                    // Its load may be under way: take off whatever it copies.
+                    commands.Add(PolicyCommand.EvictObject(o.Key));
+                    StopIfIdle(commands);
+                }
+
+                break;
+            case ObjectState.Lambda:
+            case ObjectState.RestrictedLambda:
+                if (o.FunctionsRunning > 0)
+                {
+                    commands.Add(PolicyCommand.ShutdownFunction(o.Key));
+                }
+
+                SetRouteToS3(o, commands);
+                o.State = ObjectState.S3;
+                break;
+            case ObjectState.RedisShutdown:
+                o.State = ObjectState.S3;
+                break;
+        }
+
+        o.LambdaCount = 0;
+    }
+
+    /// <summary>A key waiting for the node gives up: its held function is shut down and it is back on S3.</summary>
+    private static void LeaveBootup(ThesisObject o, List<PolicyCommand> commands)
+    {
+        if (o.State != ObjectState.RedisBootup)
+        {
+            return;
+        }
+
+        if (o.FunctionsRunning > 0)
+        {
+            commands.Add(PolicyCommand.ShutdownFunction(o.Key));
+        }
+
+        SetRouteToS3(o, commands);
+        o.LambdaCount = 0;
+        o.State = ObjectState.S3;
+    }
+
+    private static void SetRouteToS3(ThesisObject o, List<PolicyCommand> commands)
+    {
+        if (o.Route != CacheLayer.S3)
+        {
+            o.Route = CacheLayer.S3;
+            commands.Add(PolicyCommand.RemoveRoute(o.Key));
+        }
+    }
+
+    /// <summary>A running node that holds no key, and that no key waits for, is stopped.</summary>
+    private void StopIfIdle(List<PolicyCommand> commands)
+    {
+        if (Node == NodeState.Running && _onNode == 0 && _waitingForNode.Count == 0 && !_pins.HoldNode)
+        {
+            NodeFailureRules.AddStop(commands);
+            Node = NodeState.Stopping;
+        }
+    }
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>
+        a is null ? b : b is null ? a : a < b ? a : b;
 }

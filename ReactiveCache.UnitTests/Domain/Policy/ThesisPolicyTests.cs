@@ -8,7 +8,7 @@ using ReactiveCache.Domain;
 namespace ReactiveCache.UnitTests.Domain.Policy;
 
 /// <summary>ThesisPolicy, transition by transition (docs/thesis.md §2, objectManager/processing.go + state.go).</summary>
-public sealed class ThesisPolicyTests
+public sealed partial class ThesisPolicyTests
 {
     private const string Key = "index.html";
 

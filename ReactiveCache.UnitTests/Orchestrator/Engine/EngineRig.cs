@@ -22,29 +22,40 @@ internal sealed class EngineRig : IAsyncDisposable
     private readonly PolicyInbox _inbox = new();
     private readonly IHostedService[] _services;
 
-    public EngineRig(ScriptedPolicy policy, IObjectStore store)
+    public EngineRig(ScriptedPolicy policy, IObjectStore store, EngineOptions? options = null)
     {
         Policy = policy;
-        var time = new FakeTimeProvider();
+        var time = Time;
         var controller = new CacheNodeController(Node, time, NullLogger<CacheNodeController>.Instance);
         var loader = new NodeLoader(store, Options.Create(new CacheNodeOptions()), NullLogger<NodeLoader>.Instance);
         var functionOptions = Options.Create(new FunctionOptions());
         var launcher = new FunctionLauncher(new NoInvoker(), new FunctionTokens(Options.Create(new TunnelSecretOptions()), functionOptions, time), functionOptions);
         var costs = new CostMeter(controller, time, Options.Create(new CostOptions()));
-        var node = new NodeCommands(controller, loader, Gateways, costs, _inbox, time, Options.Create(new EngineOptions()), NullLogger<NodeCommands>.Instance);
+        // No reconciliation unless the test asks for one: the rig's engine starts from nothing.
+        var engineOptions = Options.Create(options ?? new EngineOptions { ReconcileWindow = TimeSpan.Zero });
+        var node = new NodeCommands(controller, loader, Gateways, costs, _inbox, time, engineOptions, NullLogger<NodeCommands>.Instance);
         var functions = new FunctionRunner(launcher, Hub, _inbox, costs, time, NullLogger<FunctionRunner>.Instance);
         var nodeWork = new NodeWorkQueue(_inbox, time, NullLogger<NodeWorkQueue>.Instance);
-        var executor = new CommandExecutor(Gateways, Hub, functions, nodeWork, node, NullLogger<CommandExecutor>.Instance);
-        var states = new ObjectStates(policy, Gateways, Options.Create(new PolicyOptions()), time, NullLogger<ObjectStates>.Instance);
+        var pins = Pins = new RoutePins(Gateways, Hub, functions, nodeWork, node, _inbox, time);
+        var executor = new CommandExecutor(Gateways, Hub, functions, nodeWork, node, pins, engineOptions, NullLogger<CommandExecutor>.Instance);
+        var states = new ObjectStates(policy, Gateways, pins, Options.Create(new PolicyOptions()), time, NullLogger<ObjectStates>.Instance);
+        var reconciler = new Reconciler(Gateways, Node, node, loader, nodeWork, Hub, _inbox, time, engineOptions, functionOptions, NullLogger<Reconciler>.Instance);
         _services =
         [
             nodeWork,
+            reconciler,
+            new NodeWatcher(controller, Node, loader, nodeWork, node, time, engineOptions, NullLogger<NodeWatcher>.Instance),
             new GatewayEventPump(Gateways, _inbox, costs, NullLogger<GatewayEventPump>.Instance),
-            new PolicyLoop(policy, _inbox, executor, states, time, NullLogger<PolicyLoop>.Instance),
+            new PolicyLoop(policy, _inbox, executor, pins, states, reconciler, time, NullLogger<PolicyLoop>.Instance),
         ];
     }
 
     public ScriptedPolicy Policy { get; }
+
+    /// <summary>The engine's clock: the node watcher and the reconciliation wait on it (advance it to let them go on).</summary>
+    public FakeTimeProvider Time { get; } = new();
+
+    public RoutePins Pins { get; }
 
     public FakeCacheNode Node { get; } = new();
 

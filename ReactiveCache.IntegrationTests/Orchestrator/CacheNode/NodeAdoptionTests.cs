@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using ReactiveCache.Core.Caching;
+using ReactiveCache.Core.Objects;
+using ReactiveCache.IntegrationTests.Infrastructure;
+using ReactiveCache.Orchestrator.CacheNode;
+using StackExchange.Redis;
+
+namespace ReactiveCache.IntegrationTests.Orchestrator.CacheNode;
+
+/// <summary>
+/// A restarted orchestrator adopting the node it finds running (a real redis-server of its own, since adoption deletes
+/// entries): it keeps only the entries a gateway still routes to the node and that are still the store's version.
+/// </summary>
+public sealed class NodeAdoptionTests(OwnRedisServerFixture redis) : IClassFixture<OwnRedisServerFixture>, IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("adopt-store-").FullName;
+
+    [Fact]
+    public async Task An_adopted_node_keeps_the_routed_current_entries_and_deletes_the_rest()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_root, "routed.txt"), "routed, unchanged");
+        await File.WriteAllTextAsync(Path.Combine(_root, "unrouted.txt"), "no gateway routes it to the node");
+        await File.WriteAllTextAsync(Path.Combine(_root, "changed.txt"), "version 1");
+        var endpoint = new CacheNodeEndpoint("127.0.0.1", redis.Server.Port);
+        await using (var before = Loader())
+        {
+            foreach (var key in new[] { "routed.txt", "unrouted.txt", "changed.txt" })
+            {
+                Assert.True(await before.LoadAsync(endpoint, key, CancellationToken.None));
+            }
+        }
+
+        // Replaced in the store while the orchestrator was down: the node's copy is stale.
+        await File.WriteAllTextAsync(Path.Combine(_root, "changed.txt"), "version 2, longer than the first");
+
+        await using var after = Loader();
+        var kept = await after.AdoptAsync(endpoint, ["routed.txt", "changed.txt"], CancellationToken.None);
+
+        Assert.Equal(["routed.txt"], kept);
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Server.ConnectionString);
+        var database = connection.GetDatabase();
+        Assert.True(await database.KeyExistsAsync(CacheEntryLayout.EntryKey("routed.txt")));
+        Assert.False(await database.KeyExistsAsync(CacheEntryLayout.EntryKey("unrouted.txt")));
+        Assert.False(await database.KeyExistsAsync(CacheEntryLayout.EntryKey("changed.txt")));
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private NodeLoader Loader() => new(new FolderObjectStore(_root),
+        Microsoft.Extensions.Options.Options.Create(new CacheNodeOptions { Password = RedisServer.Password }), NullLogger<NodeLoader>.Instance);
+}
