@@ -25,7 +25,7 @@ public sealed class ControlApiSecurityTests : IClassFixture<ControlApiSecurityTe
         { "PUT", "/routes/1KB.txt?layer=s3" },
     };
 
-    public static TheoryData<string> Reading => new() { "/state", "/state/1KB.txt", "/node", "/config", "/costs", "/gateways", "/openapi/v1.json" };
+    public static TheoryData<string> Reading => new() { "/state", "/state/1KB.txt", "/node", "/config", "/costs", "/gateways", "/reconciliation", "/openapi/v1.json" };
 
     [Theory]
     [MemberData(nameof(Mutating))]
@@ -41,6 +41,22 @@ public sealed class ControlApiSecurityTests : IClassFixture<ControlApiSecurityTe
         Assert.Equal("Bearer", none.Headers.WwwAuthenticate.Single().Scheme);
         await AssertProblemAsync(reader, HttpStatusCode.Forbidden);
         Assert.True(operatorKey.IsSuccessStatusCode, $"{method} {path} with the operator's key: {(int)operatorKey.StatusCode} {await operatorKey.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>Ending a pin changes routing as much as setting one: the operator's key only.</summary>
+    [Fact]
+    public async Task Unpinning_a_route_is_401_without_a_key_403_with_the_read_key_and_2xx_with_the_operators()
+    {
+        using var pin = await SendAsync("PUT", "/routes/64KB.txt?layer=s3", OrchestratorFactory.OperatorKey);
+        Assert.True(pin.IsSuccessStatusCode, $"pin: {(int)pin.StatusCode}");
+
+        using var none = await SendAsync("DELETE", "/routes/64KB.txt", key: null);
+        using var reader = await SendAsync("DELETE", "/routes/64KB.txt", OrchestratorFactory.ReadKey);
+        using var operatorKey = await SendAsync("DELETE", "/routes/64KB.txt", OrchestratorFactory.OperatorKey);
+
+        await AssertProblemAsync(none, HttpStatusCode.Unauthorized);
+        await AssertProblemAsync(reader, HttpStatusCode.Forbidden);
+        Assert.True(operatorKey.IsSuccessStatusCode, $"DELETE with the operator's key: {(int)operatorKey.StatusCode} {await operatorKey.Content.ReadAsStringAsync()}");
     }
 
     [Theory]

@@ -134,11 +134,13 @@ public static class ControlApi
                 pins.Unpin(key)
                     ? TypedResults.Accepted($"/state/{key}")
                     : Problem(StatusCodes.Status404NotFound, "Not pinned", $"'{key}' has no pin."))
+            .RequireAuthorization(ControlApiAccess.OperatePolicy)
             .WithTags("Routes")
             .WithName("UnpinRoute")
             .WithSummary("Ends a key's pin: the policy takes the key up again, from S3.");
         app.MapGet("/reconciliation", Results<Ok<ReconciliationView>, NoContent> (Reconciler reconciler) =>
                 reconciler.Result is { } result ? TypedResults.Ok(result) : TypedResults.NoContent())
+            .RequireAuthorization(ControlApiAccess.ReadPolicy)
             .WithTags("State")
             .WithName("GetReconciliation")
             .WithSummary("What the orchestrator rebuilt when it started: gateways reported, node adopted, keys kept on it and on functions, and how long it took.");
