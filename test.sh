@@ -14,17 +14,13 @@ command -v redis-server >/dev/null 2>&1 || apt_packages+=(redis-server)
 command -v shellcheck >/dev/null 2>&1 || apt_packages+=(shellcheck)
 command -v zip >/dev/null 2>&1 || apt_packages+=(zip)
 command -v aws >/dev/null 2>&1 || apt_packages+=(awscli)
+# nginx (Debian's nginx-light): the peer row of `bench gateway` (nginx proxy_cache), which the bench test runs.
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || apt_packages+=(nginx-light)
 if [ ${#apt_packages[@]} -gt 0 ]; then
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   if ! { $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${apt_packages[@]}" >/dev/null; }; then
     echo "could not install ${apt_packages[*]} (apt)"; exit 1
   fi
-fi
-# nginx (Debian's nginx-light): the peer row of `bench gateway` (nginx proxy_cache), which the bench test runs.
-if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
-  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq nginx-light >/dev/null \
-    || { echo "could not install nginx-light (apt)"; exit 1; }
 fi
 if [ ! -f .tools/node_modules/s3rver/bin/s3rver.js ]; then
   mkdir -p .tools

@@ -14,7 +14,7 @@ namespace ReactiveCache.IntegrationTests.LambdaEmulator;
 /// </summary>
 public sealed class EmulatorSignatureTests : IAsyncLifetime
 {
-    private const string AccessKey = "AKIAEMULATORTEST0001";
+    private const string AccessKey = "EMULATORTESTKEY00001";
     private const string SecretKey = "emulator-test-secret-key-not-used-anywhere-else";
 
     private readonly int _port = FreePort.Next();

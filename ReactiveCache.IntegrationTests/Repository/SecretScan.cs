@@ -171,6 +171,7 @@ public static partial class SecretScan
     [GeneratedRegex(@"(?i)(password|passwd|secret|api_?key|access_?key|token)")]
     private static partial Regex SecretName();
 
-    [GeneratedRegex(@"^\s*-?\s*(?<name>[A-Za-z0-9_.-]*(?i:password|passwd|secret|api_?key|access_?key|token)[A-Za-z0-9_.-]*)\s*:\s*(?<value>\S.*)$")]
+    // "token" but not "tokens": a setting about tokens (CloudFormation's HttpTokens: required, IMDSv2) holds none.
+    [GeneratedRegex(@"^\s*-?\s*(?<name>[A-Za-z0-9_.-]*(?i:password|passwd|secret|api_?key|access_?key|token(?!s))[A-Za-z0-9_.-]*)\s*:\s*(?<value>\S.*)$")]
     private static partial Regex YamlSecret();
 }

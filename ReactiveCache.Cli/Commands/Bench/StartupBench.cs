@@ -50,7 +50,6 @@ public sealed class StartupBench(RepoLayout layout, string key, int runs)
             // The key routed to the Lambda layer: S3 answers (fallback) until a function holding it tunnels in.
             gateway.Route([key], CacheLayer.Lambda);
             await using var rig = await FunctionRig.StartAsync(layout, objects.FullName, gateway, emulatorSettings, cancellationToken);
-            var payload = rig.Payload([key], Tick);
 
             // Warm the gateway's own path (JIT of its S3 route) so that it does not count against the first run.
             for (var i = 0; i < 20; i++)
@@ -69,9 +68,11 @@ public sealed class StartupBench(RepoLayout layout, string key, int runs)
                     {
                         var function = $"{build}-{run}";
                         var label = build.ToUpperInvariant();
-                        var cold = await rig.ActivateAsync(function, payload, expectCold: true, cancellationToken);
+                        // A payload per invocation: its tokens name the invocation, and the gateway refuses (410) dials
+                        // for an invocation that has already said goodbye.
+                        var cold = await rig.ActivateAsync(function, rig.Payload([key], Tick), expectCold: true, cancellationToken);
                         var init = await rig.WaitForIdleAsync(function, cancellationToken);
-                        var warm = await rig.ActivateAsync(function, payload, expectCold: false, cancellationToken);
+                        var warm = await rig.ActivateAsync(function, rig.Payload([key], Tick), expectCold: false, cancellationToken);
                         await rig.WaitForIdleAsync(function, cancellationToken);
                         samples[$"{label} cold"].Record(TimeSpan.FromMilliseconds(cold));
                         samples[$"{label} init"].Record(TimeSpan.FromMilliseconds(init));
