@@ -50,12 +50,21 @@ public sealed class AppHostFunctionTests
         foreach (var name in new[] { "gateway", "gateway-2" })
         {
             using var gateway = app.CreateHttpClient(name, "http");
+            var last = "";
             await Eventually.HoldsAsync(async () =>
             {
                 using var response = await gateway.GetAsync($"/objects/{key}", cts.Token);
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                return FunctionFixture.Origin(response) == "lambda";
-            }, TimeSpan.FromMinutes(1), $"{name} serves {key} from the function");
+                if (FunctionFixture.Origin(response) == "lambda")
+                {
+                    return true;
+                }
+
+                // What the orchestrator thinks of the key, for the failure message.
+                using var state = await orchestrator.GetAsync($"/state/{key}", cts.Token);
+                last = $"served by {FunctionFixture.Origin(response)}; orchestrator /state/{key}: {(int)state.StatusCode} {await state.Content.ReadAsStringAsync(cts.Token)}";
+                return false;
+            }, TimeSpan.FromMinutes(1), $"{name} serves {key} from the function", () => last);
         }
 
         // The function was told to dial each gateway's tunnel port (the AppHost's "tunnel" endpoint, whose
