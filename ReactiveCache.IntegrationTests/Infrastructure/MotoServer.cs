@@ -89,7 +89,7 @@ public sealed partial class MotoServer : IAsyncDisposable
             Content = new FormUrlEncodedContent([new("Action", action), new("Version", "2010-05-08"), .. parameters.Select(p => new KeyValuePair<string, string>(p.Name, p.Value))]),
         };
         // Unchecked, but moto reads the service and region from the credential scope.
-        request.Headers.TryAddWithoutValidation("Authorization", "AWS4-HMAC-SHA256 Credential=AKIAUNSIGNED000000000/20240101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0");
+        request.Headers.TryAddWithoutValidation("Authorization", "AWS4-HMAC-SHA256 Credential=UNSIGNEDTESTKEYID/20240101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0");
         using var response = await http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)

@@ -50,7 +50,7 @@ public sealed class TunnelSecurityTests(FunctionFixture fixture)
     [Fact]
     public async Task A_token_addressed_to_another_gateway_is_refused_with_403()
     {
-        var elsewhere = fixture.Mint("test", ["1KB.txt"], audience: "http://10.1.2.3:4001/tunnel/connect");
+        var elsewhere = fixture.Mint("test", ["1KB.txt"], audience: "http://127.0.0.2:4001/tunnel/connect");
 
         Assert.Equal(HttpStatusCode.Forbidden, await ConnectAsync("test", elsewhere));
     }
