@@ -9,11 +9,13 @@ var objectsRoot = builder.Configuration["ObjectStore:Root"]
                   ?? Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".objects"));
 SampleObjects.SeedFolder(objectsRoot);
 
-// Secrets are parameters, generated locally, never in the repository: the cache node's Redis AUTH password, the
-// HMAC secret of the functions' tunnel tokens (minted by the orchestrator, checked by the gateways), the link secret
+// Secrets are parameters, generated locally, never in the repository: the cache node's two passwords (the gateways'
+// read-only user and the orchestrator's loader, which also starts the node with both users), the HMAC secret of the functions' tunnel tokens (minted by the orchestrator, checked by the gateways), the link secret
 // gateways and orchestrator prove to each other, the control API's key (persisted in the AppHost's user secrets, so
 // that a person can read it for curl: README), and the key pair the orchestrator signs its Invoke calls with.
-var cacheNodePassword = builder.AddParameter("cache-node-password",
+var cacheNodeReaderPassword = builder.AddParameter("cache-node-reader-password",
+    new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true);
+var cacheNodeWriterPassword = builder.AddParameter("cache-node-writer-password",
     new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true);
 var tunnelSecret = builder.AddParameter("tunnel-secret",
     new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
@@ -31,7 +33,7 @@ var orchestrator = builder.AddProject<Projects.ReactiveCache_Orchestrator>("orch
     .WithLinksEndpoint()
     .WithControlApiKey(controlApiKey)
     .WithPolicy(builder.Configuration)
-    .WithLocalCacheNode(cacheNodePassword, bootDelay: builder.Configuration["CacheNode:BootDelay"] ?? "00:00:05")
+    .WithLocalCacheNode(cacheNodeWriterPassword, cacheNodeReaderPassword, bootDelay: builder.Configuration["CacheNode:BootDelay"] ?? "00:00:05")
     .WithEnvironment("Tunnel__Secret", tunnelSecret)
     .WithEnvironment("GatewayLink__Secret", linkSecret)
     .WithEnvironment("Function__EmulatorAccessKey", emulatorKeys.AccessKey)
@@ -53,7 +55,7 @@ var lambdaEmulator = builder.AddProject<Projects.ReactiveCache_LambdaEmulator>("
 
 // The client entry point (http://localhost:4000 under the http profile).
 var gateway = builder.AddProject<Projects.ReactiveCache_Gateway>("gateway")
-    .WithGatewaySettings(objectsRoot, orchestrator, cacheNodePassword, tunnelSecret, linkSecret)
+    .WithGatewaySettings(objectsRoot, orchestrator, cacheNodeReaderPassword, tunnelSecret, linkSecret)
     .WithTunnelEndpoint()
     .WithExternalHttpEndpoints();
 lambdaEmulator.WithEnvironment("Function__AllowedGatewayUrls__0", gateway.TunnelUrl());
@@ -65,7 +67,7 @@ for (var i = 2; i <= builder.Configuration.GetValue("Gateways", 1); i++)
     var more = builder.AddProject<Projects.ReactiveCache_Gateway>($"gateway-{i}", launchProfileName: null)
         .WithHttpEndpoint()
         .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
-        .WithGatewaySettings(objectsRoot, orchestrator, cacheNodePassword, tunnelSecret, linkSecret)
+        .WithGatewaySettings(objectsRoot, orchestrator, cacheNodeReaderPassword, tunnelSecret, linkSecret)
         .WithTunnelEndpoint();
     orchestrator.WithEnvironment($"Function__MoreGatewayTunnelUrls__{i - 2}", more.TunnelUrl());
     lambdaEmulator.WithEnvironment($"Function__AllowedGatewayUrls__{i - 1}", more.TunnelUrl());

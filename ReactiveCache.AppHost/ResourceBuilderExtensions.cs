@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using ReactiveCache.Core.Caching;
 
 namespace ReactiveCache.AppHost;
 
@@ -11,13 +12,21 @@ internal static class ResourceBuilderExtensions
             .WithEnvironment("ObjectStore__Root", root);
 
     /// <summary>
-    /// The orchestrator's cache node: a local Garnet process with AUTH and an EC2-like boot delay.
+    /// The orchestrator's cache node: a local Garnet process with an EC2-like boot delay, where nobody works
+    /// without signing in: the orchestrator starts it with the gateways' read-only user and its own loader's
+    /// user (<see cref="CacheNodeUsers"/>) and signs in as the loader.
     /// It ends with this AppHost (owner process), but outlives an orchestrator restart.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithLocalCacheNode(
-        this IResourceBuilder<ProjectResource> orchestrator, IResourceBuilder<ParameterResource> password, string bootDelay) =>
+        this IResourceBuilder<ProjectResource> orchestrator,
+        IResourceBuilder<ParameterResource> writerPassword,
+        IResourceBuilder<ParameterResource> readerPassword,
+        string bootDelay) =>
         orchestrator.WithEnvironment("CacheNode__Kind", "Local")
-            .WithEnvironment("CacheNode__Password", password)
+            .WithEnvironment("CacheNode__User", CacheNodeUsers.Writer)
+            .WithEnvironment("CacheNode__Password", writerPassword)
+            .WithEnvironment("CacheNode__ReaderUser", CacheNodeUsers.Reader)
+            .WithEnvironment("CacheNode__ReaderPassword", readerPassword)
             .WithEnvironment("CacheNode__BootDelay", bootDelay)
             .WithEnvironment("CacheNode__OwnerProcessId", Environment.ProcessId.ToString())
             .WithEnvironment("CacheNode__StateDirectory",
@@ -25,13 +34,13 @@ internal static class ResourceBuilderExtensions
 
     /// <summary>
     /// A gateway: the object store, the gRPC link to the orchestrator's HTTP/2 links endpoint and its secret, the
-    /// cache node's password, the tunnel secret and the tunnel URL its functions' tokens must be addressed to.
+    /// cache node's read-only user and its password, the tunnel secret and the tunnel URL its functions' tokens must be addressed to.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithGatewaySettings(
         this IResourceBuilder<ProjectResource> gateway,
         string objectsRoot,
         IResourceBuilder<ProjectResource> orchestrator,
-        IResourceBuilder<ParameterResource> cacheNodePassword,
+        IResourceBuilder<ParameterResource> cacheNodeReaderPassword,
         IResourceBuilder<ParameterResource> tunnelSecret,
         IResourceBuilder<ParameterResource> linkSecret) =>
         gateway.WithObjectStore(objectsRoot)
@@ -39,7 +48,8 @@ internal static class ResourceBuilderExtensions
             .WithEnvironment("OrchestratorLink__Address", orchestrator.GetEndpoint(FunctionResources.LinksEndpointName))
             .WithEnvironment("OrchestratorLink__GatewayId", gateway.Resource.Name)
             .WithEnvironment("OrchestratorLink__Secret", linkSecret)
-            .WithEnvironment("CacheNode__Password", cacheNodePassword)
+            .WithEnvironment("CacheNode__User", CacheNodeUsers.Reader)
+            .WithEnvironment("CacheNode__Password", cacheNodeReaderPassword)
             .WithEnvironment("Tunnel__Secret", tunnelSecret)
             .WaitFor(orchestrator)
             .WithHttpHealthCheck("/health");

@@ -2,17 +2,20 @@
 // it outlives an orchestrator restart as an EC2 instance would. The orchestrator's LocalCacheNode
 // starts and stops this process; a stopped node holds nothing and a restarted one is empty.
 //
-// Settings (environment): CACHENODE_PORT (required), CACHENODE_PASSWORD (required: AUTH),
-// CACHENODE_BOOT_DELAY_MS (imitates an EC2 boot before the port opens), CACHENODE_MEMORY (Garnet log
-// memory, default 256m), CACHENODE_OWNER_PID (the node ends when that process ends: the local run's
-// AppHost, so that no node is left behind).
+// Settings (environment): CACHENODE_PORT (required); CACHENODE_READER_USER/CACHENODE_READER_PASSWORD and
+// CACHENODE_WRITER_USER/CACHENODE_WRITER_PASSWORD (required: the gateways' read-only user and the loader's,
+// see CacheNodeUsers; nobody else may sign in); CACHENODE_BOOT_DELAY_MS (imitates an EC2 boot before the port
+// opens), CACHENODE_MEMORY (Garnet log memory, default 256m), CACHENODE_OWNER_PID (the node ends when that
+// process ends: the local run's AppHost, so that no node is left behind).
 using Garnet;
+using ReactiveCache.CacheNode;
 
 var port = Environment.GetEnvironmentVariable("CACHENODE_PORT");
-var password = Environment.GetEnvironmentVariable("CACHENODE_PASSWORD");
-if (!int.TryParse(port, out var portNumber) || portNumber is <= 0 or > 65535 || string.IsNullOrEmpty(password))
+if (!int.TryParse(port, out var portNumber) || portNumber is <= 0 or > 65535
+    || NodeAccessFile.FromEnvironment() is not { } access)
 {
-    Console.Error.WriteLine("cache node: set CACHENODE_PORT (1-65535) and CACHENODE_PASSWORD.");
+    Console.Error.WriteLine("cache node: set CACHENODE_PORT (1-65535), CACHENODE_READER_USER, CACHENODE_READER_PASSWORD, " +
+                            "CACHENODE_WRITER_USER and CACHENODE_WRITER_PASSWORD (printable, no spaces or quotes).");
     return 2;
 }
 
@@ -46,18 +49,27 @@ if (int.TryParse(Environment.GetEnvironmentVariable("CACHENODE_BOOT_DELAY_MS"), 
 }
 
 var memory = Environment.GetEnvironmentVariable("CACHENODE_MEMORY") is { Length: > 0 } m ? m : "256m";
-// Small index and pages keep the heap small (measured: docs/architecture.md, "Local emulation"); no storage tier (its native device needs glibc 2.38).
-using var server = new GarnetServer(
-[
-    "--bind", "127.0.0.1", "--port", portNumber.ToString(),
-    "--auth", "Password", "--password", password,
-    "--index", "1m", "--memory", memory, "--page", "4m",
-]);
-server.Start();
-Console.WriteLine($"cache node: ready on 127.0.0.1:{portNumber}");
+// The users exist only while Garnet reads them: the file (private directory, 0600) is gone once the server is built.
+GarnetServer server;
+using (var aclFile = access.Write())
+{
+    // Small index and pages keep the heap small (measured: docs/architecture.md, "Local emulation"); no storage tier (its native device needs glibc 2.38).
+    server = new GarnetServer(
+    [
+        "--bind", "127.0.0.1", "--port", portNumber.ToString(),
+        "--auth", "Acl", "--acl-file", aclFile.Path,
+        "--index", "1m", "--memory", memory, "--page", "4m",
+    ]);
+}
 
-await stop.Task;
-Console.WriteLine("cache node: stopping");
+using (server)
+{
+    server.Start();
+    Console.WriteLine($"cache node: ready on 127.0.0.1:{portNumber} (users {access.ReaderUser}, {access.WriterUser})");
+    await stop.Task;
+    Console.WriteLine("cache node: stopping");
+}
+
 return 0;
 
 static bool IsAlive(int pid)

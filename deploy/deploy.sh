@@ -57,7 +57,7 @@ step() { printf '\n== %s\n' "$*"; }
 [[ "$stack" =~ ^[a-z][a-z0-9-]{0,40}$ ]] || fail "--stack '$stack': lower-case letters, digits and dashes, at most 41"
 
 # The names every script and the template agree on (the template's AppHost and node roles may read exactly these).
-secret_names=(tunnel-secret cache-node-password control-api-key gateway-link-secret)
+secret_names=(tunnel-secret cache-node-reader-password cache-node-writer-password control-api-key gateway-link-secret)
 parameter_path="/reactive-cache/$stack"
 artifact_stack="$stack-artifacts"
 function_name="$stack-function"

@@ -110,7 +110,8 @@ delete_stack "$stack-artifacts"
 
 if ! $keep_secrets; then
   names=()
-  for name in tunnel-secret cache-node-password control-api-key gateway-link-secret; do
+  # cache-node-password: the one node password of earlier deployments (before the reader and writer users).
+  for name in tunnel-secret cache-node-reader-password cache-node-writer-password cache-node-password control-api-key gateway-link-secret; do
     names+=("/reactive-cache/$stack/$name")
   done
   # Missing names are reported as InvalidParameters, not as an error.

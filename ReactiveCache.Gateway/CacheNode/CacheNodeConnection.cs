@@ -153,6 +153,11 @@ public sealed partial class CacheNodeConnection : IAsyncDisposable
         var config = _base?.Clone() ?? new ConfigurationOptions();
         config.EndPoints.Clear();
         config.EndPoints.Add(node.Endpoint);
+        if (!string.IsNullOrEmpty(_options.User))
+        {
+            config.User = _options.User;
+        }
+
         if (!string.IsNullOrEmpty(_options.Password))
         {
             config.Password = _options.Password;

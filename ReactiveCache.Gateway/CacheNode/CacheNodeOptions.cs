@@ -15,7 +15,13 @@ public sealed class CacheNodeOptions
     /// supplies the base client options (password, TLS, …) and a node to use before the orchestrator names one.</summary>
     public const string ConnectionStringName = "cache";
 
-    /// <summary>AUTH password of the node; overrides one in the connection string.</summary>
+    /// <summary>
+    /// The node's user the gateway signs in as: the read-only one the node defines for gateways (see
+    /// <c>Core/Caching/CacheNodeUsers.cs</c>); overrides one in the connection string. Unset: the node's default user.
+    /// </summary>
+    public string? User { get; set; }
+
+    /// <summary>AUTH password of the node (of <see cref="User"/>); overrides one in the connection string.</summary>
     public string? Password { get; set; }
 
     /// <summary>A node to use from the start (<c>host:port</c>), for runs without an orchestrator.</summary>

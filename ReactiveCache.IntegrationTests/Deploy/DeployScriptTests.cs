@@ -17,7 +17,8 @@ public sealed class DeployScriptTests(NativeAotPublishFixture publish)
         foreach (var call in new[]
                  {
                      "aws --region eu-central-1 ssm put-parameter --name /reactive-cache/reactive-cache/tunnel-secret --type SecureString",
-                     "aws --region eu-central-1 ssm put-parameter --name /reactive-cache/reactive-cache/cache-node-password --type SecureString",
+                     "aws --region eu-central-1 ssm put-parameter --name /reactive-cache/reactive-cache/cache-node-reader-password --type SecureString",
+                     "aws --region eu-central-1 ssm put-parameter --name /reactive-cache/reactive-cache/cache-node-writer-password --type SecureString",
                      "aws --region eu-central-1 ssm put-parameter --name /reactive-cache/reactive-cache/control-api-key --type SecureString",
                      "aws --region eu-central-1 ssm put-parameter --name /reactive-cache/reactive-cache/gateway-link-secret --type SecureString",
                      "aws --region eu-central-1 cloudformation deploy --no-fail-on-empty-changeset --tags Project=ReactiveCache --stack-name reactive-cache-artifacts",

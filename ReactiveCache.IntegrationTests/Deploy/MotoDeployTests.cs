@@ -60,7 +60,8 @@ public sealed class MotoDeployTests(NativeAotPublishFixture publish, RedisServer
         Assert.Equal(InstanceStateName.Stopped, node.State.Name);
 
         var parameters = await AwsJsonAsync("ssm", "get-parameters", "--names",
-            $"/reactive-cache/{Stack}/tunnel-secret", $"/reactive-cache/{Stack}/cache-node-password",
+            $"/reactive-cache/{Stack}/tunnel-secret", $"/reactive-cache/{Stack}/cache-node-reader-password",
+            $"/reactive-cache/{Stack}/cache-node-writer-password",
             $"/reactive-cache/{Stack}/control-api-key", $"/reactive-cache/{Stack}/gateway-link-secret");
         Assert.Empty(parameters["InvalidParameters"]!.AsArray());
         Assert.All(parameters["Parameters"]!.AsArray(), p => Assert.Equal("SecureString", p!["Type"]!.GetValue<string>()));
@@ -148,7 +149,7 @@ public sealed class MotoDeployTests(NativeAotPublishFixture publish, RedisServer
 
         var (headExit, headOutput) = await AwsAsync("s3api", "head-bucket", "--bucket", bucket);
         Assert.True(headExit != 0, $"the object bucket {bucket} is still there: {headOutput}");
-        var parameters = await AwsJsonAsync("ssm", "get-parameters", "--names", $"/reactive-cache/{stack}/tunnel-secret", $"/reactive-cache/{stack}/cache-node-password");
+        var parameters = await AwsJsonAsync("ssm", "get-parameters", "--names", $"/reactive-cache/{stack}/tunnel-secret", $"/reactive-cache/{stack}/cache-node-writer-password");
         Assert.Empty(parameters["Parameters"]!.AsArray());
         // The other stack is untouched.
         Assert.Equal("CREATE_COMPLETE", (await AwsJsonAsync("cloudformation", "describe-stacks", "--stack-name", Stack))["Stacks"]![0]!["StackStatus"]!.GetValue<string>());
@@ -205,7 +206,8 @@ public sealed class MotoDeployTests(NativeAotPublishFixture publish, RedisServer
             ["CacheNode:InstanceId"] = instanceId,
             ["CacheNode:Port"] = "6379",
             ["CacheNode:Region"] = Region,
-            ["CacheNode:Password"] = RedisServer.Password,
+            // As deployed: the loader's user (CacheNode:User's default) and its password.
+            ["CacheNode:Password"] = RedisServer.WriterPassword,
             ["CacheNode:LoopbackEndpoint"] = redis.Endpoint,
             ["CacheNode:PollInterval"] = "00:00:00.200",
             ["CacheNode:ReadyTimeout"] = "00:00:30",

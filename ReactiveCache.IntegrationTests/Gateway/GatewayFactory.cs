@@ -55,7 +55,9 @@ public sealed class GatewayFactory(
         builder.UseSetting("OrchestratorLink:ReconnectMinDelayMs", "100");
         builder.UseSetting("OrchestratorLink:ReconnectMaxDelayMs", "1000");
         builder.UseSetting("OrchestratorLink:BatchDelayMs", "10");
-        builder.UseSetting("CacheNode:Password", RedisServer.Password);
+        // As deployed: the gateway signs in as the node's read-only user (redis-server's, RedisServer).
+        builder.UseSetting("CacheNode:User", ReactiveCache.Core.Caching.CacheNodeUsers.Reader);
+        builder.UseSetting("CacheNode:Password", RedisServer.ReaderPassword);
         builder.UseSetting("CacheNode:CommandTimeoutMs", "500");
         builder.UseSetting("CacheNode:ConnectTimeoutMs", "1000");
         if (cacheNodeEndpoint is not null)

@@ -1,13 +1,22 @@
+using ReactiveCache.Core.Caching;
+
 namespace ReactiveCache.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// A real <c>redis-server</c> (apt package, installed by the test command) on a free loopback port, without
-/// persistence, with a password. Tests that only read and write use the run's shared one
+/// persistence, with the cache node's users as the EC2 node has them: the gateways' read-only user
+/// (<see cref="CacheNodeUsers.Reader"/>, <see cref="ReaderPassword"/>), the loader's (<see cref="CacheNodeUsers.Writer"/>,
+/// <see cref="WriterPassword"/>), and the default user with a password (<see cref="Password"/>: tests that seed or
+/// inspect the node, and the benches' node, sign in as it). Tests that only read and write use the run's shared one
 /// (<see cref="RedisServerFixture"/>); tests that kill it own one (<see cref="OwnRedisServerFixture"/>).
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
     public const string Password = "test-only-password";
+
+    public const string ReaderPassword = "test-only-reader-password";
+
+    public const string WriterPassword = "test-only-writer-password";
 
     private ServerProcess? _server;
 
@@ -28,16 +37,24 @@ public sealed class RedisServer : IAsyncDisposable
             Port = FreePort.Next();
         }
 
-        var path = Environment.GetEnvironmentVariable("PATH")?.Split(Path.PathSeparator)
+        _server = await ServerProcess.StartAsync(Executable(),
+            ["--bind", "127.0.0.1", "--port", Port.ToString(), "--save", "", "--appendonly", "no", "--requirepass", Password,
+                .. UserArguments(CacheNodeUsers.Reader, ReaderPassword, CacheNodeUsers.ReaderRules),
+                .. UserArguments(CacheNodeUsers.Writer, WriterPassword, CacheNodeUsers.WriterRules)],
+            Port);
+    }
+
+    /// <summary>The installed redis-server.</summary>
+    public static string Executable() =>
+        Environment.GetEnvironmentVariable("PATH")?.Split(Path.PathSeparator)
             .Concat(["/usr/bin", "/usr/sbin", "/usr/local/bin"])
             .Select(dir => Path.Combine(dir, "redis-server"))
             .FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException("redis-server is not installed: run the test command (./test.sh), which installs it.");
+        ?? throw new InvalidOperationException("redis-server is not installed: run the test command (./test.sh), which installs it.");
 
-        _server = await ServerProcess.StartAsync(path,
-            ["--bind", "127.0.0.1", "--port", Port.ToString(), "--save", "", "--appendonly", "no", "--requirepass", Password],
-            Port);
-    }
+    /// <summary>A user as redis-server's <c>--user</c> option: the rule line without its leading <c>user</c>.</summary>
+    private static IEnumerable<string> UserArguments(string user, string password, string rules) =>
+        ["--user", .. CacheNodeUsers.Rule(user, password, rules).Split(' ').Skip(1)];
 
     /// <summary>Kills the server, as when a cache node disappears.</summary>
     public async Task StopAsync()

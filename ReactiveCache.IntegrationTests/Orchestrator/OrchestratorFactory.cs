@@ -27,6 +27,7 @@ public sealed class OrchestratorFactory(IFunctionInvoker? invoker = null, IReadO
         builder.UseSetting("GatewayLink:Secret", "the-control-api-tests-link-secret-0123456789");
         builder.UseSetting("Tunnel:Secret", "the-control-api-tests-tunnel-secret-0123456789");
         builder.UseSetting("CacheNode:Password", "the-control-api-tests-node-password");
+        builder.UseSetting("CacheNode:ReaderPassword", "the-control-api-tests-node-reader-password");
         builder.UseSetting("Function:GatewayTunnelUrl", "http://127.0.0.1:9/tunnel/connect");
         builder.UseSetting("Function:EmulatorUrl", "http://127.0.0.1:9");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ReactiveCache.Core.Caching;
 
 namespace ReactiveCache.Orchestrator.CacheNode;
 
@@ -18,10 +19,29 @@ public sealed class CacheNodeOptions : IValidatableObject
 
     public CacheNodeKind Kind { get; set; } = CacheNodeKind.Local;
 
-    /// <summary>Redis AUTH password. Configuration or a secret store only, never the repository.</summary>
+    /// <summary>
+    /// The loader's user on the node: it stores, adopts and evicts entries (<see cref="CacheNodeUsers.WriterRules"/>);
+    /// the orchestrator signs in as it for everything it does on the node. <c>default</c> for a node with only a
+    /// <c>requirepass</c> password.
+    /// </summary>
+    public string User { get; set; } = CacheNodeUsers.Writer;
+
+    /// <summary>The loader's password. Configuration or a secret store only, never the repository.</summary>
     [Required]
     [MinLength(8)]
     public string Password { get; set; } = "";
+
+    /// <summary>Local: the gateways' read-only user that the node defines (<see cref="CacheNodeUsers.ReaderRules"/>).</summary>
+    public string ReaderUser { get; set; } = CacheNodeUsers.Reader;
+
+    /// <summary>
+    /// Local: the gateways' password, which the node is started with (required then). On AWS the node reads it
+    /// from its own secret and the orchestrator never holds it.
+    /// </summary>
+    public string? ReaderPassword { get; set; }
+
+    /// <summary>How the orchestrator signs in on the node.</summary>
+    public CacheNodeCredential Loader => new(User, Password);
 
     /// <summary>The node's Redis port (Local: 0 picks a free loopback port at each start).</summary>
     [Range(0, 65535)]
@@ -71,6 +91,19 @@ public sealed class CacheNodeOptions : IValidatableObject
         if (Kind == CacheNodeKind.Ec2 && Port == 0)
         {
             yield return new ValidationResult("CacheNode:Port is required when CacheNode:Kind is Ec2 (6379 for a default Redis).", [nameof(Port)]);
+        }
+
+        // The local node writes both users into its ACL file: names and passwords must be single plain tokens there.
+        if (Kind == CacheNodeKind.Local
+            && (!CacheNodeUsers.IsPlainToken(User) || !CacheNodeUsers.IsPlainToken(Password)
+                || !CacheNodeUsers.IsPlainToken(ReaderUser) || !CacheNodeUsers.IsPlainToken(ReaderPassword) || ReaderPassword!.Length < 8
+                || ReaderUser == User || ReaderUser == "default" || User == "default"))
+        {
+            yield return new ValidationResult(
+                "CacheNode:ReaderUser and CacheNode:ReaderPassword (8 characters or more) are required when CacheNode:Kind is Local: the node " +
+                "defines the gateways' read-only user and the loader's (CacheNode:User), two names other than 'default'; names and " +
+                "passwords are printable ASCII without spaces, quotes or backslashes.",
+                [nameof(ReaderUser), nameof(ReaderPassword)]);
         }
 
         if (LoopbackEndpoint is not null && ParseLoopback(LoopbackEndpoint) is null)

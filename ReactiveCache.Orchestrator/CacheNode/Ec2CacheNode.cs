@@ -40,7 +40,7 @@ public sealed class Ec2CacheNode(
                     ? CacheNodeOptions.ParseLoopback(loopback)!
                     : new CacheNodeEndpoint(host, _options.Port);
                 var left = deadline - time.GetUtcNow();
-                await probe.WaitUntilReadyAsync(endpoint, _options.Password, left > TimeSpan.Zero ? left : TimeSpan.FromSeconds(1), cancellationToken);
+                await probe.WaitUntilReadyAsync(endpoint, _options.Loader, left > TimeSpan.Zero ? left : TimeSpan.FromSeconds(1), cancellationToken);
                 return endpoint;
             }
 

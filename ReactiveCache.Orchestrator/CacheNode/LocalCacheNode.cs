@@ -31,7 +31,7 @@ public sealed class LocalCacheNode(
             {
                 logger.LogInformation("Adopting the cache node already running as process {Pid} on port {Port}", running.Pid, running.Port);
                 var adopted = new CacheNodeEndpoint(IPAddress.Loopback.ToString(), running.Port);
-                await probe.WaitUntilReadyAsync(adopted, _options.Password, _options.ReadyTimeout, cancellationToken);
+                await probe.WaitUntilReadyAsync(adopted, _options.Loader, _options.ReadyTimeout, cancellationToken);
                 return adopted;
             }
 
@@ -44,7 +44,11 @@ public sealed class LocalCacheNode(
             };
             info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, NodeAssembly));
             info.Environment["CACHENODE_PORT"] = port.ToString();
-            info.Environment["CACHENODE_PASSWORD"] = _options.Password;
+            // The node's two users: the loader's (this orchestrator) and the gateways' read-only one.
+            info.Environment["CACHENODE_WRITER_USER"] = _options.User;
+            info.Environment["CACHENODE_WRITER_PASSWORD"] = _options.Password;
+            info.Environment["CACHENODE_READER_USER"] = _options.ReaderUser;
+            info.Environment["CACHENODE_READER_PASSWORD"] = _options.ReaderPassword;
             info.Environment["CACHENODE_BOOT_DELAY_MS"] = ((int)_options.BootDelay.TotalMilliseconds).ToString();
             info.Environment["CACHENODE_MEMORY"] = _options.Memory;
             if (_options.OwnerProcessId is { } owner)
@@ -75,7 +79,7 @@ public sealed class LocalCacheNode(
                         await exited.CancelAsync();
                     }
 
-                    await probe.WaitUntilReadyAsync(endpoint, _options.Password, _options.BootDelay + _options.ReadyTimeout, exited.Token);
+                    await probe.WaitUntilReadyAsync(endpoint, _options.Loader, _options.BootDelay + _options.ReadyTimeout, exited.Token);
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -153,7 +157,7 @@ public sealed class LocalCacheNode(
             }
 
             var endpoint = new CacheNodeEndpoint(IPAddress.Loopback.ToString(), running.Port);
-            await probe.WaitUntilReadyAsync(endpoint, _options.Password, _options.BootDelay + _options.ReadyTimeout, cancellationToken);
+            await probe.WaitUntilReadyAsync(endpoint, _options.Loader, _options.BootDelay + _options.ReadyTimeout, cancellationToken);
             return endpoint;
         }
         finally

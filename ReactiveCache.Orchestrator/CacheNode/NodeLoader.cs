@@ -123,8 +123,7 @@ public sealed class NodeLoader(IObjectStore store, IOptions<CacheNodeOptions> op
                     await _connection.DisposeAsync();
                 }
 
-                var config = ConfigurationOptions.Parse(endpoint.ToString());
-                config.Password = options.Value.Password;
+                var config = options.Value.Loader.ConnectTo(endpoint);
                 config.AbortOnConnectFail = false;
                 config.SyncTimeout = config.AsyncTimeout = 10_000;
                 _connection = await ConnectionMultiplexer.ConnectAsync(config);

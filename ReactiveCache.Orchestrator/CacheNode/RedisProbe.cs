@@ -2,18 +2,18 @@ using StackExchange.Redis;
 
 namespace ReactiveCache.Orchestrator.CacheNode;
 
-/// <summary>Asks a Redis-protocol server for PING (with AUTH) until it answers.</summary>
+/// <summary>Asks a Redis-protocol server for PING (signed in) until it answers.</summary>
 public interface IRedisProbe
 {
     /// <summary>Returns when the node at <paramref name="endpoint"/> answers PONG; throws <see cref="TimeoutException"/> after <paramref name="timeout"/>.</summary>
-    Task WaitUntilReadyAsync(CacheNodeEndpoint endpoint, string password, TimeSpan timeout, CancellationToken cancellationToken);
+    Task WaitUntilReadyAsync(CacheNodeEndpoint endpoint, CacheNodeCredential credential, TimeSpan timeout, CancellationToken cancellationToken);
 }
 
 public sealed class RedisProbe(TimeProvider time) : IRedisProbe
 {
     private static readonly TimeSpan Retry = TimeSpan.FromMilliseconds(200);
 
-    public async Task WaitUntilReadyAsync(CacheNodeEndpoint endpoint, string password, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task WaitUntilReadyAsync(CacheNodeEndpoint endpoint, CacheNodeCredential credential, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = time.GetUtcNow() + timeout;
         Exception? last = null;
@@ -21,8 +21,7 @@ public sealed class RedisProbe(TimeProvider time) : IRedisProbe
         {
             try
             {
-                var options = ConfigurationOptions.Parse(endpoint.ToString());
-                options.Password = password;
+                var options = credential.ConnectTo(endpoint);
                 options.AbortOnConnectFail = true;
                 options.ConnectTimeout = 1000;
                 options.ConnectRetry = 0;

@@ -9,12 +9,15 @@ namespace ReactiveCache.IntegrationTests.Orchestrator.CacheNode;
 public sealed class LocalCacheNodeTests : IAsyncLifetime
 {
     private const string Password = "local-test-password";
+    private const string User = ReactiveCache.Core.Caching.CacheNodeUsers.Writer;
     private readonly string _stateDirectory = Directory.CreateTempSubdirectory("cache-node-").FullName;
 
     private LocalCacheNode Node(TimeSpan? bootDelay = null) => new(
         Microsoft.Extensions.Options.Options.Create(new CacheNodeOptions
         {
+            User = User,
             Password = Password,
+            ReaderPassword = "local-test-reader-password",
             StateDirectory = _stateDirectory,
             BootDelay = bootDelay ?? TimeSpan.Zero,
             ReadyTimeout = TimeSpan.FromSeconds(30),
@@ -95,6 +98,7 @@ public sealed class LocalCacheNodeTests : IAsyncLifetime
     private static Task<ConnectionMultiplexer> ConnectAsync(CacheNodeEndpoint endpoint, string? password)
     {
         var options = ConfigurationOptions.Parse(endpoint.ToString());
+        options.User = password is null ? null : User;
         options.Password = password;
         options.AbortOnConnectFail = true;
         options.ConnectTimeout = 2000;

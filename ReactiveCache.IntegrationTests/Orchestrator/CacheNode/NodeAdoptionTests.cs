@@ -47,5 +47,5 @@ public sealed class NodeAdoptionTests(OwnRedisServerFixture redis) : IClassFixtu
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     private NodeLoader Loader() => new(new FolderObjectStore(_root),
-        Microsoft.Extensions.Options.Options.Create(new CacheNodeOptions { Password = RedisServer.Password }), NullLogger<NodeLoader>.Instance);
+        Microsoft.Extensions.Options.Options.Create(new CacheNodeOptions { Password = RedisServer.WriterPassword }), NullLogger<NodeLoader>.Instance);
 }

@@ -134,9 +134,9 @@ public sealed class Ec2CacheNodeTests
     {
         public List<(CacheNodeEndpoint, string)> Pinged { get; } = [];
 
-        public Task WaitUntilReadyAsync(CacheNodeEndpoint endpoint, string password, TimeSpan timeout, CancellationToken cancellationToken)
+        public Task WaitUntilReadyAsync(CacheNodeEndpoint endpoint, CacheNodeCredential credential, TimeSpan timeout, CancellationToken cancellationToken)
         {
-            Pinged.Add((endpoint, password));
+            Pinged.Add((endpoint, credential.Password));
             return Task.CompletedTask;
         }
     }
