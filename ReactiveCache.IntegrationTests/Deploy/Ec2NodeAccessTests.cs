@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ReactiveCache.Core.Caching;
 using ReactiveCache.IntegrationTests.Infrastructure;
 using ReactiveCache.IntegrationTests.Orchestrator.CacheNode;
 using ReactiveCache.Orchestrator.CacheNode;
@@ -25,6 +26,17 @@ public sealed class Ec2NodeAccessTests(Ec2NodeAccessTests.Node node) : CacheNode
     [Fact]
     public Task The_default_user_is_off_whatever_the_password() => AssertDefaultUserIsOffAsync();
 
+    [Fact]
+    public void The_stack_gives_its_users_exactly_the_rules_of_CacheNodeUsers()
+    {
+        var script = string.Join('\n', Node.ScriptLines());
+
+        Assert.Contains($"echo \"{CacheNodeUsers.Rule(CacheNodeUsers.Reader, "$reader", CacheNodeUsers.ReaderRules)}\"", script, StringComparison.Ordinal);
+        Assert.Contains($"echo \"{CacheNodeUsers.Rule(CacheNodeUsers.Writer, "$writer", CacheNodeUsers.WriterRules)}\"", script, StringComparison.Ordinal);
+        Assert.Contains("echo \"user default off resetpass -@all\"", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("requirepass", script, StringComparison.Ordinal);
+    }
+
     /// <summary>redis-server with the configuration the stack's node script writes, and the run's s3rver.</summary>
     public sealed class Node : IAsyncLifetime
     {
@@ -42,7 +54,7 @@ public sealed class Ec2NodeAccessTests(Ec2NodeAccessTests.Node node) : CacheNode
         public async Task InitializeAsync()
         {
             await S3.InitializeAsync();
-            var lines = CloudFormationTemplate.Load(Path.Combine(RepoPaths.Root, "deploy", "stack.yaml")).HeredocFiles("CacheNode")[Script];
+            var lines = ScriptLines();
             // Stand-ins: the metadata service answers loopback, SSM the test's passwords; /run is a temporary directory.
             string[] standIns =
             [
@@ -68,6 +80,10 @@ public sealed class Ec2NodeAccessTests(Ec2NodeAccessTests.Node node) : CacheNode
             // The written configuration as it is, on a port of the test's (a later option wins in Redis).
             _redis = await ServerProcess.StartAsync(RedisServer.Executable(), [Path.Combine(_run, "redis.conf"), "--port", Port.ToString()], Port);
         }
+
+        /// <summary>The node's per-start script, as the instance's user data writes it (before substitution).</summary>
+        public static IReadOnlyList<string> ScriptLines() =>
+            CloudFormationTemplate.Load(Path.Combine(RepoPaths.Root, "deploy", "stack.yaml")).HeredocFiles("CacheNode")[Script];
 
         public async Task DisposeAsync()
         {

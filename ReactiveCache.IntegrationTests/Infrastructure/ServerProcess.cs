@@ -4,15 +4,20 @@ using ReactiveCache.Core.Hosting;
 
 namespace ReactiveCache.IntegrationTests.Infrastructure;
 
-/// <summary>A real server started for a test (redis-server, s3rver, …): killed with its children on dispose.</summary>
+/// <summary>
+/// A real server started for a test (redis-server, s3rver, …): killed with its children on dispose, and in any case
+/// when the test host ends (<see cref="ServerWatchdog"/>).
+/// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly Process _watchdog;
     private readonly StringBuilder _output = new();
 
     private ServerProcess(Process process)
     {
         _process = process;
+        _watchdog = ServerWatchdog.Start(process.Id, Environment.ProcessId);
     }
 
     public string Output
@@ -86,6 +91,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        _watchdog.Dispose(); // it ends by itself within a second of the server
     }
 
     private void Append(string? line)

@@ -47,6 +47,34 @@ public sealed class CacheNodeOptionsTests
         Assert.Null(Options("Production", null).Value.LoopbackEndpoint);
     }
 
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("short", false)]
+    [InlineData("has a space in it", false)]
+    [InlineData("a-reader-password", true)]
+    public void A_local_node_needs_the_gateways_read_only_user(string? readerPassword, bool valid)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["CacheNode:Kind"] = "Local",
+            ["CacheNode:Password"] = "a-writer-password",
+            ["CacheNode:ReaderPassword"] = readerPassword,
+        });
+        builder.AddCacheNode();
+        var options = builder.Build().Services.GetRequiredService<IOptions<CacheNodeOptions>>();
+
+        if (valid)
+        {
+            Assert.Equal(new CacheNodeCredential("loader", "a-writer-password"), options.Value.Loader);
+            Assert.Equal("loader", options.Value.Loader.ToString());
+        }
+        else
+        {
+            Assert.Contains("ReaderPassword", Assert.Throws<OptionsValidationException>(() => options.Value).Message);
+        }
+    }
+
     private static IOptions<CacheNodeOptions> Options(string environment, string? loopback)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = environment });
