@@ -9,9 +9,9 @@ namespace ReactiveCache.IntegrationTests.AppHost;
 /// <summary>
 /// The whole local topology, started once for every test of the <see cref="AppHostCollection"/>: the
 /// AppHost as the README's run command starts it, with two gateways, its own object folder (the samples
-/// plus objects that only the policy tests touch) and a short policy configuration so that a burst
-/// walks every state within seconds (TICK 2 s, two requests within 10 s start a function, the node
-/// keeps an object while the last 5 requests span at most 15 s, checked every 3 s; boot delay 2 s).
+/// plus objects that only the policy tests touch), the orchestrator's default policy at sensitivity 1 (cost first) and
+/// a local node that boots in 2 s and stops in about one, so that a burst walks every layer within seconds and
+/// the node stops about a minute after the burst (its minimum billing, then the policy's idle timeout).
 /// </summary>
 public sealed class AppHostFixture : IAsyncLifetime
 {
@@ -50,11 +50,10 @@ public sealed class AppHostFixture : IAsyncLifetime
             $"Parameters:control-api-key={ControlApiKey}",
             "Gateways=2",
             "CacheNode:BootDelay=00:00:02",
-            "Policy:Kind=Thesis",
-            "Policy:TickSeconds=2",
-            "Policy:LambdaThresholdSeconds=10",
-            "Policy:RedisUtilizationSeconds=15",
-            "Policy:RedisCheckIntervalSeconds=3",
+            // The default policy (the orchestrator's own default), weighing cost first (sensitivity 1), decides with
+            // the local node's start-up: a 2 s boot (the BootDelay above) and a stop that takes about a second.
+            "Policy:Sensitivity=1",
+            "Policy:Startup:NodeStopSeconds=1",
         ], cts.Token);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
 
