@@ -9,9 +9,10 @@ namespace ReactiveCache.IntegrationTests.AppHost;
 /// <summary>
 /// The whole local topology, started once for every test of the <see cref="AppHostCollection"/>: the
 /// AppHost as the README's run command starts it, with two gateways, its own object folder (the samples
-/// plus objects that only the policy tests touch), the orchestrator's default policy at sensitivity 1 (cost first) and
-/// a local node that boots in 2 s and stops in about one, so that a burst walks every layer within seconds and
-/// the node stops about a minute after the burst (its minimum billing, then the policy's idle timeout).
+/// plus objects that only the policy tests touch), the orchestrator's default policy (no policy configuration but the
+/// start-up model) and a local node that boots in 2 s and stops in about one, so that a burst walks every layer within
+/// seconds and the node stops about a minute after it started (its minimum billing; with a stop this short the policy's
+/// idle timeout is shorter still).
 /// </summary>
 public sealed class AppHostFixture : IAsyncLifetime
 {
@@ -50,9 +51,8 @@ public sealed class AppHostFixture : IAsyncLifetime
             $"Parameters:control-api-key={ControlApiKey}",
             "Gateways=2",
             "CacheNode:BootDelay=00:00:02",
-            // The default policy (the orchestrator's own default), weighing cost first (sensitivity 1), decides with
-            // the local node's start-up: a 2 s boot (the BootDelay above) and a stop that takes about a second.
-            "Policy:Sensitivity=1",
+            // The orchestrator's default policy decides with the local node's start-up: a 2 s boot (the BootDelay
+            // above, passed on by the orchestrator) and a stop that takes about a second (a process ends).
             "Policy:Startup:NodeStopSeconds=1",
         ], cts.Token);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));

@@ -127,8 +127,8 @@ public sealed class ReactivePolicyTests(AppHostFixture fixture, ITestOutputHelpe
         var costs = await control.CostsAsync();
         output.WriteLine($"costs: {costs}");
         Assert.True(costs.GetProperty("functionBilledMs").GetInt64() > 0);
-        // The boot was bridged: a function was invoked for the key (ski rental on its learned gaps: at sensitivity 1 a
-        // function kept through 0.3 s gaps costs less than the S3 GETs it saves).
+        // The boot was bridged: a function was invoked for the key (ski rental on its learned gaps: a function kept through
+        // 0.3 s gaps costs less than the S3 GETs it saves).
         Assert.True(costs.GetProperty("functionInvocations").GetInt64() >= 1);
         Assert.True(costs.GetProperty("nodeStarts").GetInt32() >= 1);
         Assert.All(costs.GetProperty("nodeBilledSecondsPerStart").EnumerateArray(), s => Assert.True(s.GetDouble() >= 60));
