@@ -9,10 +9,9 @@ namespace ReactiveCache.IntegrationTests.AppHost;
 /// <summary>
 /// The whole local topology, started once for every test of the <see cref="AppHostCollection"/>: the
 /// AppHost as the README's run command starts it, with two gateways, its own object folder (the samples
-/// plus objects that only the policy tests touch), the orchestrator's default policy (no policy configuration but the
-/// start-up model) and a local node that boots in 2 s and stops in about one, so that a burst walks every layer within
-/// seconds and the node stops about a minute after it started (its minimum billing; with a stop this short the policy's
-/// idle timeout is shorter still).
+/// plus objects that only the policy tests touch) and a short policy configuration so that a burst
+/// walks every state within seconds (TICK 2 s, two requests within 10 s start a function, the node
+/// keeps an object while the last 5 requests span at most 15 s, checked every 3 s; boot delay 2 s).
 /// </summary>
 public sealed class AppHostFixture : IAsyncLifetime
 {
@@ -51,9 +50,11 @@ public sealed class AppHostFixture : IAsyncLifetime
             $"Parameters:control-api-key={ControlApiKey}",
             "Gateways=2",
             "CacheNode:BootDelay=00:00:02",
-            // The orchestrator's default policy decides with the local node's start-up: a 2 s boot (the BootDelay
-            // above, passed on by the orchestrator) and a stop that takes about a second (a process ends).
-            "Policy:Startup:NodeStopSeconds=1",
+            "Policy:Kind=Thesis",
+            "Policy:TickSeconds=2",
+            "Policy:LambdaThresholdSeconds=10",
+            "Policy:RedisUtilizationSeconds=15",
+            "Policy:RedisCheckIntervalSeconds=3",
         ], cts.Token);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
 

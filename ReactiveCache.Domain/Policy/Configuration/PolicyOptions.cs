@@ -12,8 +12,11 @@ public sealed class PolicyOptions
 {
     public const string SectionName = "Policy";
 
-    /// <summary>Our <see cref="PolicyKind.Default"/> policy unless configured otherwise.</summary>
-    public PolicyKind Kind { get; set; } = PolicyKind.Default;
+    /// <summary>
+    /// The thesis's policy unless configured otherwise: with <see cref="PolicyKind.Default"/> the live AppHost's
+    /// burst was not yet served by the node (docs/policy.md, "In the orchestrator").
+    /// </summary>
+    public PolicyKind Kind { get; set; } = PolicyKind.Thesis;
 
     /// <summary>
     /// The start-up model the default policy decides with (<c>Policy:Startup:NodeBootMeanSeconds</c>, …): the same

@@ -59,10 +59,9 @@ public sealed class PolicyConfiguratorTests
     }
 
     [Fact]
-    public void The_default_policy_runs_unless_configured_otherwise_with_the_simulators_startup_model()
+    public void The_default_policy_decides_with_the_simulators_startup_model_unless_configured_otherwise()
     {
-        var options = Build([]).GetRequiredService<IOptions<PolicyOptions>>().Value;
-        Assert.Equal(PolicyKind.Default, options.Kind);
+        var options = Build(new Dictionary<string, string?> { ["Policy:Kind"] = "Default" }).GetRequiredService<IOptions<PolicyOptions>>().Value;
         Assert.Equal(new ReactiveCache.Domain.Simulation.StartupModel(), options.Startup);
         var policy = Assert.IsType<ReactiveCache.Domain.Policy.Default.DefaultPolicy>(
             ReactiveCache.Domain.Policy.PolicyFactory.Create(options, TimeProvider.System));
@@ -74,6 +73,7 @@ public sealed class PolicyConfiguratorTests
     {
         var options = Build(new Dictionary<string, string?>
         {
+            ["Policy:Kind"] = "Default",
             ["Policy:Startup:NodeBootMinSeconds"] = "20",
             ["Policy:Startup:NodeBootMeanSeconds"] = "40",
             ["Policy:Startup:NodeStopSeconds"] = "60",
