@@ -74,23 +74,11 @@ public static class BaselineSimulator
                 throw new ArgumentException($"{options.System.ToName()} is not a baseline system.", nameof(options));
         }
 
-        return new SimulationResult
+        return SimulationResult.Create(trace.Name, options.System.ToName(), options.System.ToName(), options, duration.TotalSeconds,
+                trace.Count, inMemory, latencySum, usage) with
         {
-            Trace = trace.Name,
-            System = options.System.ToName(),
-            Policy = options.System.ToName(),
-            Seed = options.Seed,
-            PriceTable = options.Prices.Name,
-            DurationSeconds = duration.TotalSeconds,
-            Requests = trace.Count,
-            InMemory = inMemory,
-            MeanLatencyMs = trace.Count == 0 ? 0 : latencySum / trace.Count,
-            ValuePerHitUsd = Objective.ValuePerHitUsd(options.Sensitivity),
-            Usage = usage,
-            Cost = CostModel.Price(usage, options.Prices),
             Outcomes = outcomes,
             NodeRuns = nodeRuns,
-            Events = trace.Count,
         };
     }
 }

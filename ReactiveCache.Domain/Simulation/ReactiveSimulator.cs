@@ -100,22 +100,11 @@ public sealed class ReactiveSimulator
         }
 
         Close(Math.Max(endTicks, _clock.NowTicks));
-        return new SimulationResult
+        return SimulationResult.Create(_trace.Name, SystemKind.Reactive.ToName(), _policy.Name, _options, duration.TotalSeconds,
+                requests.Count, inMemory, latencySum, _usage) with
         {
-            Trace = _trace.Name,
-            System = SystemKind.Reactive.ToName(),
-            Policy = _policy.Name,
             Rate = _options.Rate,
             Sensitivity = _options.Sensitivity,
-            Seed = _options.Seed,
-            PriceTable = _options.Prices.Name,
-            DurationSeconds = duration.TotalSeconds,
-            Requests = requests.Count,
-            InMemory = inMemory,
-            MeanLatencyMs = requests.Count == 0 ? 0 : latencySum / requests.Count,
-            ValuePerHitUsd = Objective.ValuePerHitUsd(_options.Sensitivity),
-            Usage = _usage,
-            Cost = CostModel.Price(_usage, _options.Prices),
             Outcomes = _outcomes,
             NodeRuns = _nodeRuns,
             FunctionRuns = _functionRuns,

@@ -12,7 +12,7 @@ public static class Simulator
         ArgumentNullException.ThrowIfNull(options);
         return options.System switch
         {
-            SystemKind.Reactive => new ReactiveSimulator(trace, options, time => PolicyFactory.Create(PolicyOptionsFor(options), time, options.Prices, options.Startup)).Run(),
+            SystemKind.Reactive => new ReactiveSimulator(trace, options, time => PolicyFactory.Create(PolicyOptionsFor(options), time, options.Prices)).Run(),
             SystemKind.Optimal => Optimum.OfflineOptimum.Run(trace, options),
             SystemKind.ThesisOptimal => ThesisOptimalPlanner.Run(trace, options),
             _ => BaselineSimulator.Run(trace, options),
@@ -22,6 +22,6 @@ public static class Simulator
     public static PolicyOptions PolicyOptionsFor(SimulationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new PolicyOptions { Kind = options.Policy, Rate = options.Rate, Sensitivity = options.Sensitivity };
+        return new PolicyOptions { Kind = options.Policy, Rate = options.Rate, Sensitivity = options.Sensitivity, Startup = options.Startup };
     }
 }

@@ -65,24 +65,12 @@ public static class ThesisOptimalPlanner
             }
         }
 
-        return new SimulationResult
+        return SimulationResult.Create(trace.Name, SystemKind.ThesisOptimal.ToName(), SystemKind.ThesisOptimal.ToName(), options,
+                duration.TotalSeconds, trace.Count, trace.Count, latencySum, usage) with
         {
-            Trace = trace.Name,
-            System = SystemKind.ThesisOptimal.ToName(),
-            Policy = SystemKind.ThesisOptimal.ToName(),
-            Seed = options.Seed,
-            PriceTable = options.Prices.Name,
-            DurationSeconds = duration.TotalSeconds,
-            Requests = trace.Count,
-            InMemory = trace.Count,
-            MeanLatencyMs = trace.Count == 0 ? 0 : latencySum / trace.Count,
-            ValuePerHitUsd = Objective.ValuePerHitUsd(options.Sensitivity),
-            Usage = usage,
-            Cost = CostModel.Price(usage, options.Prices),
             Outcomes = outcomes,
             NodeRuns = nodeRuns,
             FunctionRuns = options.RecordRequests ? functionRuns : [],
-            Events = trace.Count,
         };
     }
 

@@ -5,6 +5,7 @@ using ReactiveCache.Domain.Policy;
 using ReactiveCache.Domain.Policy.Configuration;
 using ReactiveCache.Orchestrator.CacheNode;
 using ReactiveCache.Orchestrator.Costs;
+using ReactiveCache.Orchestrator.Functions;
 
 namespace ReactiveCache.Orchestrator.Engine;
 
@@ -14,7 +15,8 @@ public static class EngineRegistration
     /// The configured policy (section <c>Policy</c>) and the engine that runs it: the inbox of events, the loop that
     /// feeds them to the policy, the pump of gateway events, the command executor, the node's work queue and
     /// commands, the node's watcher, the function runner, the control API's pins, the reconciliation of a (re)started
-    /// orchestrator; the node loader and the cost meter.
+    /// orchestrator; the node loader and the cost meter. The policy decides with the orchestrator's start-up model
+    /// (<see cref="PolicyStartup"/>).
     /// </summary>
     public static IHostApplicationBuilder AddPolicyEngine(this IHostApplicationBuilder builder)
     {
@@ -34,7 +36,9 @@ public static class EngineRegistration
         builder.Services.AddSingleton<ICachePolicy>(sp =>
         {
             var costs = sp.GetRequiredService<CostMeter>();
-            return PolicyFactory.Create(sp.GetRequiredService<IOptions<PolicyOptions>>().Value, sp.GetRequiredService<TimeProvider>(), costs.Prices);
+            var policy = sp.GetRequiredService<IOptions<PolicyOptions>>().Value;
+            var startup = PolicyStartup.From(policy, sp.GetRequiredService<IOptions<CacheNodeOptions>>().Value, sp.GetRequiredService<IOptions<FunctionOptions>>().Value);
+            return PolicyFactory.Create(policy, sp.GetRequiredService<TimeProvider>(), costs.Prices, startup);
         });
         builder.Services.AddSingleton<CacheNodeController>();
         builder.Services.AddSingleton<NodeLoader>();

@@ -1,3 +1,5 @@
+using ReactiveCache.Domain.Simulation;
+
 namespace ReactiveCache.Domain.Policy.Configuration;
 
 /// <summary>
@@ -10,7 +12,18 @@ public sealed class PolicyOptions
 {
     public const string SectionName = "Policy";
 
+    /// <summary>
+    /// The thesis's policy unless configured otherwise: with <see cref="PolicyKind.Default"/> the live AppHost's
+    /// burst was not yet served by the node (docs/policy.md, "In the orchestrator").
+    /// </summary>
     public PolicyKind Kind { get; set; } = PolicyKind.Thesis;
+
+    /// <summary>
+    /// The start-up model the default policy decides with (<c>Policy:Startup:NodeBootMeanSeconds</c>, …): the same
+    /// record the simulator runs with, its defaults the thesis's measurements. The orchestrator sets what its own
+    /// options state (the function timeout; a local node's boot delay) before it builds the policy.
+    /// </summary>
+    public StartupModel Startup { get; set; } = new();
 
     /// <summary>Expected requests per object per minute, in (0, 10).</summary>
     public double Rate { get; set; } = 3.0;

@@ -34,6 +34,18 @@ public sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
             failures.Add($"{PolicyOptions.SectionName}:MaxTrackedKeys must be within 100..10000000; got {options.MaxTrackedKeys}.");
         }
 
+        if (options.Startup is not { } startup)
+        {
+            failures.Add($"{PolicyOptions.SectionName}:Startup is required.");
+        }
+        else if (!(startup.NodeBootMinSeconds >= 0 && startup.NodeBootMinSeconds <= startup.NodeBootMeanSeconds && startup.NodeBootMeanSeconds <= startup.NodeBootMaxSeconds)
+                 || !(startup.NodeStopSeconds >= 0 && startup.NodePendingSeconds >= 0 && startup.FunctionColdMs >= 0 && startup.FunctionWarmMs >= 0
+                      && startup.ObjectLoadSeconds >= 0 && startup.FunctionTimeoutSeconds > 0 && startup.FunctionKeepWarmSeconds >= 0))
+        {
+            failures.Add($"{PolicyOptions.SectionName}:Startup needs 0 <= NodeBootMinSeconds <= NodeBootMeanSeconds <= NodeBootMaxSeconds, "
+                         + "a positive FunctionTimeoutSeconds and no negative time.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -131,24 +131,12 @@ public static class OfflineOptimum
             offNode += prices.OffNode[i];
         }
 
-        var result = new SimulationResult
+        var result = SimulationResult.Create(trace.Name, SystemKind.Optimal.ToName(), SystemKind.Optimal.ToName(), options,
+                (options.Duration ?? trace.Duration).TotalSeconds, n, inMemory, latencySum, usage, cost) with
         {
-            Trace = trace.Name,
-            System = SystemKind.Optimal.ToName(),
-            Policy = SystemKind.Optimal.ToName(),
             Sensitivity = options.Sensitivity,
-            Seed = options.Seed,
-            PriceTable = options.Prices.Name,
-            DurationSeconds = (options.Duration ?? trace.Duration).TotalSeconds,
-            Requests = n,
-            InMemory = inMemory,
-            MeanLatencyMs = n == 0 ? 0 : latencySum / n,
-            ValuePerHitUsd = m.ValuePerHitUsd,
-            Usage = usage,
-            Cost = cost,
             Outcomes = outcomes,
             NodeRuns = nodeRuns,
-            Events = n,
         };
         return new OptimumSolution(result, offNode + solver.Value, exact, runs, m.Boots.Count);
     }

@@ -59,6 +59,45 @@ public sealed class PolicyConfiguratorTests
     }
 
     [Fact]
+    public void The_default_policy_decides_with_the_simulators_startup_model_unless_configured_otherwise()
+    {
+        var options = Build(new Dictionary<string, string?> { ["Policy:Kind"] = "Default" }).GetRequiredService<IOptions<PolicyOptions>>().Value;
+        Assert.Equal(new ReactiveCache.Domain.Simulation.StartupModel(), options.Startup);
+        var policy = Assert.IsType<ReactiveCache.Domain.Policy.Default.DefaultPolicy>(
+            ReactiveCache.Domain.Policy.PolicyFactory.Create(options, TimeProvider.System));
+        Assert.Equal(new ReactiveCache.Domain.Simulation.StartupModel(), policy.Settings.Startup);
+    }
+
+    [Fact]
+    public void The_startup_model_binds_from_Policy_Startup_and_reaches_the_default_policy()
+    {
+        var options = Build(new Dictionary<string, string?>
+        {
+            ["Policy:Kind"] = "Default",
+            ["Policy:Startup:NodeBootMinSeconds"] = "20",
+            ["Policy:Startup:NodeBootMeanSeconds"] = "40",
+            ["Policy:Startup:NodeStopSeconds"] = "60",
+            ["Policy:Startup:FunctionColdMs"] = "300",
+        }).GetRequiredService<IOptions<PolicyOptions>>().Value;
+        var expected = new ReactiveCache.Domain.Simulation.StartupModel() with
+        {
+            NodeBootMinSeconds = 20, NodeBootMeanSeconds = 40, NodeStopSeconds = 60, FunctionColdMs = 300,
+        };
+        Assert.Equal(expected, options.Startup);
+        var policy = Assert.IsType<ReactiveCache.Domain.Policy.Default.DefaultPolicy>(
+            ReactiveCache.Domain.Policy.PolicyFactory.Create(options, TimeProvider.System));
+        Assert.Equal(expected, policy.Settings.Startup);
+    }
+
+    [Fact]
+    public void A_startup_model_with_the_boot_mean_below_its_minimum_fails_validation()
+    {
+        var provider = Build(new Dictionary<string, string?> { ["Policy:Startup:NodeBootMeanSeconds"] = "5" });
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<PolicyOptions>>().Value);
+        Assert.Contains("Policy:Startup", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Invalid_options_fail_validation_with_a_clear_message()
     {
         var provider = Build(new Dictionary<string, string?> { ["Policy:Rate"] = "12", ["Policy:Sensitivity"] = "4" });

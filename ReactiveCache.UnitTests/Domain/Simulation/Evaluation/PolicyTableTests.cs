@@ -1,0 +1,65 @@
+using System.Globalization;
+using ReactiveCache.Domain.Policy.Configuration;
+using ReactiveCache.Domain.Simulation.Evaluation;
+using ReactiveCache.Domain.Traces.Generators;
+
+namespace ReactiveCache.UnitTests.Domain.Simulation.Evaluation;
+
+/// <summary>
+/// docs/results/policies.md (report --policies, 20 seeds) as it stands: the default policy is not yet within 1.25× OPT
+/// on every row (issue 16's goal). What is true is asserted so that it cannot regress: the number of rows within the
+/// bound, the default's mean J / OPT, and the thesis and both baselines above the default on average. Two rows are
+/// recomputed at the table's seeds, so that the table is the policy's current one.
+/// </summary>
+public sealed class PolicyTableTests
+{
+    private const double Bound = 1.25;
+    private const int RowsWithinBound = 41;
+    private const double DefaultMeanRatio = 1.41;
+    private static readonly int[] TableSeeds = [.. Enumerable.Range(1, 20)];
+
+    [Fact]
+    public void The_table_has_at_least_its_rows_within_the_bound_and_the_default_below_the_thesis_and_baselines_on_average()
+    {
+        var rows = Rows();
+        Assert.Equal(100, rows.Count);
+        Assert.True(rows.Count(r => r.Ratios[0] <= Bound) >= RowsWithinBound, $"rows within {Bound}: {rows.Count(r => r.Ratios[0] <= Bound)}");
+        double[] means = [.. Enumerable.Range(0, 4).Select(k => rows.Average(r => r.Ratios[k]))];
+        Assert.True(means[0] <= DefaultMeanRatio + 0.005, $"default mean J / OPT {means[0]:0.000}");
+        Assert.All(means.Skip(1), m => Assert.True(m > means[0], $"means {string.Join(", ", means)}"));
+    }
+
+    [Theory]
+    [InlineData("spike-20", 1)]
+    [InlineData("poisson-0.5", 5)]
+    public void A_row_recomputed_at_the_tables_seeds_matches_the_table(string family, int sensitivity)
+    {
+        var row = EvaluationRow.Family(TraceFamilies.Find(family)!);
+        var r = PolicyEvaluation.Run(row, sensitivity, TableSeeds);
+        var cells = Rows().Single(x => x.Row == family && x.Sensitivity == sensitivity).Ratios;
+        for (int k = 0; k < PolicyEvaluation.Policies.Count; k++)
+        {
+            Assert.Equal(cells[k], Math.Round(r.Policies[k].Ratio, 2), 3);
+        }
+    }
+
+    // the table's rows: name (without the rate), sensitivity, and J / OPT of default, thesis, always-on, s3-only
+    private static List<(string Row, int Sensitivity, double[] Ratios)> Rows()
+    {
+        var rows = new List<(string, int, double[])>();
+        foreach (var line in File.ReadLines(Path.Combine(RepoPaths.Root, "docs", "results", "policies.md")))
+        {
+            var cells = line.Split('|', StringSplitOptions.TrimEntries);
+            if (cells.Length != 10 || !cells[1].Contains("(rate ", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            string name = cells[1][..cells[1].IndexOf(" (rate ", StringComparison.Ordinal)];
+            double[] ratios = [.. cells[5..9].Select(c => double.Parse(c.Trim('*'), CultureInfo.InvariantCulture))];
+            rows.Add((name, int.Parse(cells[2], CultureInfo.InvariantCulture), ratios));
+        }
+
+        return rows;
+    }
+}
