@@ -12,13 +12,19 @@ namespace ReactiveCache.IntegrationTests.AppHost;
 /// <summary>
 /// The local run with the folder's watcher off, so that S3's event notification (posted to the orchestrator as S3 would)
 /// is what tells it of the change; copies are revalidated only after the default max-age (minutes), far beyond a test.
+/// Its cache node keeps its state file apart: AppHosts in one test process would otherwise share it (and one adopt the
+/// other's node).
 /// </summary>
 public sealed class EventOnlyAppHostFixture : AppHostFixture
 {
+    private readonly DirectoryInfo _nodeState = Directory.CreateTempSubdirectory("event-only-node-");
+
     protected override void Configure(IDistributedApplicationTestingBuilder builder)
     {
         var orchestrator = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "orchestrator");
-        builder.CreateResourceBuilder(orchestrator).WithEnvironment("Invalidation__WatchFolder", "false");
+        builder.CreateResourceBuilder(orchestrator)
+            .WithEnvironment("Invalidation__WatchFolder", "false")
+            .WithEnvironment("CacheNode__StateDirectory", _nodeState.FullName);
     }
 }
 

@@ -2,7 +2,6 @@ using System.Net;
 using ReactiveCache.Core.Caching;
 using ReactiveCache.Core.Objects;
 using ReactiveCache.Domain;
-using ReactiveCache.Gateway.CacheNode;
 using StackExchange.Redis;
 
 namespace ReactiveCache.IntegrationTests.Gateway;
@@ -22,13 +21,9 @@ public sealed class ReplacedEntryTests : IClassFixture<SharedGatewayServers>, IA
     public ReplacedEntryTests(SharedGatewayServers servers)
     {
         _servers = servers;
-        // Small chunks, one read ahead: a 1 MB body is 256 reads, and the test's client holds the body back after the
+        // 4 KB chunks, one read ahead: a 1 MB body is 256 reads, and the test's client holds the body back after the
         // headers, so most of them are still to come when the entry is replaced.
-        _gateway = new GatewayFactory(servers.S3, cacheNodeEndpoint: servers.RedisEndpoint, settings: new Dictionary<string, string?>
-        {
-            ["CacheNode:ChunkBytes"] = "4096",
-            ["CacheNode:ReadAheadChunks"] = "1",
-        });
+        _gateway = GatewayFactory.StreamingInSmallChunks(servers);
         _client = _gateway.CreateClient();
     }
 
@@ -36,8 +31,7 @@ public sealed class ReplacedEntryTests : IClassFixture<SharedGatewayServers>, IA
     {
         await StoreAsync(Version(1), "\"v1\"");
         _gateway.Route(_key, CacheLayer.Redis);
-        await Eventually.HoldsAsync(() => _gateway.Services.GetService(typeof(CacheNodeConnection)) is CacheNodeConnection { Current.Connected: true },
-            TimeSpan.FromSeconds(10), "cache node connected");
+        await _gateway.CacheNodeConnectedAsync();
     }
 
     [Fact]
