@@ -4,6 +4,7 @@ using ReactiveCache.Orchestrator.Control;
 using ReactiveCache.Orchestrator.Engine;
 using ReactiveCache.Orchestrator.Functions;
 using ReactiveCache.Orchestrator.Gateways;
+using ReactiveCache.Orchestrator.Invalidation;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -15,6 +16,7 @@ builder.AddFunctions();        // invoker (emulator or AWS), tunnel tokens, func
 builder.AddGatewayLinks();     // one gRPC stream per gateway: routes, node, drains out; events in
 builder.AddPolicyEngine();     // the configured policy, run live; cost meter
 builder.AddControlApi();       // state, node, functions, configuration, costs; its key, port and origin checks
+builder.AddInvalidation();     // S3 change events (and the local folder's) drop stale copies; max-age revalidation
 
 var app = builder.Build();
 
@@ -24,6 +26,7 @@ app.UseControlApiAccess();     // the control API's key, its own port, no other 
 app.MapDefaultEndpoints();
 app.MapApiDocs();
 app.MapControlApi();
+app.MapInvalidation();
 app.MapFunctions();
 app.MapGatewayLinks();
 

@@ -17,6 +17,10 @@ namespace ReactiveCache.Core.Functions;
 /// only where it is addressed, so a gateway cannot replay a function's token at another gateway.
 /// </param>
 /// <param name="MoreGatewayTunnelUrls">Further gateways' tunnel endpoints: the function tunnels into every one.</param>
+/// <param name="MaxAgeSeconds">
+/// How old a held copy may get before the function revalidates it against the store (a conditional GET); none or 0: only
+/// when an invocation starts.
+/// </param>
 public sealed record FunctionPayload(
     [property: JsonPropertyName("invocationId")] string InvocationId,
     [property: JsonPropertyName("keys")] IReadOnlyList<string> Keys,
@@ -24,7 +28,8 @@ public sealed record FunctionPayload(
     [property: JsonPropertyName("gatewayTunnelUrl")] string GatewayTunnelUrl,
     [property: JsonPropertyName("orchestratorUrl")] string? OrchestratorUrl,
     [property: JsonPropertyName("tokens")] IReadOnlyDictionary<string, string> Tokens,
-    [property: JsonPropertyName("moreGatewayTunnelUrls")] IReadOnlyList<string>? MoreGatewayTunnelUrls = null)
+    [property: JsonPropertyName("moreGatewayTunnelUrls")] IReadOnlyList<string>? MoreGatewayTunnelUrls = null,
+    [property: JsonPropertyName("maxAgeSeconds")] double? MaxAgeSeconds = null)
 {
     /// <summary>Every gateway the function tunnels into: <see cref="GatewayTunnelUrl"/> first, each once.</summary>
     public IReadOnlyList<string> AllGatewayTunnelUrls() =>

@@ -12,7 +12,7 @@ namespace ReactiveCache.Core.Http;
 public static class ObjectResponder
 {
     /// <summary>
-    /// Sets status and headers for <paramref name="plan"/>. For 416 the caller then writes its body (if any);
+    /// Sets status and headers for <paramref name="plan"/>. For 416 and 412 the caller then writes its body (if any);
     /// for 200/206 it writes the bytes of <see cref="ResponsePlan.BodyRange"/> unless the request is a HEAD.
     /// </summary>
     public static void WriteHead(HttpResponse response, ObjectMetadata metadata, ResponsePlan plan)
@@ -31,6 +31,9 @@ public static class ObjectResponder
                 response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
                 headers.ContentRange = $"bytes */{metadata.Length}";
                 break;
+            case ResponseKind.PreconditionFailed:
+                response.StatusCode = StatusCodes.Status412PreconditionFailed;
+                break;
             case ResponseKind.Partial:
                 var range = plan.Range!.Value;
                 response.StatusCode = StatusCodes.Status206PartialContent;
@@ -47,7 +50,7 @@ public static class ObjectResponder
     }
 
     /// <summary>
-    /// Answers the request for an object held in memory: 200, 206, 304 or 416 (with an empty body), and no
+    /// Answers the request for an object held in memory: 200, 206, 304, 412 or 416 (with an empty body), and no
     /// body for <c>HEAD</c>.
     /// </summary>
     public static async Task WriteAsync(HttpContext context, InMemoryObject obj, CancellationToken cancellationToken)
@@ -55,7 +58,7 @@ public static class ObjectResponder
         var conditions = ObjectConditions.From(context.Request);
         var plan = ResponsePlan.For(conditions, obj.Metadata);
         WriteHead(context.Response, obj.Metadata, plan);
-        if (plan.Kind == ResponseKind.RangeNotSatisfiable)
+        if (plan.IsRefusal)
         {
             context.Response.ContentLength = 0;
             return;

@@ -17,6 +17,9 @@ public enum ResponseKind
 
     /// <summary>416: the range selects no byte of the object.</summary>
     RangeNotSatisfiable,
+
+    /// <summary>412: the client asked for another version (If-Match) than the one held.</summary>
+    PreconditionFailed,
 }
 
 /// <summary>
@@ -33,9 +36,18 @@ public readonly record struct ResponsePlan(ResponseKind Kind, ByteRange? Range)
         _ => null,
     };
 
+    /// <summary>An answer without the object: 416 or 412, whose body (if any) says why.</summary>
+    public bool IsRefusal => Kind is ResponseKind.RangeNotSatisfiable or ResponseKind.PreconditionFailed;
+
     public static ResponsePlan For(ObjectConditions request, ObjectMetadata metadata)
     {
-        if (request.IfNoneMatch.Count > 0 && Matches(request.IfNoneMatch, metadata.ETag))
+        // If-Match first (RFC 9110 §13.2.2), with the strong comparison: a part of another version is never sent.
+        if (request.IfMatch.Count > 0 && !Matches(request.IfMatch, metadata.ETag, strong: true))
+        {
+            return new ResponsePlan(ResponseKind.PreconditionFailed, null);
+        }
+
+        if (request.IfNoneMatch.Count > 0 && Matches(request.IfNoneMatch, metadata.ETag, strong: false))
         {
             return new ResponsePlan(ResponseKind.NotModified, null);
         }
@@ -56,8 +68,11 @@ public readonly record struct ResponsePlan(ResponseKind Kind, ByteRange? Range)
             : new ResponsePlan(ResponseKind.RangeNotSatisfiable, null);
     }
 
-    /// <summary>If-None-Match uses the weak comparison (RFC 9110 §13.1.2); <c>*</c> matches any current object.</summary>
-    private static bool Matches(StringValues ifNoneMatch, string etag)
+    /// <summary>
+    /// Whether a list of entity tags names <paramref name="etag"/>: If-None-Match uses the weak comparison, If-Match the
+    /// strong one (RFC 9110 §13.1); <c>*</c> matches any current object.
+    /// </summary>
+    private static bool Matches(StringValues ifNoneMatch, string etag, bool strong)
     {
         if (!EntityTagHeaderValue.TryParse(etag, out var current))
         {
@@ -71,7 +86,7 @@ public readonly record struct ResponsePlan(ResponseKind Kind, ByteRange? Range)
 
         foreach (var tag in tags)
         {
-            if (tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(current, useStrongComparison: false))
+            if (tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(current, useStrongComparison: strong))
             {
                 return true;
             }

@@ -25,28 +25,25 @@ public sealed class FolderObjectStore : IObjectStore
 
     public async Task<ObjectMetadata?> GetMetadataAsync(string key, CancellationToken cancellationToken = default)
     {
-        var file = Resolve(key);
-        if (file is null || !file.Exists)
-        {
-            return null;
-        }
-
-        return new ObjectMetadata(key, file.Length, await ETagAsync(file, cancellationToken), ContentTypes.ForKey(key),
-            new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero));
+        await using var stored = await GetAsync(key, cancellationToken: cancellationToken);
+        return stored?.Metadata;
     }
 
     public async Task<StoredObject?> GetAsync(string key, ByteRange? range = null, CancellationToken cancellationToken = default)
     {
-        var metadata = await GetMetadataAsync(key, cancellationToken);
-        if (metadata is null)
+        var file = Resolve(key);
+        if (file is null || Directory.Exists(file.FullName))
         {
             return null;
         }
 
-        Stream body;
+        // The file is opened first and its metadata (length, time, ETag) taken from that open file, never from the
+        // name again: a file replaced meanwhile (written beside and renamed over, as a store replaces an object) gives
+        // either the old version whole or the new one whole, never the ETag of one and the bytes of the other.
+        FileStream body;
         try
         {
-            body = new FileStream(Path.Combine(_root, key), new FileStreamOptions
+            body = new FileStream(file.FullName, new FileStreamOptions
             {
                 Mode = FileMode.Open,
                 Access = FileAccess.Read,
@@ -55,22 +52,67 @@ public sealed class FolderObjectStore : IObjectStore
                 BufferSize = 0,
             });
         }
-        catch (FileNotFoundException)
-        {
-            return null;
-        }
-        catch (DirectoryNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
         {
             return null;
         }
 
+        ObjectMetadata metadata;
+        try
+        {
+            var handle = body.SafeFileHandle;
+            var length = RandomAccess.GetLength(handle);
+            var modified = File.GetLastWriteTimeUtc(handle);
+            metadata = new ObjectMetadata(key, length, await ETagAsync(file.FullName, handle, length, modified, cancellationToken),
+                ContentTypes.ForKey(key), new DateTimeOffset(modified, TimeSpan.Zero));
+        }
+        catch
+        {
+            await body.DisposeAsync();
+            throw;
+        }
+
+        Stream content = body;
         if (range is { } r)
         {
             body.Seek(r.From, SeekOrigin.Begin);
-            body = new SubStream(body, r.Length);
+            content = new SubStream(body, r.Length);
         }
 
-        return new StoredObject(metadata, body, range);
+        return new StoredObject(metadata, content, range);
+    }
+
+    /// <summary>
+    /// Tells <paramref name="changed"/> of every object written, replaced, renamed or deleted under the root (what S3's
+    /// event notifications tell of a bucket), until the result is disposed. Events may repeat; one per change is enough.
+    /// </summary>
+    public IDisposable Watch(Action<ObjectChange> changed)
+    {
+        ArgumentNullException.ThrowIfNull(changed);
+        var watcher = new FileSystemWatcher(_root)
+        {
+            IncludeSubdirectories = true,
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
+        };
+        void Raise(string fullPath, bool removed)
+        {
+            var key = Path.GetRelativePath(_root, fullPath).Replace(Path.DirectorySeparatorChar, '/');
+            if (ObjectKey.Validate(key) is null)
+            {
+                changed(new ObjectChange(key, removed));
+            }
+        }
+
+        watcher.Created += (_, e) => Raise(e.FullPath, removed: false);
+        watcher.Changed += (_, e) => Raise(e.FullPath, removed: false);
+        watcher.Deleted += (_, e) => Raise(e.FullPath, removed: true);
+        watcher.Renamed += (_, e) =>
+        {
+            Raise(e.OldFullPath, removed: true);
+            Raise(e.FullPath, removed: false);
+        };
+        watcher.EnableRaisingEvents = true;
+        return watcher;
     }
 
     private FileInfo? Resolve(string key)
@@ -80,18 +122,27 @@ public sealed class FolderObjectStore : IObjectStore
         return full.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? new FileInfo(full) : null;
     }
 
-    private async ValueTask<string> ETagAsync(FileInfo file, CancellationToken cancellationToken)
+    /// <summary>The quoted MD5 of the open file (positional reads: the stream's position is untouched), cached by name, length and time.</summary>
+    private async ValueTask<string> ETagAsync(string name, Microsoft.Win32.SafeHandles.SafeFileHandle handle, long length, DateTime modified,
+        CancellationToken cancellationToken)
     {
-        if (_etags.TryGetValue(file.FullName, out var cached)
-            && cached.Length == file.Length && cached.Modified == file.LastWriteTimeUtc)
+        if (_etags.TryGetValue(name, out var cached) && cached.Length == length && cached.Modified == modified)
         {
             return cached.ETag;
         }
 
-        await using var stream = file.OpenRead();
-        var hash = await MD5.HashDataAsync(stream, cancellationToken);
-        var etag = $"\"{Convert.ToHexStringLower(hash)}\"";
-        _etags[file.FullName] = (file.Length, file.LastWriteTimeUtc, etag);
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        var buffer = new byte[81920];
+        long at = 0;
+        int read;
+        while ((read = await RandomAccess.ReadAsync(handle, buffer, at, cancellationToken)) > 0)
+        {
+            md5.AppendData(buffer, 0, read);
+            at += read;
+        }
+
+        var etag = $"\"{Convert.ToHexStringLower(md5.GetHashAndReset())}\"";
+        _etags[name] = (length, modified, etag);
         return etag;
     }
 }

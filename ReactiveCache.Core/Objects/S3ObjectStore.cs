@@ -23,9 +23,13 @@ public sealed class S3ObjectStore(IAmazonS3 s3, IOptions<ObjectStoreOptions> opt
         }
     }
 
-    public async Task<StoredObject?> GetAsync(string key, ByteRange? range = null, CancellationToken cancellationToken = default)
+    public async Task<StoredObject?> GetAsync(string key, ByteRange? range = null, CancellationToken cancellationToken = default) =>
+        (await GetIfAsync(key, default, range, cancellationToken)).Object;
+
+    /// <summary>S3 checks the condition itself (If-Match → 412, If-None-Match → 304): a current copy moves no body.</summary>
+    public async Task<ConditionalRead> GetIfAsync(string key, VersionCondition condition, ByteRange? range = null, CancellationToken cancellationToken = default)
     {
-        var request = new GetObjectRequest { BucketName = _bucket, Key = key };
+        var request = new GetObjectRequest { BucketName = _bucket, Key = key, EtagToMatch = condition.IfMatch, EtagToNotMatch = condition.IfNoneMatch };
         if (range is { } r)
         {
             request.ByteRange = new Amazon.S3.Model.ByteRange(r.From, r.To);
@@ -36,11 +40,19 @@ public sealed class S3ObjectStore(IAmazonS3 s3, IOptions<ObjectStoreOptions> opt
             var response = await s3.GetObjectAsync(request, cancellationToken);
             var total = range is null ? response.ContentLength : TotalLength(response) ?? response.ContentLength;
             var metadata = ToMetadata(key, total, response.ETag, response.Headers.ContentType, response.LastModified);
-            return new StoredObject(metadata, response.ResponseStream, range);
+            return new ConditionalRead(ReadStatus.Found, new StoredObject(metadata, response.ResponseStream, range));
         }
         catch (AmazonS3Exception e) when (IsMissing(e))
         {
-            return null;
+            return ConditionalRead.Missing;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotModified)
+        {
+            return ConditionalRead.NotModified;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
+        {
+            return ConditionalRead.Changed;
         }
     }
 

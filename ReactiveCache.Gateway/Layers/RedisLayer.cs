@@ -17,6 +17,10 @@ namespace ReactiveCache.Gateway.Layers;
 /// chunks requested ahead. A miss, an error or a timeout before the first byte falls through: the reads before
 /// the response starts wait <see cref="CacheNodeOptions.CommandTimeoutMs"/>, those after it the connection's far
 /// longer <see cref="CacheNodeOptions.StreamTimeoutMs"/> (giving up then would cut the client's body short).
+/// <para>Never two versions in one answer: every body read after the one that read the header is followed, on the same
+/// connection (so on the node too), by a read of the header again, which must be the header the answer's headers came
+/// from. An entry replaced or removed meanwhile makes the request fall back (before the first byte) or aborts the
+/// client's connection (after it): never a short or mixed <c>200</c>.</para>
 /// </summary>
 public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers breakers, IOptions<CacheNodeOptions> options)
 {
@@ -78,8 +82,15 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
                     expected = to - range.From + 1;
                     try
                     {
-                        head = (ReadOnlyMemory<byte>)await BeforeFirstByte(
-                            lease.Database.StringGetRangeAsync(entryKey, headerLength + range.From, headerLength + to), cancellationToken);
+                        var read = lease.Database.StringGetRangeAsync(entryKey, headerLength + range.From, headerLength + to);
+                        var version = ReadVersion(lease.Database, entryKey, headerLength);
+                        Observe(version);
+                        head = (ReadOnlyMemory<byte>)await BeforeFirstByte(read, cancellationToken);
+                        if (!SameVersion(await BeforeFirstByte(version, cancellationToken), first[..headerLength]))
+                        {
+                            // Replaced (or removed) between the header and the body: the next layer answers.
+                            return LayerOutcome.Miss;
+                        }
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
@@ -96,9 +107,9 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
             }
 
             ObjectResponses.WriteHead(context.Response, metadata, plan, CacheLayer.Redis);
-            if (plan.Kind == ResponseKind.RangeNotSatisfiable)
+            if (plan.IsRefusal)
             {
-                await ObjectResponses.WriteRangeNotSatisfiableAsync(context, metadata);
+                await ObjectResponses.WriteRefusalAsync(context, metadata, plan);
                 return LayerOutcome.Served;
             }
 
@@ -111,7 +122,7 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
             if (head.Length < body.Length)
             {
                 // After the first byte there is no falling back: a failure here aborts the response.
-                await StreamRestAsync(context, lease.Database, entryKey, headerLength, body.From + head.Length, body.To, request.Key, cancellationToken);
+                await StreamRestAsync(context, lease.Database, entryKey, first[..headerLength], body.From + head.Length, body.To, request.Key, cancellationToken);
             }
 
             return LayerOutcome.Served;
@@ -140,11 +151,23 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
     private static void Observe(Task read) =>
         _ = read.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
-    /// <summary>Sends body bytes [from, to] chunk by chunk, keeping <see cref="CacheNodeOptions.ReadAheadChunks"/> reads in flight.</summary>
-    private async Task StreamRestAsync(HttpContext context, IDatabase db, RedisKey entryKey, int headerLength, long from, long to, string key,
+    /// <summary>The entry's header read again: its version now (sent after a body read, it is checked after it on the node).</summary>
+    private static Task<RedisValue> ReadVersion(IDatabase db, RedisKey entryKey, int headerLength) =>
+        db.StringGetRangeAsync(entryKey, 0, headerLength - 1);
+
+    /// <summary>Whether the header read again is byte for byte the one the answer's headers came from.</summary>
+    private static bool SameVersion(RedisValue header, ReadOnlyMemory<byte> expected) =>
+        ((ReadOnlyMemory<byte>)header).Span.SequenceEqual(expected.Span);
+
+    /// <summary>
+    /// Sends body bytes [from, to] chunk by chunk, keeping <see cref="CacheNodeOptions.ReadAheadChunks"/> reads in flight; each
+    /// chunk is sent only once the header read after it is still <paramref name="header"/> (the version check).
+    /// </summary>
+    private async Task StreamRestAsync(HttpContext context, IDatabase db, RedisKey entryKey, ReadOnlyMemory<byte> header, long from, long to, string key,
         CancellationToken cancellationToken)
     {
-        var pending = new Queue<(Task<RedisValue> Read, long Length)>(_readAhead);
+        var headerLength = header.Length;
+        var pending = new Queue<(Task<RedisValue> Read, Task<RedisValue> Version, long Length)>(_readAhead);
         var next = from;
         try
         {
@@ -153,13 +176,14 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
                 while (pending.Count < _readAhead && next <= to)
                 {
                     var end = Math.Min(to, next + _chunk - 1);
-                    pending.Enqueue((db.StringGetRangeAsync(entryKey, headerLength + next, headerLength + end), end - next + 1));
+                    pending.Enqueue((db.StringGetRangeAsync(entryKey, headerLength + next, headerLength + end), ReadVersion(db, entryKey, headerLength),
+                        end - next + 1));
                     next = end + 1;
                 }
 
-                var (read, length) = pending.Dequeue();
+                var (read, version, length) = pending.Dequeue();
                 var chunk = (ReadOnlyMemory<byte>)await read;
-                if (chunk.Length != length)
+                if (chunk.Length != length || !SameVersion(await version, header))
                 {
                     throw new InvalidOperationException($"The cache node's copy of '{key}' changed while it was being sent.");
                 }
@@ -169,10 +193,11 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
         }
         finally
         {
-            foreach (var (read, _) in pending)
+            foreach (var (read, version, _) in pending)
             {
                 // Reads left behind by a failure: observe them so that their faults are not reported as unobserved.
                 Observe(read);
+                Observe(version);
             }
         }
     }

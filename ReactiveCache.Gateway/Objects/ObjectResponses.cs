@@ -10,8 +10,8 @@ public static class ObjectResponses
 {
     /// <summary>
     /// Names <paramref name="origin"/> in <c>Content-Origin</c> and sets status and headers for
-    /// <paramref name="plan"/> (<see cref="ObjectResponder.WriteHead"/>). For 416 the caller then writes the
-    /// problem body (<see cref="WriteRangeNotSatisfiableAsync"/>).
+    /// <paramref name="plan"/> (<see cref="ObjectResponder.WriteHead"/>). For 416 and 412 the caller then writes the
+    /// problem body (<see cref="WriteRefusalAsync"/>).
     /// </summary>
     public static void WriteHead(HttpResponse response, ObjectMetadata metadata, ResponsePlan plan, CacheLayer origin)
     {
@@ -19,6 +19,7 @@ public static class ObjectResponses
         ObjectResponder.WriteHead(response, metadata, plan);
     }
 
-    public static Task WriteRangeNotSatisfiableAsync(HttpContext context, ObjectMetadata metadata) =>
-        Problems.RangeNotSatisfiable(metadata).ExecuteAsync(context);
+    /// <summary>The problem body of a 416 or a 412 (<see cref="ResponsePlan.IsRefusal"/>).</summary>
+    public static Task WriteRefusalAsync(HttpContext context, ObjectMetadata metadata, ResponsePlan plan) =>
+        (plan.Kind == ResponseKind.PreconditionFailed ? Problems.PreconditionFailed(metadata) : Problems.RangeNotSatisfiable(metadata)).ExecuteAsync(context);
 }

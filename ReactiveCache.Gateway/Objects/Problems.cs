@@ -19,6 +19,10 @@ public static class Problems
         TypedResults.Problem(statusCode: StatusCodes.Status416RangeNotSatisfiable, title: "Range not satisfiable",
             detail: $"The object has {metadata.Length} bytes; the requested range selects none of them.");
 
+    public static ProblemHttpResult PreconditionFailed(ObjectMetadata metadata) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "Precondition failed",
+            detail: $"The object '{metadata.Key}' is now version {metadata.ETag}, not the one If-Match names; read it again from the start.");
+
     public static ProblemHttpResult OriginUnavailable(string key) =>
         TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: "Object store unavailable",
             detail: $"The store of record did not answer for '{key}'; try again.");

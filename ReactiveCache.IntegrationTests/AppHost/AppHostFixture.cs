@@ -13,7 +13,7 @@ namespace ReactiveCache.IntegrationTests.AppHost;
 /// walks every state within seconds (TICK 2 s, two requests within 10 s start a function, the node
 /// keeps an object while the last 5 requests span at most 15 s, checked every 3 s; boot delay 2 s).
 /// </summary>
-public sealed class AppHostFixture : IAsyncLifetime
+public class AppHostFixture : IAsyncLifetime
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
@@ -32,6 +32,14 @@ public sealed class AppHostFixture : IAsyncLifetime
     public string ControlApiKey { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
 
     private DistributedApplication? _app;
+
+    /// <summary>The store of record's folder (the folder store of every service).</summary>
+    public string ObjectsFolder => _objects.FullName;
+
+    /// <summary>A fixture of its own may set more before the AppHost is built (settings of one service, say).</summary>
+    protected virtual void Configure(IDistributedApplicationTestingBuilder builder)
+    {
+    }
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The AppHost has not started.");
 
@@ -64,6 +72,7 @@ public sealed class AppHostFixture : IAsyncLifetime
             resource.Annotations.Add(new EnvironmentCallbackAnnotation(env => env.EnvironmentVariables["OTEL_SDK_DISABLED"] = "true"));
         }
 
+        Configure(builder);
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);
         foreach (var name in ServiceResources)

@@ -48,9 +48,9 @@ public sealed class FakeLambdaLayer : ILambdaLayer
         var request = ObjectRequest.From(context.Request, key, 0);
         var plan = ResponsePlan.For(request.Conditions, held.Metadata);
         ObjectResponses.WriteHead(context.Response, held.Metadata, plan, CacheLayer.Lambda);
-        if (plan.Kind == ResponseKind.RangeNotSatisfiable)
+        if (plan.IsRefusal)
         {
-            await ObjectResponses.WriteRangeNotSatisfiableAsync(context, held.Metadata);
+            await ObjectResponses.WriteRefusalAsync(context, held.Metadata, plan);
         }
         else if (!request.IsHead && plan.BodyRange(held.Metadata) is { } range)
         {

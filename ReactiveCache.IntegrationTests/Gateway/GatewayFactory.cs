@@ -92,6 +92,19 @@ public sealed class GatewayFactory(
         });
     }
 
+    /// <summary>A gateway on <paramref name="servers"/> that streams node entries in 4 KB chunks, one read ahead (many reads per body).</summary>
+    public static GatewayFactory StreamingInSmallChunks(GatewayServers servers) =>
+        new(servers.S3, cacheNodeEndpoint: servers.RedisEndpoint, settings: new Dictionary<string, string?>
+        {
+            ["CacheNode:ChunkBytes"] = "4096",
+            ["CacheNode:ReadAheadChunks"] = "1",
+        });
+
+    /// <summary>Completes once the gateway is connected to its cache node.</summary>
+    public Task CacheNodeConnectedAsync() =>
+        Eventually.HoldsAsync(() => Services.GetService(typeof(global::ReactiveCache.Gateway.CacheNode.CacheNodeConnection)) is global::ReactiveCache.Gateway.CacheNode.CacheNodeConnection { Current.Connected: true },
+            TimeSpan.FromSeconds(10), "cache node connected");
+
     /// <summary>Points a key at a layer directly (tests without an orchestrator).</summary>
     public void Route(string key, CacheLayer layer) =>
         Routes.TryApply(Routes.Version, Routes.Version + 1, [KeyValuePair.Create(key, layer)], []);

@@ -50,6 +50,9 @@ public sealed class InvocationHandler(
         catalog.Activate(active);
 
         using var lifeEnded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var revalidation = payload.MaxAgeSeconds is > 0 and var maxAge
+            ? RevalidateAsync(payload.Keys, TimeSpan.FromSeconds(maxAge), lifeEnded.Token)
+            : Task.CompletedTask;
         var controlTask = string.IsNullOrWhiteSpace(payload.OrchestratorUrl)
             ? Task.CompletedTask
             : control.RunAsync(payload.OrchestratorUrl, active, payload.TokenFor(payload.OrchestratorUrl)!, lifeEnded.Token);
@@ -68,6 +71,7 @@ public sealed class InvocationHandler(
             await EndAsync(active, tunnels, invocation.Deadline);
             await lifeEnded.CancelAsync();
             await controlTask;
+            await revalidation;
         }
 
         var life = time.GetUtcNow() - start;
@@ -146,19 +150,63 @@ public sealed class InvocationHandler(
         }
     }
 
-    /// <summary>Loads every key the environment does not hold yet; true when all were already held (warm).</summary>
-    private async Task<bool> LoadAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    /// <summary>
+    /// Loads every key the environment does not hold yet and revalidates those it holds (a warm start): a conditional
+    /// GET on the held copy's ETag moves no body when the object is unchanged. True when every copy was held and current.
+    /// </summary>
+    private async Task<bool> LoadAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
+        await RefreshAsync(keys, initial: true, cancellationToken) == 0;
+
+    /// <summary>Every <paramref name="maxAge"/> during the life, the held copies are revalidated (until <paramref name="cancellationToken"/>).</summary>
+    private async Task RevalidateAsync(IReadOnlyList<string> keys, TimeSpan maxAge, CancellationToken cancellationToken)
     {
-        var missing = keys.Where(k => !catalog.TryGet(k, out _)).Distinct(StringComparer.Ordinal).ToList();
-        await Parallel.ForEachAsync(missing, cancellationToken, async (key, ct) =>
+        using var timer = new PeriodicTimer(maxAge, time);
+        try
         {
-            await using var stored = await store.GetAsync(key, cancellationToken: ct)
-                                     ?? throw new InvalidPayloadException($"The object store has no object '{key}'.");
-            var content = new byte[stored.Metadata.Length];
-            await stored.Body.ReadExactlyAsync(content, ct);
-            catalog.Put(key, new InMemoryObject(stored.Metadata, content));
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                await RefreshAsync(keys, initial: false, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            // The store did not answer: the copies stay as they are until the next try or the end of the life.
+            logger.LogWarning(e, "Revalidating the held objects failed");
+        }
+    }
+
+    /// <summary>
+    /// Brings the held copies of <paramref name="keys"/> to the store's versions; returns how many bodies were read. A
+    /// changed object replaces its copy whole (a response in flight keeps the copy it started with). A missing object
+    /// fails the invocation when it starts, and is dropped later (its requests then fall back).
+    /// </summary>
+    private async Task<int> RefreshAsync(IReadOnlyList<string> keys, bool initial, CancellationToken cancellationToken)
+    {
+        var loaded = 0;
+        await Parallel.ForEachAsync(keys.Distinct(StringComparer.Ordinal), cancellationToken, async (key, ct) =>
+        {
+            var condition = catalog.TryGet(key, out var held) ? VersionCondition.ChangedFrom(held.Metadata.ETag) : default;
+            await using var read = await store.GetIfAsync(key, condition, cancellationToken: ct);
+            switch (read.Status)
+            {
+                case ReadStatus.Missing when initial:
+                    throw new InvalidPayloadException($"The object store has no object '{key}'.");
+                case ReadStatus.Missing:
+                    catalog.Remove(key);
+                    break;
+                case ReadStatus.Found:
+                    var stored = read.Object!;
+                    var content = new byte[stored.Metadata.Length];
+                    await stored.Body.ReadExactlyAsync(content, ct);
+                    catalog.Put(key, new InMemoryObject(stored.Metadata, content));
+                    Interlocked.Increment(ref loaded);
+                    break;
+            }
         });
-        return missing.Count == 0;
+        return loaded;
     }
 
     /// <summary>

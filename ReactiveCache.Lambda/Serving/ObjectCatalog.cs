@@ -24,6 +24,8 @@ public sealed class ObjectCatalog
 
     public void Put(string key, InMemoryObject obj) => _objects[key] = obj;
 
+    public void Remove(string key) => _objects.TryRemove(key, out _);
+
     /// <summary>Drops every object but <paramref name="keys"/>: a warm environment holds only what its current invocation serves.</summary>
     public void Retain(IReadOnlyCollection<string> keys)
     {

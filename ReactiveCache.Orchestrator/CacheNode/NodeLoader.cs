@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using ReactiveCache.Core.Caching;
 using ReactiveCache.Core.Objects;
@@ -7,17 +8,26 @@ namespace ReactiveCache.Orchestrator.CacheNode;
 
 /// <summary>
 /// Copies objects from the store of record onto the running cache node (GET → SET, in the layout the
-/// gateway's Redis layer reads) and takes them off again. One connection per node life.
+/// gateway's Redis layer reads) and takes them off again. One connection per node life. It remembers when each entry
+/// was last known current (<see cref="DueForRevalidation"/>); a revalidation reads an entry again from the store only
+/// when the store's version differs (a conditional GET on its ETag).
 /// </summary>
-public sealed class NodeLoader(IObjectStore store, IOptions<CacheNodeOptions> options, ILogger<NodeLoader> logger) : IAsyncDisposable
+public sealed class NodeLoader(IObjectStore store, IOptions<CacheNodeOptions> options, ILogger<NodeLoader> logger, TimeProvider? time = null)
+    : IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _validated = new(StringComparer.Ordinal);
     private ConnectionMultiplexer? _connection;
     private CacheNodeEndpoint? _endpoint;
 
-    /// <summary>Loads <paramref name="key"/>; false when the store has no such object.</summary>
+    /// <summary>
+    /// Loads <paramref name="key"/>; false when the store has no such object. (The policy loads keys the node does not
+    /// hold: it evicts what it takes off. A copy the node keeps is brought up to date by <see cref="RevalidateAsync"/>.)
+    /// </summary>
     public async Task<bool> LoadAsync(CacheNodeEndpoint endpoint, string key, CancellationToken cancellationToken)
     {
+        var checkedAt = _time.GetUtcNow();
         await using var stored = await store.GetAsync(key, cancellationToken: cancellationToken);
         if (stored is null)
         {
@@ -25,11 +35,62 @@ public sealed class NodeLoader(IObjectStore store, IOptions<CacheNodeOptions> op
             return false;
         }
 
-        // The body goes from the store's stream straight into the entry behind its header: one copy.
-        var database = await DatabaseAsync(endpoint);
-        await CacheEntryLayout.StoreAsync(database, stored.Metadata, stored.Body, cancellationToken);
-        logger.LogInformation("Loaded {Key} ({Bytes} bytes) onto the cache node", key, stored.Metadata.Length);
+        await StoreAsync(await DatabaseAsync(endpoint), stored, checkedAt, cancellationToken);
         return true;
+    }
+
+    /// <summary>
+    /// Brings the node's entry of <paramref name="key"/> to the store's current version with a conditional GET on its
+    /// ETag: NotModified (nothing moved), Found (loaded: the SET replaces the entry at once, and a gateway streaming the
+    /// old one sees its version change), Missing (the store has no such object: the entry is deleted). Without an entry
+    /// nothing is loaded (NotModified): an evicted key stays evicted.
+    /// </summary>
+    public async Task<ReadStatus> RevalidateAsync(CacheNodeEndpoint endpoint, string key, CancellationToken cancellationToken)
+    {
+        var database = await DatabaseAsync(endpoint);
+        if (await HeldAsync(database, key) is not { } held)
+        {
+            _validated.TryRemove(key, out _);
+            return ReadStatus.NotModified;
+        }
+
+        var checkedAt = _time.GetUtcNow();
+        await using var read = await store.GetIfAsync(key, VersionCondition.ChangedFrom(held.ETag), cancellationToken: cancellationToken);
+        switch (read.Status)
+        {
+            case ReadStatus.Missing:
+                logger.LogWarning("Cannot load {Key} onto the cache node: the store has no such object", key);
+                await CacheEntryLayout.RemoveAsync(database, key);
+                _validated.TryRemove(key, out _);
+                break;
+            case ReadStatus.NotModified:
+                _validated[key] = checkedAt;
+                break;
+            default:
+                await StoreAsync(database, read.Object!, checkedAt, cancellationToken);
+                break;
+        }
+
+        return read.Status;
+    }
+
+    private async Task StoreAsync(IDatabase database, StoredObject stored, DateTimeOffset checkedAt, CancellationToken cancellationToken)
+    {
+        // The body goes from the store's stream straight into the entry behind its header: one copy.
+        await CacheEntryLayout.StoreAsync(database, stored.Metadata, stored.Body, cancellationToken);
+        _validated[stored.Metadata.Key] = checkedAt;
+        logger.LogInformation("Loaded {Key} ({Bytes} bytes, {ETag}) onto the cache node", stored.Metadata.Key, stored.Metadata.Length, stored.Metadata.ETag);
+    }
+
+    /// <summary>The keys on the node last known current before <paramref name="before"/>.</summary>
+    public IReadOnlyList<string> DueForRevalidation(DateTimeOffset before) =>
+        [.. _validated.Where(v => v.Value < before).Select(v => v.Key)];
+
+    /// <summary>The metadata of the node's entry of <paramref name="key"/> (null: none, or not of our layout).</summary>
+    private static async Task<ObjectMetadata?> HeldAsync(IDatabase database, string key)
+    {
+        var header = (byte[]?)await database.StringGetRangeAsync(CacheEntryLayout.EntryKey(key), 0, CacheEntryLayout.MaxHeaderBytes - 1);
+        return header is not null && CacheEntryLayout.TryReadHeader(key, header, out var held, out _) ? held : null;
     }
 
     /// <summary>
@@ -49,6 +110,7 @@ public sealed class NodeLoader(IObjectStore store, IOptions<CacheNodeOptions> op
             if (key is not null && wanted.Contains(key) && await IsCurrentAsync(database, key, cancellationToken))
             {
                 kept.Add(key);
+                _validated[key] = _time.GetUtcNow();
                 continue;
             }
 
@@ -62,8 +124,7 @@ public sealed class NodeLoader(IObjectStore store, IOptions<CacheNodeOptions> op
     /// <summary>Whether the node's entry of <paramref name="key"/> is the store's current version (same ETag).</summary>
     private async Task<bool> IsCurrentAsync(IDatabase database, string key, CancellationToken cancellationToken)
     {
-        var header = (byte[]?)await database.StringGetRangeAsync(CacheEntryLayout.EntryKey(key), 0, CacheEntryLayout.MaxHeaderBytes - 1);
-        if (header is null || !CacheEntryLayout.TryReadHeader(key, header, out var held, out _))
+        if (await HeldAsync(database, key) is not { } held)
         {
             return false;
         }
@@ -87,8 +148,11 @@ public sealed class NodeLoader(IObjectStore store, IOptions<CacheNodeOptions> op
         }
     }
 
-    public async Task EvictAsync(CacheNodeEndpoint endpoint, string key) =>
+    public async Task EvictAsync(CacheNodeEndpoint endpoint, string key)
+    {
+        _validated.TryRemove(key, out _);
         await CacheEntryLayout.RemoveAsync(await DatabaseAsync(endpoint), key);
+    }
 
     /// <summary>Forgets the connection (the node stopped; the next life has a new endpoint or is empty).</summary>
     public async Task ResetAsync()
@@ -104,6 +168,7 @@ public sealed class NodeLoader(IObjectStore store, IOptions<CacheNodeOptions> op
 
             _connection = null;
             _endpoint = null;
+            _validated.Clear();
         }
         finally
         {

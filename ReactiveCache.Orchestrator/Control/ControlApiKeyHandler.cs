@@ -8,7 +8,8 @@ using Microsoft.Extensions.Options;
 namespace ReactiveCache.Orchestrator.Control;
 
 /// <summary>
-/// Authenticates the control API's callers by key: <c>Authorization: Bearer &lt;key&gt;</c> (or <c>X-Api-Key</c>),
+/// Authenticates the control API's callers by key: <c>Authorization: Bearer &lt;key&gt;</c> (or <c>X-Api-Key</c>, or the
+/// password of <c>Authorization: Basic</c>, for senders such as an SNS subscription that can only put a user and password in the URL),
 /// compared in constant time with <c>ControlApi:Key</c> (role <see cref="Operator"/>) and <c>ControlApi:ReadKey</c>
 /// (role <see cref="Reader"/>); never logged. Refusals are problem+json: 401 without a valid key, 403 with a key
 /// that may not do what was asked. Written by hand: ASP.NET Core ships the authentication framework but no API-key
@@ -72,6 +73,19 @@ public sealed class ControlApiKeyHandler(
         if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             return authorization["Bearer ".Length..].Trim();
+        }
+
+        if (authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                var pair = Encoding.UTF8.GetString(Convert.FromBase64String(authorization["Basic ".Length..].Trim()));
+                return pair.IndexOf(':') is var colon and >= 0 ? pair[(colon + 1)..] : null;
+            }
+            catch (FormatException)
+            {
+                return "";
+            }
         }
 
         return request.Headers[KeyHeader].ToString() is { Length: > 0 } key ? key : null;

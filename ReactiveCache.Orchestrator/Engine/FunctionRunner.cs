@@ -22,6 +22,9 @@ public sealed class FunctionRunner
     /// <summary>When each key's function was invoked (a timestamp of <see cref="_time"/>), until it connects.</summary>
     private readonly ConcurrentDictionary<string, long> _invoked = new(StringComparer.Ordinal);
 
+    /// <summary>How many invocations of each key have not returned yet.</summary>
+    private readonly ConcurrentDictionary<string, int> _running = new(StringComparer.Ordinal);
+
     public FunctionRunner(FunctionLauncher launcher, FunctionControlHub control, PolicyInbox inbox, CostMeter costs, TimeProvider time, ILogger<FunctionRunner> logger)
     {
         (_launcher, _inbox, _costs, _time, _logger) = (launcher, inbox, costs, time, logger);
@@ -42,6 +45,9 @@ public sealed class FunctionRunner
     /// <summary>A function holding the key ended (raised before the policy hears it).</summary>
     public event Action<string>? Ended;
 
+    /// <summary>Whether a function invoked for <paramref name="key"/> has not returned yet (connected or still starting).</summary>
+    public bool IsRunning(string key) => _running.TryGetValue(key, out var count) && count > 0;
+
     /// <summary>
     /// Invokes a function holding <paramref name="key"/> for a life of <paramref name="tick"/>; completes when it ends. Never
     /// throws. The policy hears of its end unless <paramref name="tellPolicy"/> is false (a pin's function).
@@ -49,6 +55,7 @@ public sealed class FunctionRunner
     public async Task RunAsync(string key, TimeSpan tick, bool tellPolicy = true)
     {
         _invoked[key] = _time.GetTimestamp();
+        _running.AddOrUpdate(key, 1, static (_, n) => n + 1);
         try
         {
             var invocation = await _launcher.InvokeAsync([key], tick, FunctionInvocationType.RequestResponse, CancellationToken.None);
@@ -68,6 +75,11 @@ public sealed class FunctionRunner
         finally
         {
             _invoked.TryRemove(key, out _);
+            if (_running.AddOrUpdate(key, 0, static (_, n) => n - 1) <= 0)
+            {
+                _running.TryRemove(new KeyValuePair<string, int>(key, 0));
+            }
+
             Raise(Ended, nameof(Ended), key);
             if (tellPolicy)
             {

@@ -61,6 +61,15 @@ public sealed class NodeCommands(
         }
     }
 
+    /// <summary>
+    /// Brings the node's copy of <paramref name="key"/>, if it still holds one, to the store's version (a conditional GET:
+    /// see <see cref="NodeLoader.RevalidateAsync"/>). Missing when the store no longer has the object.
+    /// </summary>
+    public async Task<Core.Objects.ReadStatus> RevalidateAsync(string key, CancellationToken cancellationToken) =>
+        node.Endpoint is { } endpoint
+            ? await loader.RevalidateAsync(endpoint, key, cancellationToken)
+            : Core.Objects.ReadStatus.NotModified;
+
     /// <summary>Deletes <paramref name="key"/> from the node, if one runs.</summary>
     public Task EvictAsync(string key) => node.Endpoint is { } endpoint ? loader.EvictAsync(endpoint, key) : Task.CompletedTask;
 

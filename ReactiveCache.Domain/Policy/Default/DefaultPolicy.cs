@@ -109,6 +109,9 @@ public sealed class DefaultPolicy : ICachePolicy
             case PolicyEventKind.ObjectLoaded:
                 OnLoaded(GetOrCreate(e.Key), commands);
                 break;
+            case PolicyEventKind.ObjectChanged when _objects.TryGetValue(e.Key, out var changed):
+                OnChanged(changed, commands);
+                break;
             case PolicyEventKind.NodeStopped:
                 Node = NodeState.Stopped;
                 if (_restartWhenStopped)
@@ -295,6 +298,30 @@ public sealed class DefaultPolicy : ICachePolicy
             o.FunctionUntil = null;
             commands.Add(PolicyCommand.ShutdownFunction(o.Key));
         }
+    }
+
+    // the object changed in the store: every copy is stale; the key starts over from S3 (what it learned of its traffic
+    // stays) and is loaded again on its next request. A load under way is disowned: its ObjectLoaded finds the key on S3.
+    private static void OnChanged(DefaultObject o, List<PolicyCommand> commands)
+    {
+        if (o.State == ObjectState.RedisRunning)
+        {
+            commands.Add(PolicyCommand.EvictObject(o.Key));
+        }
+
+        if (o.Route != CacheLayer.S3)
+        {
+            o.Route = CacheLayer.S3;
+            commands.Add(PolicyCommand.RemoveRoute(o.Key));
+        }
+
+        if (o.FunctionsRunning > 0)
+        {
+            o.FunctionUntil = null;
+            commands.Add(PolicyCommand.ShutdownFunction(o.Key));
+        }
+
+        o.State = ObjectState.S3;
     }
 
     private void OnFunctionEnded(DefaultObject o, List<PolicyCommand> commands)

@@ -44,8 +44,39 @@ public sealed class NodeAdoptionTests(OwnRedisServerFixture redis) : IClassFixtu
         Assert.False(await database.KeyExistsAsync(CacheEntryLayout.EntryKey("changed.txt")));
     }
 
+    [Fact]
+    public async Task A_copy_older_than_the_max_age_is_revalidated_kept_when_unchanged_and_replaced_when_changed()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56));
+        await File.WriteAllTextAsync(Path.Combine(_root, "kept.txt"), "the same all along");
+        await File.WriteAllTextAsync(Path.Combine(_root, "replaced.txt"), "version 1");
+        var endpoint = new CacheNodeEndpoint("127.0.0.1", redis.Server.Port);
+        await using var loader = Loader(time);
+        Assert.True(await loader.LoadAsync(endpoint, "kept.txt", CancellationToken.None));
+        Assert.True(await loader.LoadAsync(endpoint, "replaced.txt", CancellationToken.None));
+        Assert.Empty(loader.DueForRevalidation(time.GetUtcNow()));
+
+        await File.WriteAllTextAsync(Path.Combine(_root, "replaced.txt"), "version 2!");
+        time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(["kept.txt", "replaced.txt"], loader.DueForRevalidation(time.GetUtcNow()).Order());
+
+        Assert.Equal(ReadStatus.NotModified, await loader.RevalidateAsync(endpoint, "kept.txt", CancellationToken.None));
+        Assert.Equal(ReadStatus.Found, await loader.RevalidateAsync(endpoint, "replaced.txt", CancellationToken.None));
+        Assert.Empty(loader.DueForRevalidation(time.GetUtcNow()));
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Server.ConnectionString);
+        var entry = (byte[])(await connection.GetDatabase().StringGetAsync(CacheEntryLayout.EntryKey("replaced.txt")))!;
+        Assert.True(CacheEntryLayout.TryReadHeader("replaced.txt", entry, out var metadata, out var headerLength));
+        Assert.Equal("version 2!", System.Text.Encoding.UTF8.GetString(entry, headerLength, entry.Length - headerLength));
+        Assert.Equal((await new FolderObjectStore(_root).GetMetadataAsync("replaced.txt"))!.ETag, metadata.ETag);
+
+        // Evicted meanwhile: a revalidation does not bring it back.
+        await loader.EvictAsync(endpoint, "kept.txt");
+        Assert.Equal(ReadStatus.NotModified, await loader.RevalidateAsync(endpoint, "kept.txt", CancellationToken.None));
+        Assert.False(await connection.GetDatabase().KeyExistsAsync(CacheEntryLayout.EntryKey("kept.txt")));
+    }
+
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private NodeLoader Loader() => new(new FolderObjectStore(_root),
-        Microsoft.Extensions.Options.Options.Create(new CacheNodeOptions { Password = RedisServer.WriterPassword }), NullLogger<NodeLoader>.Instance);
+    private NodeLoader Loader(TimeProvider? time = null) => new(new FolderObjectStore(_root),
+        Microsoft.Extensions.Options.Options.Create(new CacheNodeOptions { Password = RedisServer.WriterPassword }), NullLogger<NodeLoader>.Instance, time);
 }

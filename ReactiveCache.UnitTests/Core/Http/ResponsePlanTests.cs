@@ -108,6 +108,25 @@ public sealed class ResponsePlanTests
         Assert.False(Conditions("GET", ("If-None-Match", "*")).IsPlainGet);
     }
 
+    [Theory]
+    [InlineData("\"other\"")]
+    [InlineData("W/\"abc\"")] // If-Match compares strongly: a weak tag never matches
+    public void A_range_with_if_match_of_another_version_is_412_and_no_body(string ifMatch)
+    {
+        var plan = Plan("GET", ("If-Match", ifMatch), ("Range", "bytes=0-9"));
+        Assert.Equal(new ResponsePlan(ResponseKind.PreconditionFailed, null), plan);
+        Assert.True(plan.IsRefusal);
+        Assert.Null(plan.BodyRange(Metadata));
+        Assert.False(Conditions("GET", ("If-Match", ifMatch)).IsPlainGet);
+    }
+
+    [Theory]
+    [InlineData("\"abc\"")]
+    [InlineData("\"x\", \"abc\"")]
+    [InlineData("*")]
+    public void A_range_with_if_match_of_this_version_is_206(string ifMatch) =>
+        Assert.Equal(new ResponsePlan(ResponseKind.Partial, new ByteRange(0, 9)), Plan("GET", ("If-Match", ifMatch), ("Range", "bytes=0-9")));
+
     private static ResponsePlan Plan(string method, params (string Name, string Value)[] headers) =>
         ResponsePlan.For(Conditions(method, headers), Metadata);
 

@@ -80,6 +80,27 @@ public sealed class DefaultPolicyTests
     }
 
     [Fact]
+    public void A_changed_object_leaves_the_node_and_its_function_and_is_loaded_fresh_on_its_next_request()
+    {
+        BurstUntilStart();
+        Handle(PolicyEvent.NodeReady(_time.GetUtcNow()));
+        Handle(PolicyEvent.ObjectLoaded("a", _time.GetUtcNow()));
+        Assert.Equal(ObjectState.RedisRunning, _policy.StateOf("a"));
+
+        var changed = Handle(PolicyEvent.ObjectChanged("a", _time.GetUtcNow()));
+
+        Assert.Contains(PolicyCommand.EvictObject("a"), changed);
+        Assert.Contains(PolicyCommand.RemoveRoute("a"), changed);
+        Assert.Equal(ObjectState.S3, _policy.StateOf("a"));
+        Assert.Contains(PolicyCommand.LoadObject("a"), Request("a"));
+
+        // A load that was under way when the object changed is disowned: the key stays on S3 until its own load.
+        Handle(PolicyEvent.ObjectChanged("b", _time.GetUtcNow()));
+        Assert.DoesNotContain(PolicyCommand.SetRoute("b", CacheLayer.Redis), Handle(PolicyEvent.ObjectLoaded("b", _time.GetUtcNow())));
+        Assert.Equal(ObjectState.S3, _policy.StateOf("b"));
+    }
+
+    [Fact]
     public void A_key_first_requested_while_the_node_runs_is_loaded()
     {
         ToRunning();

@@ -1,0 +1,97 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using ReactiveCache.Core.Objects;
+using ReactiveCache.Orchestrator.Control;
+
+namespace ReactiveCache.Orchestrator.Invalidation;
+
+/// <summary>
+/// <c>POST /invalidations</c>: S3's event notifications (direct, through SNS or SQS, or from EventBridge), with the
+/// operator's key (<c>Authorization: Bearer</c>, <c>X-Api-Key</c>, or as the password of Basic authentication, which
+/// is what an SNS HTTPS subscription can send). Each written or removed object is invalidated on every layer.
+/// </summary>
+public static class InvalidationApi
+{
+    public const string Path = "/invalidations";
+
+    /// <summary>What was done with a notification: the keys invalidated, and how many changes were not ours.</summary>
+    public sealed record InvalidationResult(IReadOnlyList<string> Invalidated, int Ignored);
+
+    public static IHostApplicationBuilder AddInvalidation(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<InvalidationOptions>()
+            .BindConfiguration(InvalidationOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ObjectInvalidator>();
+        builder.Services.AddHostedService<FolderChangeFeed>();
+        builder.Services.AddHostedService<CopyRevalidator>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapInvalidation(this IEndpointRouteBuilder app)
+    {
+        app.MapPost(Path, async Task<Results<Accepted<InvalidationResult>, ProblemHttpResult>> (HttpRequest request, ObjectInvalidator invalidator,
+                IOptions<InvalidationOptions> options, IOptions<ObjectStoreOptions> store, CancellationToken cancellationToken) =>
+            {
+                // Any content type: SNS posts its JSON as text/plain.
+                var body = await ReadBodyAsync(request, options.Value.MaxBodyBytes, cancellationToken);
+                if (body is null)
+                {
+                    return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Notification too large",
+                        detail: $"A notification has at most {options.Value.MaxBodyBytes} bytes.");
+                }
+
+                if (!S3EventNotification.TryParse(body.Value, out var changes, out var error))
+                {
+                    return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not an S3 event notification", detail: error);
+                }
+
+                var invalidated = new List<string>();
+                var ignored = 0;
+                foreach (var change in changes)
+                {
+                    // Another bucket's objects, or keys no gateway would serve, are not ours to drop.
+                    if ((store.Value.Bucket is { } bucket && change.Bucket.Length > 0 && change.Bucket != bucket) || !ObjectKey.IsValid(change.Object.Key))
+                    {
+                        ignored++;
+                        continue;
+                    }
+
+                    invalidator.Invalidate(change.Object);
+                    invalidated.Add(change.Object.Key);
+                }
+
+                return TypedResults.Accepted((string?)null, new InvalidationResult(invalidated, ignored));
+            })
+            .RequireAuthorization(ControlApiAccess.OperatePolicy)
+            .WithTags("Invalidation")
+            .WithName("InvalidateObjects")
+            .WithSummary("Takes the objects an S3 event notification names (ObjectCreated:*, ObjectRemoved:*; direct, via SNS, SQS or EventBridge) out of every cache layer.");
+        return app;
+    }
+
+    /// <summary>The whole body, or null when it is longer than <paramref name="limit"/>.</summary>
+    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+    }
+}

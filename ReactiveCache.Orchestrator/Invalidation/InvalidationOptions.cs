@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ReactiveCache.Orchestrator.Invalidation;
+
+/// <summary>Configuration section <c>Invalidation</c>: how cached copies are kept to the store's current version.</summary>
+public sealed class InvalidationOptions
+{
+    public const string SectionName = "Invalidation";
+
+    /// <summary>
+    /// A copy on the node older than this is revalidated (a conditional GET against its ETag: an unchanged object moves
+    /// no body, a changed one is loaded again), and so is a function's copy (the function is given the same age).
+    /// This bounds staleness when no change event arrives; zero turns it off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>With the folder store (local runs): a written or deleted file is invalidated as S3's events would be.</summary>
+    public bool WatchFolder { get; set; } = true;
+
+    /// <summary>The largest notification body accepted (S3, SNS, SQS and EventBridge messages are at most 256 KB).</summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public int MaxBodyBytes { get; set; } = 256 * 1024;
+}

@@ -1,0 +1,59 @@
+using ReactiveCache.Core.Objects;
+using ReactiveCache.Domain;
+using ReactiveCache.Domain.Policy;
+using ReactiveCache.Orchestrator.Engine;
+using ReactiveCache.Orchestrator.Functions;
+using ReactiveCache.Orchestrator.Gateways;
+
+namespace ReactiveCache.Orchestrator.Invalidation;
+
+/// <summary>
+/// Takes every cached copy of a changed object out of service, on every layer, at once: the gateways route the key to
+/// S3, the function holding it is told to end, its entry on the node is deleted (after any load of it already under
+/// way, on the node's work queue), and the policy hears <see cref="PolicyEventKind.ObjectChanged"/> so that it starts
+/// the key over from S3 and loads it again, fresh, when demand says so. A key pinned by the control API is pinned again:
+/// its layer is loaded afresh. Whatever a gateway asks of a layer meanwhile finds nothing there and falls back to S3.
+/// </summary>
+public sealed partial class ObjectInvalidator(
+    GatewaySessions gateways,
+    IFunctionControl functionControl,
+    FunctionRunner functions,
+    NodeWorkQueue nodeWork,
+    NodeCommands node,
+    RoutePins pins,
+    PolicyInbox inbox,
+    TimeProvider time,
+    ILogger<ObjectInvalidator> logger)
+{
+    private long _invalidated;
+
+    /// <summary>Object changes handled since the start.</summary>
+    public long Invalidated => Interlocked.Read(ref _invalidated);
+
+    public void Invalidate(ObjectChange change)
+    {
+        var key = change.Key;
+        Interlocked.Increment(ref _invalidated);
+        LogInvalidated(key, change.Removed ? "removed" : "written");
+        if (pins.LayerOf(key) is { } pinned)
+        {
+            // The pin's own undo takes its copy away (route, function, entry); pinned again, its layer loads the new version.
+            pins.Pin(key, pinned);
+            return;
+        }
+
+        gateways.RemoveRoute(key);
+        if (functions.IsRunning(key))
+        {
+            // Only a function that runs (or is starting, then it hears it when it connects): a shutdown kept for a key
+            // without one would end the next, fresh, function.
+            functionControl.Shutdown(key);
+        }
+
+        nodeWork.Enqueue(PolicyCommandKind.EvictObject, key, _ => node.EvictAsync(key));
+        inbox.Post(PolicyEvent.ObjectChanged(key, time.GetUtcNow()));
+    }
+
+    [LoggerMessage(LogLevel.Information, "Object {Key} was {Change} in the store: its cached copies are dropped and it is served by S3")]
+    private partial void LogInvalidated(string key, string change);
+}
