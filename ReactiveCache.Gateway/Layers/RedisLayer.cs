@@ -5,6 +5,7 @@ using ReactiveCache.Core.Objects;
 using ReactiveCache.Core.Routing;
 using ReactiveCache.Gateway.CacheNode;
 using ReactiveCache.Gateway.Objects;
+using ReactiveCache.Gateway.Telemetry;
 using StackExchange.Redis;
 using ReactiveCache.Domain;
 
@@ -18,11 +19,12 @@ namespace ReactiveCache.Gateway.Layers;
 /// the response starts wait <see cref="CacheNodeOptions.CommandTimeoutMs"/>, those after it the connection's far
 /// longer <see cref="CacheNodeOptions.StreamTimeoutMs"/> (giving up then would cut the client's body short).
 /// </summary>
-public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers breakers, IOptions<CacheNodeOptions> options)
+public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers breakers, IOptions<CacheNodeOptions> options, GatewayTelemetry telemetry)
 {
     private readonly int _chunk = options.Value.ChunkBytes;
     private readonly int _readAhead = options.Value.ReadAheadChunks;
     private readonly TimeSpan _firstByteTimeout = TimeSpan.FromMilliseconds(options.Value.CommandTimeoutMs);
+    private readonly ReadAheadBudget _budget = new(options.Value.ReadAheadBudgetChunks, telemetry);
 
     public async Task<LayerOutcome> TryServeAsync(HttpContext context, ObjectRequest request, CancellationToken cancellationToken)
     {
@@ -140,11 +142,14 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
     private static void Observe(Task read) =>
         _ = read.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
-    /// <summary>Sends body bytes [from, to] chunk by chunk, keeping <see cref="CacheNodeOptions.ReadAheadChunks"/> reads in flight.</summary>
+    /// <summary>
+    /// Sends body bytes [from, to] chunk by chunk: one read always in flight, and up to <see cref="CacheNodeOptions.ReadAheadChunks"/>
+    /// while the shared read-ahead budget has chunks to spare (each returned once its chunk is sent).
+    /// </summary>
     private async Task StreamRestAsync(HttpContext context, IDatabase db, RedisKey entryKey, int headerLength, long from, long to, string key,
         CancellationToken cancellationToken)
     {
-        var pending = new Queue<(Task<RedisValue> Read, long Length)>(_readAhead);
+        var pending = new Queue<(Task<RedisValue> Read, long Length, bool Spare)>(_readAhead);
         var next = from;
         try
         {
@@ -152,27 +157,41 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
             {
                 while (pending.Count < _readAhead && next <= to)
                 {
+                    var spare = pending.Count > 0;
+                    if (spare && !_budget.TryTake())
+                    {
+                        break;
+                    }
+
                     var end = Math.Min(to, next + _chunk - 1);
-                    pending.Enqueue((db.StringGetRangeAsync(entryKey, headerLength + next, headerLength + end), end - next + 1));
+                    pending.Enqueue((db.StringGetRangeAsync(entryKey, headerLength + next, headerLength + end), end - next + 1, spare));
                     next = end + 1;
                 }
 
-                var (read, length) = pending.Dequeue();
-                var chunk = (ReadOnlyMemory<byte>)await read;
-                if (chunk.Length != length)
+                var (read, length, taken) = pending.Dequeue();
+                try
                 {
-                    throw new InvalidOperationException($"The cache node's copy of '{key}' changed while it was being sent.");
-                }
+                    var chunk = (ReadOnlyMemory<byte>)await read;
+                    if (chunk.Length != length)
+                    {
+                        throw new InvalidOperationException($"The cache node's copy of '{key}' changed while it was being sent.");
+                    }
 
-                await context.Response.BodyWriter.WriteAsync(chunk, cancellationToken);
+                    await context.Response.BodyWriter.WriteAsync(chunk, cancellationToken);
+                }
+                finally
+                {
+                    _budget.Return(taken);
+                }
             }
         }
         finally
         {
-            foreach (var (read, _) in pending)
+            foreach (var (read, _, taken) in pending)
             {
                 // Reads left behind by a failure: observe them so that their faults are not reported as unobserved.
                 Observe(read);
+                _budget.Return(taken);
             }
         }
     }
