@@ -175,6 +175,10 @@ public sealed partial class CacheNodeConnection : IAsyncDisposable
 
         try
         {
+            // Made here, not by Aspire.StackExchange.Redis (AddRedisClient): that client integration registers one
+            // multiplexer for a connection string known at start-up and instruments that one, where the node is named
+            // by the orchestrator at run time and replaced after every restart. Its tracing is the StackExchange.Redis
+            // instrumentation, which the service defaults register and which is handed each node's multiplexer below.
             var multiplexer = await ConnectionMultiplexer.ConnectAsync(config);
             if (node.Retired)
             {

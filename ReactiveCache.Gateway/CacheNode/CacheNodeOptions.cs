@@ -55,9 +55,20 @@ public sealed class CacheNodeOptions
     [Range(4_096, 64 * 1024 * 1024)]
     public int ChunkBytes { get; set; } = 64 * 1024;
 
-    /// <summary>Chunks requested ahead of the one being sent (pipelined on the connection).</summary>
+    /// <summary>
+    /// Chunks one response requests ahead of the one being sent (pipelined on the connection), as far as
+    /// <see cref="ReadAheadBudgetChunks"/> allows: each response always has one read in flight.
+    /// </summary>
     [Range(1, 64)]
     public int ReadAheadChunks { get; set; } = 8;
+
+    /// <summary>
+    /// Chunks all responses together may have requested beyond the one read each has in flight. Every chunk read is a
+    /// buffer held until it is sent: without a shared bound, 64 concurrent 1 MB GETs held 64 × 8 × 64 KiB = 32 MiB of
+    /// chunks (and the garbage collector's room for them). A few streams still read <see cref="ReadAheadChunks"/> ahead.
+    /// </summary>
+    [Range(0, 65_536)]
+    public int ReadAheadBudgetChunks { get; set; } = 64;
 
     /// <summary>How long a drain waits for reads in flight before acknowledging anyway.</summary>
     [Range(100, 600_000)]

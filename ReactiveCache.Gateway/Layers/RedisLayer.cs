@@ -5,6 +5,7 @@ using ReactiveCache.Core.Objects;
 using ReactiveCache.Core.Routing;
 using ReactiveCache.Gateway.CacheNode;
 using ReactiveCache.Gateway.Objects;
+using ReactiveCache.Gateway.Telemetry;
 using StackExchange.Redis;
 using ReactiveCache.Domain;
 
@@ -22,11 +23,12 @@ namespace ReactiveCache.Gateway.Layers;
 /// from. An entry replaced or removed meanwhile makes the request fall back (before the first byte) or aborts the
 /// client's connection (after it): never a short or mixed <c>200</c>.</para>
 /// </summary>
-public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers breakers, IOptions<CacheNodeOptions> options)
+public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers breakers, IOptions<CacheNodeOptions> options, GatewayTelemetry telemetry)
 {
     private readonly int _chunk = options.Value.ChunkBytes;
     private readonly int _readAhead = options.Value.ReadAheadChunks;
     private readonly TimeSpan _firstByteTimeout = TimeSpan.FromMilliseconds(options.Value.CommandTimeoutMs);
+    private readonly ReadAheadBudget _budget = new(options.Value.ReadAheadBudgetChunks, telemetry);
 
     public async Task<LayerOutcome> TryServeAsync(HttpContext context, ObjectRequest request, CancellationToken cancellationToken)
     {
@@ -160,14 +162,15 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
         ((ReadOnlyMemory<byte>)header).Span.SequenceEqual(expected.Span);
 
     /// <summary>
-    /// Sends body bytes [from, to] chunk by chunk, keeping <see cref="CacheNodeOptions.ReadAheadChunks"/> reads in flight; each
-    /// chunk is sent only once the header read after it is still <paramref name="header"/> (the version check).
+    /// Sends body bytes [from, to] chunk by chunk: one read always in flight, and up to <see cref="CacheNodeOptions.ReadAheadChunks"/>
+    /// while the shared read-ahead budget has chunks to spare (each returned once its chunk is sent). Each chunk is sent only
+    /// once the header read after it is still <paramref name="header"/> (the version check).
     /// </summary>
     private async Task StreamRestAsync(HttpContext context, IDatabase db, RedisKey entryKey, ReadOnlyMemory<byte> header, long from, long to, string key,
         CancellationToken cancellationToken)
     {
         var headerLength = header.Length;
-        var pending = new Queue<(Task<RedisValue> Read, Task<RedisValue> Version, long Length)>(_readAhead);
+        var pending = new Queue<(Task<RedisValue> Read, Task<RedisValue> Version, long Length, bool Spare)>(_readAhead);
         var next = from;
         try
         {
@@ -175,29 +178,43 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
             {
                 while (pending.Count < _readAhead && next <= to)
                 {
+                    var spare = pending.Count > 0;
+                    if (spare && !_budget.TryTake())
+                    {
+                        break;
+                    }
+
                     var end = Math.Min(to, next + _chunk - 1);
                     pending.Enqueue((db.StringGetRangeAsync(entryKey, headerLength + next, headerLength + end), ReadVersion(db, entryKey, headerLength),
-                        end - next + 1));
+                        end - next + 1, spare));
                     next = end + 1;
                 }
 
-                var (read, version, length) = pending.Dequeue();
-                var chunk = (ReadOnlyMemory<byte>)await read;
-                if (chunk.Length != length || !SameVersion(await version, header))
+                var (read, version, length, taken) = pending.Dequeue();
+                try
                 {
-                    throw new InvalidOperationException($"The cache node's copy of '{key}' changed while it was being sent.");
-                }
+                    var chunk = (ReadOnlyMemory<byte>)await read;
+                    if (chunk.Length != length || !SameVersion(await version, header))
+                    {
+                        throw new InvalidOperationException($"The cache node's copy of '{key}' changed while it was being sent.");
+                    }
 
-                await context.Response.BodyWriter.WriteAsync(chunk, cancellationToken);
+                    await context.Response.BodyWriter.WriteAsync(chunk, cancellationToken);
+                }
+                finally
+                {
+                    _budget.Return(taken);
+                }
             }
         }
         finally
         {
-            foreach (var (read, version, _) in pending)
+            foreach (var (read, version, _, taken) in pending)
             {
                 // Reads left behind by a failure: observe them so that their faults are not reported as unobserved.
                 Observe(read);
                 Observe(version);
+                _budget.Return(taken);
             }
         }
     }

@@ -44,6 +44,14 @@ public sealed class GatewayTelemetry
 
     public Meter Meter { get; }
 
+    /// <summary>The name of the gauge of the cache node's body chunks requested ahead, by all responses together.</summary>
+    public const string ReadAheadChunksName = "reactivecache.gateway.redis.read_ahead_chunks";
+
+    /// <summary>Reports <paramref name="chunks"/> (read-ahead chunks in flight) as <see cref="ReadAheadChunksName"/>.</summary>
+    public void ObserveReadAhead(Func<int> chunks) =>
+        Meter.CreateObservableGauge(ReadAheadChunksName, chunks, "{chunk}",
+            "Body chunks of the cache node requested ahead of the one being sent, all responses together (bounded by CacheNode:ReadAheadBudgetChunks).");
+
     /// <summary>What a request's span names end with: “ ← redis”, or “ ← s3 after redis:miss” for a fallback.</summary>
     public static string ServedSuffix(CacheLayer served, string? fallbacks) =>
         fallbacks is null ? $" ← {served.ToName()}" : $" ← {served.ToName()} after {fallbacks}";

@@ -3,6 +3,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using ReactiveCache.IntegrationTests.Infrastructure;
 
 namespace ReactiveCache.IntegrationTests.AppHost;
 
@@ -23,6 +24,9 @@ public class AppHostFixture : IAsyncLifetime
     /// <summary>Objects that only the policy tests request (1 KB each).</summary>
     public static readonly string[] PolicyObjects = ["walk.txt", "hot-a.txt", "hot-b.txt", ReplayObject];
 
+    /// <summary>Objects that only the telemetry test requests, one per layer it pins them to (1 KB each).</summary>
+    public static readonly string[] TelemetryObjects = ["telemetry-redis.txt", "telemetry-lambda.txt", "telemetry-s3.txt"];
+
     /// <summary>The object the live replay requests (the latency trace names no key).</summary>
     public const string ReplayObject = "replay.html";
 
@@ -41,13 +45,16 @@ public class AppHostFixture : IAsyncLifetime
     {
     }
 
+    /// <summary>Where the projects export their telemetry (traces kept, metrics and logs dropped).</summary>
+    public OtlpReceiver Telemetry { get; private set; } = null!;
+
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The AppHost has not started.");
 
     public async Task InitializeAsync()
     {
         using var cts = new CancellationTokenSource(StartTimeout);
         ReactiveCache.Core.Objects.SampleObjects.SeedFolder(_objects.FullName);
-        foreach (var key in PolicyObjects)
+        foreach (var key in PolicyObjects.Concat(TelemetryObjects))
         {
             File.WriteAllBytes(Path.Combine(_objects.FullName, key), ReactiveCache.Core.Objects.SampleObjects.All["1KB.txt"]);
         }
@@ -66,10 +73,17 @@ public class AppHostFixture : IAsyncLifetime
         ], cts.Token);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
 
-        // No dashboard under the testing builder: telemetry export would only slow shutdown (about 13 s per app).
+        // No dashboard under the testing builder: the projects export to the test's own receiver instead (with nothing
+        // listening, exporting would slow shutdown by about 13 s per app), spans within a fifth of a second.
+        Telemetry = await OtlpReceiver.StartAsync();
         foreach (var resource in builder.Resources.OfType<ProjectResource>())
         {
-            resource.Annotations.Add(new EnvironmentCallbackAnnotation(env => env.EnvironmentVariables["OTEL_SDK_DISABLED"] = "true"));
+            resource.Annotations.Add(new EnvironmentCallbackAnnotation(env =>
+            {
+                env.EnvironmentVariables["OTEL_EXPORTER_OTLP_ENDPOINT"] = Telemetry.Endpoint;
+                env.EnvironmentVariables["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc";
+                env.EnvironmentVariables["OTEL_BSP_SCHEDULE_DELAY"] = "200";
+            }));
         }
 
         Configure(builder);
@@ -97,6 +111,11 @@ public class AppHostFixture : IAsyncLifetime
         {
             await _app.StopAsync();
             await _app.DisposeAsync();
+        }
+
+        if (Telemetry is not null)
+        {
+            await Telemetry.DisposeAsync();
         }
 
         _objects.Delete(recursive: true);

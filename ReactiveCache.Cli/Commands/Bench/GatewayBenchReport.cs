@@ -8,7 +8,7 @@ public static class GatewayBenchReport
     public static void Write(IAnsiConsole console, GatewayBenchResults results, IReadOnlyList<Verdict> verdicts)
     {
         console.Write(Rows(results));
-        console.MarkupLine($"[grey]{Environment.ProcessorCount} cores shared by the load generator, both servers and redis-server; \"CPU µs/req here\" counts this process (load generator + server under test). errors: failed requests, non-200 answers, and gateway answers from another layer than the row's (Content-Origin), which are not counted as requests. Latencies: every round's samples pooled (HDR histogram, 3 significant digits).[/]");
+        console.MarkupLine($"[grey]{Environment.ProcessorCount} cores shared by the load generator, both servers and redis-server; \"CPU µs/req here\" counts this process (load generator + server under test), \"alloc B/req here\" the managed bytes it allocated per request (a row's minus its floor's: what the path under test allocates). errors: failed requests, non-200 answers, and gateway answers from another layer than the row's (Content-Origin), which are not counted as requests. Latencies: every round's samples pooled (HDR histogram, 3 significant digits).[/]");
         if (results.Targets.Any(t => t.Cpu == SideProcess.Function))
         {
             console.MarkupLine("[grey]lambda rows: the same in-process gateway, keys routed to the Lambda layer, forwarding through the tunnel to one function process that holds the objects in memory; \"CPU µs/req here\" leaves the function's process out, the last column is the function's. YARP-hop floor: bare Kestrel forwarding to itself over loopback with YARP, nothing else.[/]");
@@ -31,7 +31,7 @@ public static class GatewayBenchReport
     private static Table Rows(GatewayBenchResults results)
     {
         var table = new Table().AddColumns("object", "target", "requests", "errors", "RPS", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms",
-            "CPU µs/req here", "CPU µs/req redis-server | function | nginx");
+            "CPU µs/req here", "CPU µs/req redis-server | function | nginx", "alloc B/req here");
         foreach (var @object in results.Objects)
         {
             foreach (var target in results.Targets)
@@ -44,7 +44,7 @@ public static class GatewayBenchReport
                 var latency = row.Latency;
                 table.AddRow(Markup.Escape(@object), Markup.Escape(target.Label), row.Requests.ToString("N0"), row.Errors.ToString("N0"),
                     row.RequestsPerSecond.ToString("N0"), Ms(latency.P50Ms), Ms(latency.P90Ms), Ms(latency.P99Ms), Ms(latency.P999Ms), Ms(latency.MaxMs),
-                    row.ProcessCpuUsPerRequest.ToString("F1"), row.SideCpuUsPerRequest.ToString("F1"));
+                    row.ProcessCpuUsPerRequest.ToString("F1"), row.SideCpuUsPerRequest.ToString("F1"), row.ProcessBytesPerRequest.ToString("N0"));
             }
         }
 

@@ -50,14 +50,16 @@ public sealed class LoadGenerator(int connections) : IDisposable
         using var self = Process.GetCurrentProcess();
         var processCpu = self.TotalProcessorTime;
         var sideCpuBefore = sideCpu();
+        var allocated = GC.GetTotalAllocatedBytes();
         var started = Stopwatch.GetTimestamp();
         var samples = await RunWorkersAsync(url, check, duration, record: true, cancellationToken);
         var elapsed = Stopwatch.GetElapsedTime(started);
+        allocated = GC.GetTotalAllocatedBytes() - allocated;
         self.Refresh();
         processCpu = self.TotalProcessorTime - processCpu;
         var sideCpuUsed = sideCpu() - sideCpuBefore;
 
-        return new LoadResult(LatencyHistogram.Merge(samples.Select(s => s.Latencies)), samples.Sum(s => s.Errors), elapsed, processCpu, sideCpuUsed);
+        return new LoadResult(LatencyHistogram.Merge(samples.Select(s => s.Latencies)), samples.Sum(s => s.Errors), elapsed, processCpu, sideCpuUsed, allocated);
     }
 
     private async Task<Sample[]> RunWorkersAsync(Uri url, AnswerCheck? check, TimeSpan duration, bool record, CancellationToken cancellationToken)

@@ -20,8 +20,8 @@ public sealed class GatewayBenchReportTests
             {
                 var row = Row(output, @object, target.Label);
                 Assert.True(row is not null, $"no row {@object} / {target.Label}:\n{output}");
-                // requests, errors, RPS, p50, p90, p99, p99.9, max, CPU here, CPU of the side process.
-                Assert.Equal(12, row.Length);
+                // requests, errors, RPS, p50, p90, p99, p99.9, max, CPU here, CPU of the side process, bytes allocated here.
+                Assert.Equal(13, row.Length);
                 Assert.Equal("2,000", row[2]);
                 Assert.Equal("0", row[3]);
             }
