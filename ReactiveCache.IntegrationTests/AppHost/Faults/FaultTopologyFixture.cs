@@ -28,14 +28,19 @@ public sealed class FaultTopologyFixture : IAsyncLifetime
     public const string OnFunction = "fault-fn-1mb.bin";
     public const string OnS3 = "fault-s3-16k.bin";
 
-    /// <summary>Past the gateway's hold-back (Tunnel:MaxBufferedBytes, 8 MiB) and past what the sockets on the way buffer: only the function test asks for it.</summary>
-    public const string Large = "fault-fn-40mb.bin";
+    /// <summary>
+    /// Past the gateway's hold-back (Tunnel:MaxBufferedBytes, 8 MiB) and past what the sockets on the way can buffer (a
+    /// receive buffer grows to 32 MiB here): only the function test asks for it.
+    /// </summary>
+    public const string Large = "fault-fn-100mb.bin";
 
     public static readonly string[] Gateways = ["gateway", "gateway-2"];
 
     private readonly DirectoryInfo _objects = Directory.CreateTempSubdirectory("fault-objects-");
     private DistributedApplication? _app;
     private SteadyLoad? _load;
+    private readonly CancellationTokenSource _stopLogs = new();
+    private readonly Dictionary<string, Queue<string>> _logs = new();
 
     public string ControlApiKey { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
 
@@ -45,7 +50,7 @@ public sealed class FaultTopologyFixture : IAsyncLifetime
         [HotLarge] = Bytes(2, 256 * 1024),
         [OnFunction] = Bytes(3, 1024 * 1024),
         [OnS3] = Bytes(4, 16 * 1024),
-        [Large] = Bytes(5, 40 * 1024 * 1024),
+        [Large] = Bytes(5, 100 * 1024 * 1024),
     };
 
     /// <summary>Where each object of the load is served from while nothing is broken.</summary>
@@ -91,6 +96,11 @@ public sealed class FaultTopologyFixture : IAsyncLifetime
         await _app.StartAsync(cts.Token);
         foreach (var name in AppHostFixture.ServiceResources)
         {
+            _ = FollowLogsAsync(name);
+        }
+
+        foreach (var name in AppHostFixture.ServiceResources)
+        {
             await _app.ResourceNotifications.WaitForResourceHealthyAsync(name, cts.Token);
         }
 
@@ -100,7 +110,7 @@ public sealed class FaultTopologyFixture : IAsyncLifetime
             [.. Gateways.Select(g => new SteadyLoadTarget(g, _app.GetEndpoint(g, "http")))],
             [.. new[] { HotSmall, OnS3, HotSmall, HotLarge, HotSmall, OnFunction, OnS3, HotSmall }.Select(k => new SteadyLoadObject(k, Bodies[k]))],
             new SteadyLoadOptions(RatePerSecond: 200, Retries: 100, RetryLimit: TimeSpan.FromSeconds(40)));
-        await EnsureLayoutAsync(TimeSpan.FromMinutes(2));
+        await EnsureLayoutAsync(TimeSpan.FromMinutes(5));
     }
 
     /// <summary>A client of the orchestrator's control API, with its key.</summary>
@@ -144,12 +154,55 @@ public sealed class FaultTopologyFixture : IAsyncLifetime
         }
 
         var from = Load.Now;
-        await Eventually.HoldsAsync(() =>
+        var laidOut = await Eventually.TryHoldsAsync(() =>
             {
                 var window = Load.Window(from);
-                return Gateways.All(g => Layout.All(l => window.Attempts.Any(a => a.Target == g && a.Key == l.Key && a.Outcome == SteadyLoadOutcome.Ok && a.Origin == l.Value)));
+                return Task.FromResult(Gateways.All(g => Layout.All(l =>
+                    window.Attempts.Any(a => a.Target == g && a.Key == l.Key && a.Outcome == SteadyLoadOutcome.Ok && a.Origin == l.Value))));
             },
-            timeout, "every object of the load served by its layer through each gateway", () => Load.Window(from).Describe(), TimeSpan.FromMilliseconds(250));
+            timeout, TimeSpan.FromMilliseconds(250));
+        if (!laidOut)
+        {
+            Assert.Fail($"Not every object of the load was served by its layer through each gateway within {timeout}: {Load.Window(from).Describe()}\n{await DiagnosticsAsync()}");
+        }
+    }
+
+    /// <summary>What the orchestrator and the emulator say (for a failure's message).</summary>
+    public async Task<string> DiagnosticsAsync()
+    {
+        var lines = new List<string>();
+        try
+        {
+            using var orchestrator = CreateOrchestratorClient();
+            foreach (var path in Layout.Keys.Select(k => $"/state/{k}").Concat(["/node", "/gateways", "/reconciliation"]))
+            {
+                using var response = await orchestrator.GetAsync(path);
+                lines.Add($"orchestrator {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+
+            foreach (var gateway in Gateways)
+            {
+                using var client = App.CreateHttpClient(gateway, "http");
+                lines.Add($"{gateway} /routes: {await client.GetStringAsync("/routes")}");
+            }
+
+            lines.Add($"emulator: {string.Join("; ", (await EnvironmentsAsync()).Select(e => $"{e.ProcessId} {e.State} {e.Invocations} since {e.StartedAt:HH:mm:ss}"))}");
+        }
+        catch (Exception e)
+        {
+            lines.Add($"(diagnostics failed: {e.Message})");
+        }
+
+        lock (_logs)
+        {
+            foreach (var (name, log) in _logs)
+            {
+                lines.Add($"--- last lines of {name}'s log:");
+                lines.AddRange(log);
+            }
+        }
+
+        return string.Join("\n", lines);
     }
 
     /// <summary>The process id Aspire started <paramref name="resource"/> as.</summary>
@@ -195,8 +248,42 @@ public sealed class FaultTopologyFixture : IAsyncLifetime
         return (await emulator.GetFromJsonAsync<List<EnvironmentView>>("/emulator/environments", ControlApiClient.Json))!;
     }
 
+    /// <summary>Keeps the last warnings and errors (and the engine's and the policy's lines) of <paramref name="resource"/>'s log for <see cref="DiagnosticsAsync"/>.</summary>
+    private async Task FollowLogsAsync(string resource)
+    {
+        var log = new Queue<string>();
+        lock (_logs)
+        {
+            _logs[resource] = log;
+        }
+
+        try
+        {
+            var logger = App.Services.GetRequiredService<ResourceLoggerService>();
+            await foreach (var batch in logger.WatchAsync(resource).WithCancellation(_stopLogs.Token))
+            {
+                lock (_logs)
+                {
+                    foreach (var line in batch.Where(l => l.IsErrorMessage || l.Content.Contains("warn", StringComparison.OrdinalIgnoreCase)
+                                 || l.Content.Contains("fail", StringComparison.OrdinalIgnoreCase) || l.Content.Contains("Policy", StringComparison.Ordinal)))
+                    {
+                        log.Enqueue(line.Content.Length > 400 ? line.Content[..400] : line.Content);
+                        if (log.Count > 40)
+                        {
+                            log.Dequeue();
+                        }
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
     public async Task DisposeAsync()
     {
+        await _stopLogs.CancelAsync();
         if (_load is not null)
         {
             await _load.DisposeAsync();
