@@ -44,10 +44,23 @@ public sealed class AppHostFixture : IAsyncLifetime
             File.WriteAllBytes(Path.Combine(_objects.FullName, key), ReactiveCache.Core.Objects.SampleObjects.All["1KB.txt"]);
         }
 
+        _app = await StartAsync(_objects.FullName, ControlApiKey, cts.Token);
+        foreach (var name in ServiceResources)
+        {
+            await _app.ResourceNotifications.WaitForResourceHealthyAsync(name, cts.Token);
+        }
+    }
+
+    /// <summary>
+    /// Starts the AppHost with two gateways, the objects in <paramref name="objectsRoot"/>, <paramref name="controlApiKey"/>
+    /// and the short policy configuration (see the class summary); returns once every resource has started (not yet healthy).
+    /// </summary>
+    public static async Task<DistributedApplication> StartAsync(string objectsRoot, string controlApiKey, CancellationToken cancellationToken)
+    {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ReactiveCache_AppHost>(
         [
-            $"ObjectStore:Root={_objects.FullName}",
-            $"Parameters:control-api-key={ControlApiKey}",
+            $"ObjectStore:Root={objectsRoot}",
+            $"Parameters:control-api-key={controlApiKey}",
             "Gateways=2",
             "CacheNode:BootDelay=00:00:02",
             "Policy:Kind=Thesis",
@@ -55,7 +68,7 @@ public sealed class AppHostFixture : IAsyncLifetime
             "Policy:LambdaThresholdSeconds=10",
             "Policy:RedisUtilizationSeconds=15",
             "Policy:RedisCheckIntervalSeconds=3",
-        ], cts.Token);
+        ], cancellationToken);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
 
         // No dashboard under the testing builder: telemetry export would only slow shutdown (about 13 s per app).
@@ -64,12 +77,9 @@ public sealed class AppHostFixture : IAsyncLifetime
             resource.Annotations.Add(new EnvironmentCallbackAnnotation(env => env.EnvironmentVariables["OTEL_SDK_DISABLED"] = "true"));
         }
 
-        _app = await builder.BuildAsync(cts.Token);
-        await _app.StartAsync(cts.Token);
-        foreach (var name in ServiceResources)
-        {
-            await _app.ResourceNotifications.WaitForResourceHealthyAsync(name, cts.Token);
-        }
+        var app = await builder.BuildAsync(cancellationToken);
+        await app.StartAsync(cancellationToken);
+        return app;
     }
 
     public HttpClient CreateGatewayClient() => App.CreateHttpClient("gateway", "http");

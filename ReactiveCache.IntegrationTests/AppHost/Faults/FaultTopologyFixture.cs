@@ -6,7 +6,6 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using ReactiveCache.IntegrationTests.Infrastructure;
 
 namespace ReactiveCache.IntegrationTests.AppHost.Faults;
@@ -74,26 +73,7 @@ public sealed class FaultTopologyFixture : IAsyncLifetime
         }
 
         using var cts = new CancellationTokenSource(AppHostFixture.StartTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ReactiveCache_AppHost>(
-        [
-            $"ObjectStore:Root={_objects.FullName}",
-            $"Parameters:control-api-key={ControlApiKey}",
-            "Gateways=2",
-            "CacheNode:BootDelay=00:00:02",
-            "Policy:Kind=Thesis",
-            "Policy:TickSeconds=2",
-            "Policy:LambdaThresholdSeconds=10",
-            "Policy:RedisUtilizationSeconds=15",
-            "Policy:RedisCheckIntervalSeconds=3",
-        ], cts.Token);
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        foreach (var resource in builder.Resources.OfType<ProjectResource>())
-        {
-            resource.Annotations.Add(new EnvironmentCallbackAnnotation(env => env.EnvironmentVariables["OTEL_SDK_DISABLED"] = "true"));
-        }
-
-        _app = await builder.BuildAsync(cts.Token);
-        await _app.StartAsync(cts.Token);
+        _app = await AppHostFixture.StartAsync(_objects.FullName, ControlApiKey, cts.Token);
         foreach (var name in AppHostFixture.ServiceResources)
         {
             _ = FollowLogsAsync(name);

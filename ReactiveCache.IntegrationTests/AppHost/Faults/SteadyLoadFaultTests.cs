@@ -196,7 +196,8 @@ public sealed class SteadyLoadFaultTests(FaultTopologyFixture fixture, ITestOutp
             }
 
             return true;
-        }, TimeSpan.FromSeconds(60), "both gateways at the restarted orchestrator's route version", () => lastRoutes, interval: TimeSpan.FromMilliseconds(100));
+        }, TimeSpan.FromSeconds(60), "both gateways at the restarted orchestrator's route version", () => $"{lastRoutes}\nreconciliation: {reconciliation}",
+            interval: TimeSpan.FromMilliseconds(100));
         var rebuilt = restart.Elapsed;
         await Task.Delay(Steady);
 
