@@ -15,16 +15,6 @@ public static class SoakBenchCommand
         {
             connections, duration, warmup,
         };
-        command.Validators.Add(result =>
-        {
-            foreach (var option in new[] { duration, warmup })
-            {
-                if (ParseDuration(result.GetValue(option)) is null)
-                {
-                    result.AddError($"{option.Name}: '{result.GetValue(option)}' is not a duration (60s, 2m, or seconds).");
-                }
-            }
-        });
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (await SelfProcess.RerunWithServerGcAsync(cancellationToken) is { } exit)
@@ -32,8 +22,13 @@ public static class SoakBenchCommand
                 return exit;
             }
 
-            return await SoakBench.RunAsync(Math.Clamp(parse.GetValue(connections), 1, 10_000),
-                ParseDuration(parse.GetValue(warmup))!.Value, ParseDuration(parse.GetValue(duration))!.Value, cancellationToken);
+            if (ParseDuration(parse.GetValue(duration)) is not { } measured || ParseDuration(parse.GetValue(warmup)) is not { } warm)
+            {
+                await Console.Error.WriteLineAsync($"--duration '{parse.GetValue(duration)}' or --warmup '{parse.GetValue(warmup)}' is not a duration (60s, 2m, or seconds).");
+                return 2;
+            }
+
+            return await SoakBench.RunAsync(Math.Clamp(parse.GetValue(connections), 1, 10_000), warm, measured, cancellationToken);
         });
         return command;
     }
