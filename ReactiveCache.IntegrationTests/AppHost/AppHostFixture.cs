@@ -59,10 +59,27 @@ public class AppHostFixture : IAsyncLifetime
             File.WriteAllBytes(Path.Combine(_objects.FullName, key), ReactiveCache.Core.Objects.SampleObjects.All["1KB.txt"]);
         }
 
+        Telemetry = await OtlpReceiver.StartAsync();
+        _app = await StartAsync(_objects.FullName, ControlApiKey, cts.Token, Telemetry.Endpoint, Configure);
+        foreach (var name in ServiceResources)
+        {
+            await _app.ResourceNotifications.WaitForResourceHealthyAsync(name, cts.Token);
+        }
+    }
+
+    /// <summary>
+    /// Starts the AppHost with two gateways, the objects in <paramref name="objectsRoot"/>, <paramref name="controlApiKey"/>
+    /// and the short policy configuration (see the class summary); returns once every resource has started (not yet healthy).
+    /// The projects export telemetry to <paramref name="telemetryEndpoint"/> (none when null); <paramref name="configure"/> may
+    /// set more before the AppHost is built.
+    /// </summary>
+    public static async Task<DistributedApplication> StartAsync(string objectsRoot, string controlApiKey, CancellationToken cancellationToken,
+        string? telemetryEndpoint = null, Action<IDistributedApplicationTestingBuilder>? configure = null)
+    {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ReactiveCache_AppHost>(
         [
-            $"ObjectStore:Root={_objects.FullName}",
-            $"Parameters:control-api-key={ControlApiKey}",
+            $"ObjectStore:Root={objectsRoot}",
+            $"Parameters:control-api-key={controlApiKey}",
             "Gateways=2",
             "CacheNode:BootDelay=00:00:02",
             "Policy:Kind=Thesis",
@@ -70,29 +87,31 @@ public class AppHostFixture : IAsyncLifetime
             "Policy:LambdaThresholdSeconds=10",
             "Policy:RedisUtilizationSeconds=15",
             "Policy:RedisCheckIntervalSeconds=3",
-        ], cts.Token);
+        ], cancellationToken);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
 
         // No dashboard under the testing builder: the projects export to the test's own receiver instead (with nothing
         // listening, exporting would slow shutdown by about 13 s per app), spans within a fifth of a second.
-        Telemetry = await OtlpReceiver.StartAsync();
         foreach (var resource in builder.Resources.OfType<ProjectResource>())
         {
             resource.Annotations.Add(new EnvironmentCallbackAnnotation(env =>
             {
-                env.EnvironmentVariables["OTEL_EXPORTER_OTLP_ENDPOINT"] = Telemetry.Endpoint;
+                if (telemetryEndpoint is null)
+                {
+                    env.EnvironmentVariables["OTEL_SDK_DISABLED"] = "true";
+                    return;
+                }
+
+                env.EnvironmentVariables["OTEL_EXPORTER_OTLP_ENDPOINT"] = telemetryEndpoint;
                 env.EnvironmentVariables["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc";
                 env.EnvironmentVariables["OTEL_BSP_SCHEDULE_DELAY"] = "200";
             }));
         }
 
-        Configure(builder);
-        _app = await builder.BuildAsync(cts.Token);
-        await _app.StartAsync(cts.Token);
-        foreach (var name in ServiceResources)
-        {
-            await _app.ResourceNotifications.WaitForResourceHealthyAsync(name, cts.Token);
-        }
+        configure?.Invoke(builder);
+        var app = await builder.BuildAsync(cancellationToken);
+        await app.StartAsync(cancellationToken);
+        return app;
     }
 
     public HttpClient CreateGatewayClient() => App.CreateHttpClient("gateway", "http");

@@ -65,6 +65,8 @@ public static class BenchCommand
         command.Subcommands.Add(BenchLatencyCommand.Create());
         command.Subcommands.Add(MemoryBenchCommand.Create());
         command.Subcommands.Add(BenchLoadCommand.Create());
+        command.Subcommands.Add(SoakBenchCommand.Create());
+        command.Subcommands.Add(SoakLoadCommand.Create());
         return command;
     }
 }

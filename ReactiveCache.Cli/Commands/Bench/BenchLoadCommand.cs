@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 
@@ -49,25 +48,6 @@ public static class BenchLoadCommand
             arguments.AddRange(["--header", check.Header, "--value", check.Value]);
         }
 
-        var info = SelfProcess.StartInfo(arguments);
-        info.RedirectStandardOutput = true;
-        info.RedirectStandardError = true;
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the load process.");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        try
-        {
-            await process.WaitForExitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        var line = (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
-        return process.ExitCode == 0 && line is not null && JsonSerializer.Deserialize<ConcurrentGets.Result>(line) is { } result
-            ? result
-            : throw new InvalidOperationException($"The load process failed ({process.ExitCode}):\n{await output}\n{await error}");
+        return await SelfProcess.RunForJsonAsync<ConcurrentGets.Result>(arguments, "The load process", cancellationToken);
     }
 }

@@ -46,27 +46,46 @@ public sealed class LoadGenerator(int connections) : IDisposable
     /// <param name="sideCpu">The CPU time used so far by the other server process the run reports.</param>
     public async Task<LoadResult> RunAsync(Uri url, AnswerCheck? check, TimeSpan warmup, TimeSpan duration, Func<TimeSpan> sideCpu, CancellationToken cancellationToken)
     {
-        await RunWorkersAsync(url, check, warmup, record: false, cancellationToken);
+        IReadOnlyList<LoadTarget> targets = [new(url, check)];
+        await RunWorkersAsync(targets, warmup, record: false, cancellationToken);
         using var self = Process.GetCurrentProcess();
         var processCpu = self.TotalProcessorTime;
         var sideCpuBefore = sideCpu();
         var allocated = GC.GetTotalAllocatedBytes();
         var started = Stopwatch.GetTimestamp();
-        var samples = await RunWorkersAsync(url, check, duration, record: true, cancellationToken);
+        var samples = await RunWorkersAsync(targets, duration, record: true, cancellationToken);
         var elapsed = Stopwatch.GetElapsedTime(started);
         allocated = GC.GetTotalAllocatedBytes() - allocated;
         self.Refresh();
         processCpu = self.TotalProcessorTime - processCpu;
         var sideCpuUsed = sideCpu() - sideCpuBefore;
 
-        return new LoadResult(LatencyHistogram.Merge(samples.Select(s => s.Latencies)), samples.Sum(s => s.Errors), elapsed, processCpu, sideCpuUsed, allocated);
+        // An answer that failed the check did not measure the row's path: an error of the row.
+        return new LoadResult(LatencyHistogram.Merge(samples.Select(s => s.Latencies)), samples.Sum(s => s.Errors + s.Others), elapsed, processCpu, sideCpuUsed,
+            allocated);
     }
 
-    private async Task<Sample[]> RunWorkersAsync(Uri url, AnswerCheck? check, TimeSpan duration, bool record, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends a mix for <paramref name="duration"/> (after <paramref name="warmup"/>): worker <c>i</c> asks for
+    /// <paramref name="targets"/>[i mod n] over and over. Answers of status 200 that fail their target's check (another
+    /// layer answered: a fallback) are counted apart from errors; latencies are those of the answers that passed.
+    /// </summary>
+    public async Task<MixResult> RunMixAsync(IReadOnlyList<LoadTarget> targets, TimeSpan warmup, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        await RunWorkersAsync(targets, warmup, record: false, cancellationToken);
+        var started = Stopwatch.GetTimestamp();
+        var samples = await RunWorkersAsync(targets, duration, record: true, cancellationToken);
+        return new MixResult(LatencyHistogram.Merge(samples.Select(s => s.Latencies)), samples.Sum(s => s.Others), samples.Sum(s => s.Errors),
+            Stopwatch.GetElapsedTime(started));
+    }
+
+    private async Task<Sample[]> RunWorkersAsync(IReadOnlyList<LoadTarget> targets, TimeSpan duration, bool record, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         stop.CancelAfter(duration);
-        var workers = Enumerable.Range(0, connections).Select(_ => Task.Run(() => WorkAsync(url, check, record, stop.Token), CancellationToken.None)).ToArray();
+        var workers = Enumerable.Range(0, connections)
+            .Select(i => targets[i % targets.Count])
+            .Select(target => Task.Run(() => WorkAsync(target.Url, target.Check, record, stop.Token), CancellationToken.None)).ToArray();
         var samples = await Task.WhenAll(workers);
         cancellationToken.ThrowIfCancellationRequested();
         return samples;
@@ -89,10 +108,15 @@ public sealed class LoadGenerator(int connections) : IDisposable
                     {
                     }
 
-                    if (response.StatusCode != HttpStatusCode.OK
-                        || (check is not null && !check.Passes(response.Headers)))
+                    if (response.StatusCode != HttpStatusCode.OK)
                     {
                         sample.Errors++;
+                        continue;
+                    }
+
+                    if (check is not null && !check.Passes(response.Headers))
+                    {
+                        sample.Others++;
                         continue;
                     }
                 }
@@ -124,9 +148,20 @@ public sealed class LoadGenerator(int connections) : IDisposable
 
     public void Dispose() => _client.Dispose();
 
+    /// <summary>A URL of a mix and what its answers must carry (null: not checked).</summary>
+    public sealed record LoadTarget(Uri Url, AnswerCheck? Check);
+
+    /// <param name="Latency">The answers that passed their check.</param>
+    /// <param name="Others">Answers of status 200 that failed their check (for the gateway: a fallback).</param>
+    /// <param name="Errors">Other statuses, refused connections, bodies cut short.</param>
+    public sealed record MixResult(LatencyHistogram Latency, long Others, long Errors, TimeSpan Elapsed);
+
     private sealed class Sample
     {
         public LatencyHistogram Latencies { get; } = new();
         public long Errors { get; set; }
+
+        /// <summary>Answers of status 200 that failed the check.</summary>
+        public long Others { get; set; }
     }
 }

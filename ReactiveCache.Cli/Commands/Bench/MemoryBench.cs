@@ -130,7 +130,7 @@ internal static class MemoryBench
     }
 
     /// <summary>Puts the objects on the node the way the orchestrator does (before anything is measured).</summary>
-    private static async Task StoreAsync(BenchRedisServer redis, string root, IEnumerable<string> keys, CancellationToken cancellationToken)
+    internal static async Task StoreAsync(BenchRedisServer redis, string root, IEnumerable<string> keys, CancellationToken cancellationToken)
     {
         await using var node = await ConnectionMultiplexer.ConnectAsync($"{redis.Endpoint},password={redis.Password},syncTimeout=30000,asyncTimeout=30000");
         var store = new FolderObjectStore(Options.Create(new ObjectStoreOptions { Kind = ObjectStoreKind.Folder, Root = root }));

@@ -1,15 +1,10 @@
 using System.CommandLine;
-using System.Diagnostics;
-using System.Runtime;
 
 namespace ReactiveCache.Cli.Commands.Bench;
 
 /// <summary><c>reactive-cache bench memory</c>: its options (see <see cref="MemoryBench"/> for what it measures).</summary>
 public static class MemoryBenchCommand
 {
-    /// <summary>Set in the child this command starts to run with the gateway's garbage collector.</summary>
-    private const string ServerGcVariable = "DOTNET_gcServer";
-
     public static Command Create()
     {
         var concurrency = new Option<int>("--concurrency") { Description = "Concurrent GETs of the 1 MB object.", DefaultValueFactory = _ => 64 };
@@ -25,14 +20,11 @@ public static class MemoryBenchCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (!GCSettings.IsServerGC && Environment.GetEnvironmentVariable(ServerGcVariable) is null)
+            if (await SelfProcess.RerunWithServerGcAsync(cancellationToken) is { } exit)
             {
-                // The gateway runs server GC (the Web SDK's default); this program does not: measure in a child that does.
-                return await RunWithServerGcAsync(cancellationToken);
+                return exit;
             }
 
-            // Not passed on to the processes this one starts (the function runs the GC it was built with).
-            Environment.SetEnvironmentVariable(ServerGcVariable, null);
             LambdaSetup? lambda = null;
             if (!parse.GetValue(noLambda))
             {
@@ -57,23 +49,5 @@ public static class MemoryBenchCommand
                 cancellationToken);
         });
         return command;
-    }
-
-    private static async Task<int> RunWithServerGcAsync(CancellationToken cancellationToken)
-    {
-        var info = SelfProcess.StartInfo(Environment.GetCommandLineArgs().Skip(1));
-        info.Environment[ServerGcVariable] = "1";
-        using var child = Process.Start(info) ?? throw new InvalidOperationException("Could not start bench memory with server GC.");
-        try
-        {
-            await child.WaitForExitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            child.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return child.ExitCode;
     }
 }
