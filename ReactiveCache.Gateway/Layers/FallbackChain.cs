@@ -173,9 +173,7 @@ public sealed partial class FallbackChain(
         catch (Exception e) when (!context.Response.HasStarted && !cancellationToken.IsCancellationRequested)
         {
             LogOriginFailed(e, request.Key);
-            context.Response.Clear();
-            context.Response.Headers[ContentOrigin.HeaderName] = CacheLayer.S3.ToName();
-            await Problems.OriginUnavailable(request.Key).ExecuteAsync(context);
+            await origin.WriteFailureAsync(context, request.Key, e);
         }
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using ReactiveCache.Core.Http;
 using ReactiveCache.Core.Objects;
 using ReactiveCache.Core.Routing;
@@ -8,15 +9,20 @@ namespace ReactiveCache.Gateway.Origin;
 
 /// <summary>
 /// The last layer: the store of record (S3), which holds every object. It always answers: with the object,
-/// 304/206/416 as the request asks, 404 for a key that does not exist.
+/// 304/206/416 as the request asks, 404 for a key that does not exist, and when the store fails a
+/// problem that says how (<see cref="WriteFailureAsync"/>). Every call to the store runs under the
+/// <see cref="OriginGuard"/>.
 /// </summary>
-public sealed class OriginLayer(IObjectStore store, OriginFetchCoalescer coalescer)
+public sealed class OriginLayer(IObjectStore store, OriginFetchCoalescer coalescer, OriginGuard guard, IOptions<OriginOptions> options)
 {
+    private readonly int _retryAfterSeconds = options.Value.RetryAfterSeconds;
+
     public async Task ServeAsync(HttpContext context, ObjectRequest request, CancellationToken cancellationToken)
     {
         if (request.IsHead)
         {
-            var metadata = await store.GetMetadataAsync(request.Key, cancellationToken);
+            var metadata = await guard.RunAsync(
+                static (s, ct) => new ValueTask<ObjectMetadata?>(s.store.GetMetadataAsync(s.Key, ct)), (store, request.Key), cancellationToken);
             if (metadata is null)
             {
                 await NotFoundAsync(context, request.Key);
@@ -27,8 +33,8 @@ public sealed class OriginLayer(IObjectStore store, OriginFetchCoalescer coalesc
             return;
         }
 
-        var fetch = await coalescer.FetchAsync(request.Key, cancellationToken);
-        await using var ownStream = fetch.Stream;
+        await using var fetch = await coalescer.FetchAsync(request.Key, cancellationToken);
+        var ownStream = fetch.Stream;
         if (fetch.Metadata is not { } meta)
         {
             await NotFoundAsync(context, request.Key);
@@ -61,9 +67,28 @@ public sealed class OriginLayer(IObjectStore store, OriginFetchCoalescer coalesc
         }
 
         // A large object this request did not open (or only a part of it): stream its own read.
-        await using var stored = await store.GetAsync(request.Key, plan.Kind == ResponseKind.Partial ? range : null, cancellationToken)
+        await using var stored = await guard.RunAsync(
+                static (s, ct) => new ValueTask<StoredObject?>(s.store.GetAsync(s.Key, s.Item3, ct)),
+                (store, request.Key, plan.Kind == ResponseKind.Partial ? range : (ByteRange?)null), cancellationToken)
             ?? throw new InvalidOperationException($"'{request.Key}' disappeared from the store while it was being served.");
         await stored.Body.CopyToAsync(context.Response.Body, cancellationToken);
+    }
+
+    /// <summary>
+    /// Answers a request whose store call failed before any byte went out: 502 when S3 failed or refused us,
+    /// 504 past the deadline, 503 with <c>Retry-After</c> when too many fetches wait (<see cref="Problems.ForOriginFailure"/>).
+    /// </summary>
+    public Task WriteFailureAsync(HttpContext context, string key, Exception failure)
+    {
+        context.Response.Clear();
+        context.Response.Headers[ContentOrigin.HeaderName] = CacheLayer.S3.ToName();
+        var problem = Problems.ForOriginFailure(key, failure);
+        if (problem.StatusCode == StatusCodes.Status503ServiceUnavailable)
+        {
+            context.Response.Headers.RetryAfter = _retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return problem.ExecuteAsync(context);
     }
 
     private static Task NotFoundAsync(HttpContext context, string key)
