@@ -58,8 +58,8 @@ public sealed class S3ObjectStore(IAmazonS3 s3, IOptions<ObjectStoreOptions> opt
     }
 
     /// <summary>
-    /// What kind of store failure <paramref name="exception"/> is, or <c>null</c> when it is none: the
-    /// caller's own cancellation stays a cancellation. An SDK timeout (the caller did not cancel) is a
+    /// What kind of store failure <paramref name="exception"/> is, or <c>null</c> when it is none: anything
+    /// thrown once the caller cancelled stays the caller's (the caller sees its own cancellation). An SDK timeout (the caller did not cancel) is a
     /// <see cref="ObjectStoreFailure.Timeout"/>; a 403 family error is <see cref="ObjectStoreFailure.AccessDenied"/>;
     /// other 4xx are <see cref="ObjectStoreFailure.Rejected"/>; 5xx, throttling and network errors are
     /// <see cref="ObjectStoreFailure.Unavailable"/>.
@@ -70,8 +70,8 @@ public sealed class S3ObjectStore(IAmazonS3 s3, IOptions<ObjectStoreOptions> opt
         {
             case ObjectStoreException:
                 return null;
-            case OperationCanceledException when cancellationToken.IsCancellationRequested:
-                return null;
+            case not null when cancellationToken.IsCancellationRequested:
+                return null; // whatever the SDK threw after the caller cancelled, the cancellation explains it
             case OperationCanceledException or TimeoutException:
                 return new ObjectStoreException(ObjectStoreFailure.Timeout, $"S3 did not answer in time for '{key}'.", exception);
             case AmazonServiceException service:

@@ -175,6 +175,12 @@ public sealed partial class FallbackChain(
             LogOriginFailed(e, request.Key);
             await origin.WriteFailureAsync(context, request.Key, e);
         }
+        catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted && cancellationToken.IsCancellationRequested)
+        {
+            // The request ended (its client left, or its deadline passed) as the store failed: it ends as a
+            // cancellation, which the request deadline answers with its 504 (never a 500).
+            throw new OperationCanceledException("The request ended while the store of record failed.", e, cancellationToken);
+        }
     }
 
     [LoggerMessage(LogLevel.Warning, "The {Layer} layer failed for '{Key}'; falling back")]
