@@ -172,7 +172,6 @@ public sealed partial class FallbackChain(
         }
         catch (Exception e) when (!context.Response.HasStarted && !cancellationToken.IsCancellationRequested)
         {
-            LogOriginFailed(e, request.Key);
             await origin.WriteFailureAsync(context, request.Key, e);
         }
         catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted && cancellationToken.IsCancellationRequested)
@@ -185,9 +184,6 @@ public sealed partial class FallbackChain(
 
     [LoggerMessage(LogLevel.Warning, "The {Layer} layer failed for '{Key}'; falling back")]
     private partial void LogLayerFailed(Exception exception, string layer, string key);
-
-    [LoggerMessage(LogLevel.Error, "The object store failed for '{Key}'")]
-    private partial void LogOriginFailed(Exception exception, string key);
 
     /// <summary>The layers a request fell back from, without allocating on the hot path (at most two).</summary>
     private struct Fallbacks

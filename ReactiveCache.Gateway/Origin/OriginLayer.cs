@@ -13,7 +13,7 @@ namespace ReactiveCache.Gateway.Origin;
 /// problem that says how (<see cref="WriteFailureAsync"/>). Every call to the store runs under the
 /// <see cref="OriginGuard"/>.
 /// </summary>
-public sealed class OriginLayer(IObjectStore store, OriginFetchCoalescer coalescer, OriginGuard guard, IOptions<OriginOptions> options)
+public sealed partial class OriginLayer(IObjectStore store, OriginFetchCoalescer coalescer, OriginGuard guard, IOptions<OriginOptions> options, ILogger<OriginLayer> logger)
 {
     private readonly int _retryAfterSeconds = options.Value.RetryAfterSeconds;
 
@@ -80,6 +80,16 @@ public sealed class OriginLayer(IObjectStore store, OriginFetchCoalescer coalesc
     /// </summary>
     public Task WriteFailureAsync(HttpContext context, string key, Exception failure)
     {
+        // A failure S3 or the guard explained is logged in one line (an outage logs one per request); anything else with its stack.
+        if (failure is ObjectStoreException or Polly.ExecutionRejectedException)
+        {
+            LogOriginRefused(key, failure.Message);
+        }
+        else
+        {
+            LogOriginFailed(failure, key);
+        }
+
         context.Response.Clear();
         context.Response.Headers[ContentOrigin.HeaderName] = CacheLayer.S3.ToName();
         var problem = Problems.ForOriginFailure(key, failure);
@@ -90,6 +100,12 @@ public sealed class OriginLayer(IObjectStore store, OriginFetchCoalescer coalesc
 
         return problem.ExecuteAsync(context);
     }
+
+    [LoggerMessage(LogLevel.Warning, "The object store failed for '{Key}': {Reason}")]
+    private partial void LogOriginRefused(string key, string reason);
+
+    [LoggerMessage(LogLevel.Error, "The object store failed for '{Key}'")]
+    private partial void LogOriginFailed(Exception exception, string key);
 
     private static Task NotFoundAsync(HttpContext context, string key)
     {

@@ -78,7 +78,7 @@ public sealed class S3ErrorMappingTests
     public void Retry_mode_attempts_and_timeouts_are_set_on_the_client()
     {
         using var client = ObjectStoreRegistration.CreateS3Client(
-            new ObjectStoreOptions { Kind = ObjectStoreKind.S3, Bucket = "b", RetryMode = RequestRetryMode.Adaptive, MaxErrorRetry = 1, AttemptTimeoutMs = 1_500, ConnectTimeoutMs = 300 },
+            new ObjectStoreOptions { Kind = ObjectStoreKind.S3, Bucket = "b", ServiceUrl = "http://127.0.0.1:9", RetryMode = RequestRetryMode.Adaptive, MaxErrorRetry = 1, AttemptTimeoutMs = 1_500, ConnectTimeoutMs = 300 },
             new BasicAWSCredentials("test", "test"));
 
         Assert.Equal(RequestRetryMode.Adaptive, client.Config.RetryMode);

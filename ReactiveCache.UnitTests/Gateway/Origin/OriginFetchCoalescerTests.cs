@@ -68,8 +68,9 @@ public sealed class OriginFetchCoalescerTests : IDisposable
         Assert.False(leader.IsCompleted);
 
         _time.Advance(TimeSpan.FromMilliseconds(1));
-        var timeout = await Assert.ThrowsAsync<TimeoutRejectedException>(() => leader);
-        Assert.Same(timeout, await Assert.ThrowsAsync<TimeoutRejectedException>(() => follower));
+        // (A real-time safety net, so that a fetch without a deadline fails the test instead of hanging it.)
+        var timeout = await Assert.ThrowsAsync<TimeoutRejectedException>(() => leader.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Same(timeout, await Assert.ThrowsAsync<TimeoutRejectedException>(() => follower.WaitAsync(TimeSpan.FromSeconds(10))));
         Assert.Equal(0, coalescer.InFlightCount);
     }
 
