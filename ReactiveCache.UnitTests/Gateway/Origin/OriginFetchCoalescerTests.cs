@@ -83,7 +83,7 @@ public sealed class OriginFetchCoalescerTests : IDisposable
         var running = coalescer.FetchAsync("a", CancellationToken.None);
         await store.Entered.Task;
         var queued = coalescer.FetchAsync("b", CancellationToken.None);
-        await Assert.ThrowsAsync<RateLimiterRejectedException>(() => coalescer.FetchAsync("c", CancellationToken.None));
+        await Assert.ThrowsAsync<RateLimiterRejectedException>(() => coalescer.FetchAsync("c", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
 
         store.Release.SetResult();
         await using (await running)
