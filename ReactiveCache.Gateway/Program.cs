@@ -1,6 +1,7 @@
 using ReactiveCache.Core.Hosting;
 using ReactiveCache.Core.Objects;
 using ReactiveCache.Gateway.CacheNode;
+using ReactiveCache.Gateway.Limits;
 using ReactiveCache.Gateway.Objects;
 using ReactiveCache.Gateway.Routing;
 using ReactiveCache.Gateway.Tunnel;
@@ -12,6 +13,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddInlineSocketScheduling(); // requests run on the thread that read them: no thread-pool hop
 builder.AddApiDocs();
+builder.AddGatewayLimits();       // Kestrel's limits, the request deadline, the budget for held-back bodies
 builder.AddObjectStore();         // S3 (or a folder locally): the store of record
 builder.AddOrchestratorLink();    // route table, fed over the gRPC stream; request events back
 builder.AddCacheNode();           // the Redis layer's connection, to the node the orchestrator names
@@ -22,6 +24,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRequestTimeouts();
 app.MapDefaultEndpoints();
 app.MapApiDocs();
 app.MapLambdaTunnel();

@@ -32,7 +32,16 @@ public static class ObjectStoreRegistration
 
     public static AmazonS3Client CreateS3Client(ObjectStoreOptions options, AWSCredentials? credentials = null)
     {
-        var config = new AmazonS3Config { ForcePathStyle = options.ForcePathStyle };
+        // Retries and timeouts set explicitly, with limits: a failing or hanging S3 costs every caller (gateway,
+        // function, orchestrator) a bounded time, never the SDK's defaults (100 s per attempt, legacy retries).
+        var config = new AmazonS3Config
+        {
+            ForcePathStyle = options.ForcePathStyle,
+            RetryMode = options.RetryMode,
+            MaxErrorRetry = options.MaxErrorRetry,
+            Timeout = TimeSpan.FromMilliseconds(options.AttemptTimeoutMs),
+            ConnectTimeout = TimeSpan.FromMilliseconds(options.ConnectTimeoutMs),
+        };
         if (!string.IsNullOrWhiteSpace(options.ServiceUrl))
         {
             config.ServiceURL = options.ServiceUrl;

@@ -172,18 +172,18 @@ public sealed partial class FallbackChain(
         }
         catch (Exception e) when (!context.Response.HasStarted && !cancellationToken.IsCancellationRequested)
         {
-            LogOriginFailed(e, request.Key);
-            context.Response.Clear();
-            context.Response.Headers[ContentOrigin.HeaderName] = CacheLayer.S3.ToName();
-            await Problems.OriginUnavailable(request.Key).ExecuteAsync(context);
+            await origin.WriteFailureAsync(context, request.Key, e);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted && cancellationToken.IsCancellationRequested)
+        {
+            // The request ended (its client left, or its deadline passed) as the store failed: it ends as a
+            // cancellation, which the request deadline answers with its 504 (never a 500).
+            throw new OperationCanceledException("The request ended while the store of record failed.", e, cancellationToken);
         }
     }
 
     [LoggerMessage(LogLevel.Warning, "The {Layer} layer failed for '{Key}'; falling back")]
     private partial void LogLayerFailed(Exception exception, string layer, string key);
-
-    [LoggerMessage(LogLevel.Error, "The object store failed for '{Key}'")]
-    private partial void LogOriginFailed(Exception exception, string key);
 
     /// <summary>The layers a request fell back from, without allocating on the hot path (at most two).</summary>
     private struct Fallbacks

@@ -1,5 +1,6 @@
 using ReactiveCache.Core.Objects;
 using ReactiveCache.Gateway.Layers;
+using ReactiveCache.Gateway.Limits;
 
 namespace ReactiveCache.Gateway.Objects;
 
@@ -16,6 +17,7 @@ public static class ObjectEndpoints
         var chain = app.ServiceProvider.GetRequiredService<FallbackChain>();
         var time = app.ServiceProvider.GetRequiredService<TimeProvider>();
         app.MapMethods(Pattern, [HttpMethods.Get, HttpMethods.Head], (string? key, HttpContext context) => ServeAsync(key, context, chain, time))
+            .WithObjectDeadline()
             .WithName("GetObject")
             .WithSummary("Serves an object from the layer the route table names (S3 when none), falling back down redis → lambda → s3.")
             .Produces(StatusCodes.Status200OK)
@@ -24,7 +26,10 @@ public static class ObjectEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .ProducesProblem(StatusCodes.Status416RangeNotSatisfiable);
+            .ProducesProblem(StatusCodes.Status416RangeNotSatisfiable)
+            .ProducesProblem(StatusCodes.Status502BadGateway)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
         return app;
     }
 
@@ -37,6 +42,7 @@ public static class ObjectEndpoints
             return Problems.InvalidKey(violation).ExecuteAsync(context);
         }
 
+        GatewayLimitsRegistration.EndDeadlineWhenResponseStarts(context);
         return chain.ServeAsync(context, ObjectRequest.From(context.Request, key, received));
     }
 }

@@ -11,7 +11,7 @@ public static class ObjectServingRegistration
     /// The object API's services: telemetry, the S3 layer with stampede protection, the Redis layer, the
     /// circuit breakers and the fallback chain. The Lambda layer joins the chain when an
     /// <see cref="ILambdaLayer"/> is registered (the tunnel); without one the chain skips it.
-    /// Needs <c>AddObjectStore</c>, <c>AddOrchestratorLink</c> (the route table) and <c>AddCacheNode</c> first: see Program.cs.
+    /// Needs <c>AddGatewayLimits</c> (the held-body budget), <c>AddObjectStore</c>, <c>AddOrchestratorLink</c> (the route table) and <c>AddCacheNode</c> first: see Program.cs.
     /// </summary>
     public static TBuilder AddObjectServing<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -29,6 +29,7 @@ public static class ObjectServingRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        builder.Services.AddSingleton<OriginGuard>();
         builder.Services.AddSingleton<OriginFetchCoalescer>();
         builder.Services.AddSingleton<OriginLayer>();
         builder.Services.AddSingleton<LayerCircuitBreakers>();

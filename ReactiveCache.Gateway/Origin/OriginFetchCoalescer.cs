@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using ReactiveCache.Core.Objects;
+using ReactiveCache.Gateway.Limits;
 using ReactiveCache.Gateway.Telemetry;
 
 namespace ReactiveCache.Gateway.Origin;
@@ -9,9 +10,12 @@ namespace ReactiveCache.Gateway.Origin;
 /// Stampede protection: concurrent misses on one key share ONE fetch from the store of record. The first
 /// request fetches; the others wait for it. Objects up to <see cref="OriginOptions.CoalesceMaxBytes"/> are
 /// read into memory once and answered to all; a larger one stays a stream for the request that opened it
-/// and every other request streams its own (never holding a large object whole).
+/// and every other request streams its own (never holding a large object whole). A shared body counts
+/// against the <see cref="HeldBodyBudget"/>; when the budget is used up the object is streamed as a large one.
+/// The fetch runs under the <see cref="OriginGuard"/> (deadline, concurrency limit); when it fails, every
+/// request that joined it fails with the same error, and the next request starts a fresh fetch.
 /// </summary>
-public sealed class OriginFetchCoalescer(IObjectStore store, IOptions<OriginOptions> options, GatewayTelemetry telemetry)
+public sealed class OriginFetchCoalescer(IObjectStore store, OriginGuard guard, HeldBodyBudget budget, IOptions<OriginOptions> options, GatewayTelemetry telemetry)
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource<OriginFetch>> _inFlight = new(StringComparer.Ordinal);
     private readonly int _maxBytes = options.Value.CoalesceMaxBytes;
@@ -41,7 +45,7 @@ public sealed class OriginFetchCoalescer(IObjectStore store, IOptions<OriginOpti
 
             try
             {
-                var result = await FetchCoreAsync(key, cancellationToken);
+                var result = await guard.RunAsync(static (s, ct) => s.self.FetchCoreAsync(s.key, ct), (self: this, key), cancellationToken);
                 _inFlight.TryRemove(new KeyValuePair<string, TaskCompletionSource<OriginFetch>>(key, mine));
                 mine.TrySetResult(result);
                 return result;
@@ -61,7 +65,7 @@ public sealed class OriginFetchCoalescer(IObjectStore store, IOptions<OriginOpti
         }
     }
 
-    private async Task<OriginFetch> FetchCoreAsync(string key, CancellationToken cancellationToken)
+    private async ValueTask<OriginFetch> FetchCoreAsync(string key, CancellationToken cancellationToken)
     {
         var stored = await store.GetAsync(key, cancellationToken: cancellationToken);
         if (stored is null)
@@ -69,16 +73,25 @@ public sealed class OriginFetchCoalescer(IObjectStore store, IOptions<OriginOpti
             return OriginFetch.NotFound;
         }
 
-        if (stored.Metadata.Length > _maxBytes)
+        var length = stored.Metadata.Length;
+        if (length > _maxBytes || !budget.TryReserve(length))
         {
             return OriginFetch.Large(stored.Metadata, stored);
         }
 
         await using (stored)
         {
-            var content = new byte[stored.Metadata.Length];
-            await stored.Body.ReadExactlyAsync(content, cancellationToken);
-            return OriginFetch.Small(stored.Metadata, content);
+            try
+            {
+                var content = new byte[length];
+                await stored.Body.ReadExactlyAsync(content, cancellationToken);
+                return OriginFetch.Small(stored.Metadata, content, budget);
+            }
+            catch
+            {
+                budget.Release(length);
+                throw;
+            }
         }
     }
 }

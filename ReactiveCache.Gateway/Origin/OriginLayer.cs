@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using ReactiveCache.Core.Http;
 using ReactiveCache.Core.Objects;
 using ReactiveCache.Core.Routing;
@@ -8,15 +9,20 @@ namespace ReactiveCache.Gateway.Origin;
 
 /// <summary>
 /// The last layer: the store of record (S3), which holds every object. It always answers: with the object,
-/// 304/206/416 as the request asks, 404 for a key that does not exist.
+/// 304/206/416 as the request asks, 404 for a key that does not exist, and when the store fails a
+/// problem that says how (<see cref="WriteFailureAsync"/>). Every call to the store runs under the
+/// <see cref="OriginGuard"/>.
 /// </summary>
-public sealed class OriginLayer(IObjectStore store, OriginFetchCoalescer coalescer)
+public sealed partial class OriginLayer(IObjectStore store, OriginFetchCoalescer coalescer, OriginGuard guard, IOptions<OriginOptions> options, ILogger<OriginLayer> logger)
 {
+    private readonly int _retryAfterSeconds = options.Value.RetryAfterSeconds;
+
     public async Task ServeAsync(HttpContext context, ObjectRequest request, CancellationToken cancellationToken)
     {
         if (request.IsHead)
         {
-            var metadata = await store.GetMetadataAsync(request.Key, cancellationToken);
+            var metadata = await guard.RunAsync(
+                static (s, ct) => new ValueTask<ObjectMetadata?>(s.store.GetMetadataAsync(s.Key, ct)), (store, request.Key), cancellationToken);
             if (metadata is null)
             {
                 await NotFoundAsync(context, request.Key);
@@ -33,8 +39,10 @@ public sealed class OriginLayer(IObjectStore store, OriginFetchCoalescer coalesc
         var fetch = await coalescer.FetchAsync(request.Key, cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
-            await using var ownStream = fetch.Stream;
-            if (fetch.Metadata is not { } meta)
+            // Disposing the fetch closes its stream and hands a shared body's bytes back to the held-body budget.
+            await using var current = fetch;
+            var ownStream = current.Stream;
+            if (current.Metadata is not { } meta)
             {
                 await NotFoundAsync(context, request.Key);
                 return;
@@ -42,14 +50,15 @@ public sealed class OriginLayer(IObjectStore store, OriginFetchCoalescer coalesc
 
             var plan = ResponsePlan.For(request.Conditions, meta);
             var range = plan.BodyRange(meta);
-            if (range is null || fetch.Buffered is not null || (ownStream is not null && plan.Kind == ResponseKind.Full))
+            if (range is null || current.Buffered is not null || (ownStream is not null && plan.Kind == ResponseKind.Full))
             {
-                await WriteAsync(context, meta, plan, fetch.Buffered, ownStream, cancellationToken);
+                await WriteAsync(context, meta, plan, current.Buffered, ownStream, cancellationToken);
                 return;
             }
 
-            await using var read = await store.GetIfAsync(request.Key, VersionCondition.Matching(meta.ETag),
-                plan.Kind == ResponseKind.Partial ? range : null, cancellationToken);
+            await using var read = await guard.RunAsync(
+                static (s, ct) => new ValueTask<ConditionalRead>(s.store.GetIfAsync(s.Key, VersionCondition.Matching(s.ETag), s.Range, ct)),
+                (store, request.Key, meta.ETag, Range: plan.Kind == ResponseKind.Partial ? range : null), cancellationToken);
             if (read.Object is { } stored)
             {
                 await WriteAsync(context, meta, plan, null, stored, cancellationToken);
@@ -62,8 +71,9 @@ public sealed class OriginLayer(IObjectStore store, OriginFetchCoalescer coalesc
             }
 
             // Changed (or removed) since the first read: start over on a read of the current version.
-            fetch = await store.GetAsync(request.Key, cancellationToken: cancellationToken) is { } current
-                ? OriginFetch.Large(current.Metadata, current)
+            fetch = await guard.RunAsync(
+                    static (s, ct) => new ValueTask<StoredObject?>(s.store.GetAsync(s.Key, cancellationToken: ct)), (store, request.Key), cancellationToken) is { } latest
+                ? OriginFetch.Large(latest.Metadata, latest)
                 : OriginFetch.NotFound;
         }
     }
@@ -95,6 +105,39 @@ public sealed class OriginLayer(IObjectStore store, OriginFetchCoalescer coalesc
 
         await stream!.Body.CopyToAsync(context.Response.Body, cancellationToken);
     }
+
+    /// <summary>
+    /// Answers a request whose store call failed before any byte went out: 502 when S3 failed or refused us,
+    /// 504 past the deadline, 503 with <c>Retry-After</c> when too many fetches wait (<see cref="Problems.ForOriginFailure"/>).
+    /// </summary>
+    public Task WriteFailureAsync(HttpContext context, string key, Exception failure)
+    {
+        // A failure S3 or the guard explained is logged in one line (an outage logs one per request); anything else with its stack.
+        if (failure is ObjectStoreException or Polly.ExecutionRejectedException)
+        {
+            LogOriginRefused(key, failure.Message);
+        }
+        else
+        {
+            LogOriginFailed(failure, key);
+        }
+
+        context.Response.Clear();
+        context.Response.Headers[ContentOrigin.HeaderName] = CacheLayer.S3.ToName();
+        var problem = Problems.ForOriginFailure(key, failure);
+        if (problem.StatusCode == StatusCodes.Status503ServiceUnavailable)
+        {
+            context.Response.Headers.RetryAfter = _retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return problem.ExecuteAsync(context);
+    }
+
+    [LoggerMessage(LogLevel.Warning, "The object store failed for '{Key}': {Reason}")]
+    private partial void LogOriginRefused(string key, string reason);
+
+    [LoggerMessage(LogLevel.Error, "The object store failed for '{Key}'")]
+    private partial void LogOriginFailed(Exception exception, string key);
 
     private static Task NotFoundAsync(HttpContext context, string key)
     {

@@ -13,4 +13,23 @@ public sealed class OriginOptions
     /// </summary>
     [Range(0, int.MaxValue)]
     public int CoalesceMaxBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>
+    /// The deadline of one origin request: waiting for a fetch slot, S3's answer with every SDK retry, and
+    /// the body of an object small enough to share. Past it the client gets a 504 problem.
+    /// </summary>
+    [Range(100, 300_000)]
+    public int DeadlineMs { get; set; } = 5_000;
+
+    /// <summary>Origin fetches running at once; more wait in the queue (<see cref="FetchQueueLimit"/>).</summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrentFetches { get; set; } = 64;
+
+    /// <summary>Origin fetches that may wait for a slot; past it a request is answered 503 with <c>Retry-After</c>.</summary>
+    [Range(0, 100_000)]
+    public int FetchQueueLimit { get; set; } = 512;
+
+    /// <summary>The <c>Retry-After</c> of a 503 answered because S3 is saturated.</summary>
+    [Range(1, 3_600)]
+    public int RetryAfterSeconds { get; set; } = 1;
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using ReactiveCache.Gateway.Limits;
 
 namespace ReactiveCache.Gateway.Tunnel;
 
@@ -10,8 +11,10 @@ namespace ReactiveCache.Gateway.Tunnel;
 /// streams the rest. The held bytes sit in an unflushed <see cref="Pipe"/>: pooled segments, no copy on
 /// growth, returned to the pool when the body is sent or dropped. Written by hand: ASP.NET Core's response
 /// buffering middleware has no size switch-over and cannot be applied to one forwarded call.
+/// The held bytes also count against the gateway-wide <see cref="HeldBodyBudget"/> (when one is given): when it
+/// is used up, the body streams from then on, as past the limit.
 /// </summary>
-internal sealed class BufferedResponseBody(Stream response, int limit) : Stream
+internal sealed class BufferedResponseBody(Stream response, int limit, HeldBodyBudget? budget = null) : Stream
 {
     /// <summary>Segments as large as the forwarder's copy buffer: a 1 MB body is 16 of them.</summary>
     private static readonly PipeOptions HoldOptions = new(
@@ -19,6 +22,7 @@ internal sealed class BufferedResponseBody(Stream response, int limit) : Stream
 
     private Pipe? _held = new(HoldOptions);
     private bool _spilled;
+    private long _reserved;
 
     /// <summary>Bytes went to the client (the limit was passed, or the body completed).</summary>
     public bool Spilled => _spilled;
@@ -37,8 +41,9 @@ internal sealed class BufferedResponseBody(Stream response, int limit) : Stream
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
-        if (_held is { } held && held.Writer.UnflushedBytes + data.Length <= limit)
+        if (_held is { } held && held.Writer.UnflushedBytes + data.Length <= limit && (budget is null || budget.TryReserve(data.Length)))
         {
+            _reserved += data.Length;
             held.Writer.Write(data.Span);
             return;
         }
@@ -68,7 +73,14 @@ internal sealed class BufferedResponseBody(Stream response, int limit) : Stream
         {
             held.Writer.Complete();
             held.Reader.Complete();
+            ReleaseBudget();
         }
+    }
+
+    private void ReleaseBudget()
+    {
+        budget?.Release(_reserved);
+        _reserved = 0;
     }
 
     private async Task SpillAsync(CancellationToken cancellationToken)
@@ -92,6 +104,7 @@ internal sealed class BufferedResponseBody(Stream response, int limit) : Stream
         {
             held.Writer.Complete();
             held.Reader.Complete();
+            ReleaseBudget();
         }
     }
 

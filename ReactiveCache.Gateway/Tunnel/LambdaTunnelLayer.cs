@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using ReactiveCache.Gateway.Layers;
+using ReactiveCache.Gateway.Limits;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace ReactiveCache.Gateway.Tunnel;
@@ -20,9 +21,11 @@ internal sealed class LambdaTunnelLayer : ILambdaLayer, IDisposable
     private readonly TunnelResponseTransformer _transformer = new();
     private readonly ILogger<LambdaTunnelLayer> _logger;
     private readonly int _maxBufferedBytes;
+    private readonly HeldBodyBudget _heldBodies;
 
-    public LambdaTunnelLayer(TunnelRegistry registry, IHttpForwarder forwarder, IOptions<TunnelOptions> options, ILogger<LambdaTunnelLayer> logger)
+    public LambdaTunnelLayer(TunnelRegistry registry, IHttpForwarder forwarder, IOptions<TunnelOptions> options, HeldBodyBudget heldBodies, ILogger<LambdaTunnelLayer> logger)
     {
+        _heldBodies = heldBodies;
         _registry = registry;
         _forwarder = forwarder;
         _logger = logger;
@@ -93,7 +96,7 @@ internal sealed class LambdaTunnelLayer : ILambdaLayer, IDisposable
         activity?.SetTag("faas.invocation_id", tunnel.InvocationId);
         // The body is held back until complete (up to a limit): a tunnel that breaks mid-body still falls back.
         var bodyFeature = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
-        using var buffered = new BufferedResponseBody(bodyFeature.Stream, _maxBufferedBytes);
+        using var buffered = new BufferedResponseBody(bodyFeature.Stream, _maxBufferedBytes, _heldBodies);
         context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(buffered));
         var (abort, restoreAbort) = DeferredAbort.Install(context);
         ForwarderError error;

@@ -73,7 +73,9 @@ public sealed class GatewayFactory(
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureTestServices(services =>
         {
-            services.AddSingleton<IAmazonS3>(_ => s3.CreateClient());
+            // The client the gateway's own settings describe (a test may point it elsewhere, e.g. at a fault proxy).
+            services.AddSingleton<IAmazonS3>(sp => ObjectStoreRegistration.CreateS3Client(
+                sp.GetRequiredService<IOptions<ObjectStoreOptions>>().Value, S3rver.Credentials));
             services.AddSingleton(sp => new CountingObjectStore(new S3ObjectStore(
                 sp.GetRequiredService<IAmazonS3>(), sp.GetRequiredService<IOptions<ObjectStoreOptions>>())));
             services.AddSingleton<IObjectStore>(sp => sp.GetRequiredService<CountingObjectStore>());

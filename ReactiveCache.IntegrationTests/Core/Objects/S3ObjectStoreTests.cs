@@ -34,7 +34,9 @@ public sealed class S3ObjectStoreTests : ObjectStoreContract, IClassFixture<S3rv
     {
         var store = new S3ObjectStore(_client, Options.Create(new ObjectStoreOptions { Kind = ObjectStoreKind.S3, Bucket = "no-such-bucket" }));
 
-        await Assert.ThrowsAsync<Amazon.S3.AmazonS3Exception>(() => store.GetAsync("index.html"));
+        var failure = await Assert.ThrowsAsync<ObjectStoreException>(() => store.GetAsync("index.html"));
+        Assert.Equal(ObjectStoreFailure.Rejected, failure.Failure);
+        Assert.Equal("NoSuchBucket", failure.ErrorCode);
     }
 
     public void Dispose() => _client.Dispose();

@@ -1,3 +1,4 @@
+using ReactiveCache.Gateway.Limits;
 using ReactiveCache.Gateway.Tunnel;
 
 namespace ReactiveCache.UnitTests.Gateway.Tunnel;
@@ -59,5 +60,29 @@ public sealed class BufferedResponseBodyTests
         await Assert.ThrowsAsync<ObjectDisposedException>(() => held.WriteAsync(Bytes(10)).AsTask());
         await held.CompleteAsync(CancellationToken.None);
         Assert.Equal(0, client.Length);
+    }
+
+    [Fact]
+    public async Task When_the_gateway_wide_budget_is_used_up_the_body_streams_and_its_bytes_are_given_back()
+    {
+        var budget = new HeldBodyBudget(100_000);
+        Assert.True(budget.TryReserve(60_000)); // another request holds most of it
+        var body = Bytes(80_000);
+        var client = new MemoryStream();
+        using (var held = new BufferedResponseBody(client, limit: 1_000_000, budget))
+        {
+            await held.WriteAsync(body.AsMemory(0, 30_000));
+            Assert.Equal(0, client.Length);
+            Assert.Equal(90_000, budget.Held);
+
+            await held.WriteAsync(body.AsMemory(30_000)); // does not fit: streams from here on
+            Assert.True(held.Spilled);
+            Assert.Equal(60_000, budget.Held);
+            await held.CompleteAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(body, client.ToArray());
+        budget.Release(60_000);
+        Assert.Equal(0, budget.Held);
     }
 }

@@ -1,0 +1,116 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ReactiveCache.IntegrationTests.Infrastructure;
+
+/// <summary>What <see cref="FaultyS3Proxy"/> does with each request.</summary>
+public enum S3Fault
+{
+    /// <summary>Forwards to the real S3 server.</summary>
+    None,
+
+    /// <summary>Answers 500 <c>InternalError</c>.</summary>
+    InternalError,
+
+    /// <summary>Answers 503 <c>SlowDown</c>.</summary>
+    SlowDown,
+
+    /// <summary>Answers 403 <c>AccessDenied</c>.</summary>
+    AccessDenied,
+
+    /// <summary>Holds the request for <see cref="FaultyS3Proxy.HangFor"/>, then forwards it.</summary>
+    Hang,
+}
+
+/// <summary>
+/// A loopback HTTP proxy in front of an S3 API server (s3rver) that can be switched to fail: 500, 503, 403 with
+/// S3's XML error bodies, or hang. Forwarding is YARP's direct forwarder.
+/// </summary>
+public sealed class FaultyS3Proxy : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private volatile S3Fault _fault;
+    private long _requests;
+
+    private FaultyS3Proxy(WebApplication app, string url)
+    {
+        _app = app;
+        ServiceUrl = url;
+    }
+
+    public string ServiceUrl { get; }
+
+    public S3Fault Fault { get => _fault; set => _fault = value; }
+
+    public TimeSpan HangFor { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Requests that reached the proxy (the SDK's retries included).</summary>
+    public long Requests => Interlocked.Read(ref _requests);
+
+    public static async Task<FaultyS3Proxy> StartAsync(string s3ServiceUrl)
+    {
+        var port = FreePort.Next();
+        var url = $"http://127.0.0.1:{port}";
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        builder.Services.AddHttpForwarder();
+        var app = builder.Build();
+        var proxy = new FaultyS3Proxy(app, url);
+        app.Use(proxy.InjectAsync);
+        app.MapForwarder("/{**catch-all}", s3ServiceUrl);
+        await app.StartAsync();
+        return proxy;
+    }
+
+    private async Task InjectAsync(HttpContext context, RequestDelegate next)
+    {
+        Interlocked.Increment(ref _requests);
+        switch (_fault)
+        {
+            case S3Fault.InternalError:
+                await ErrorAsync(context, 500, "InternalError", "We encountered an internal error. Please try again.");
+                return;
+            case S3Fault.SlowDown:
+                await ErrorAsync(context, 503, "SlowDown", "Please reduce your request rate.");
+                return;
+            case S3Fault.AccessDenied:
+                await ErrorAsync(context, 403, "AccessDenied", "Access Denied");
+                return;
+            case S3Fault.Hang:
+                try
+                {
+                    await Task.Delay(HangFor, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    return; // the caller gave up
+                }
+
+                break;
+        }
+
+        await next(context);
+    }
+
+    private static Task ErrorAsync(HttpContext context, int status, string code, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/xml";
+        // A HEAD answer has no body: the SDK then knows the error by its status alone.
+        return HttpMethods.IsHead(context.Request.Method)
+            ? Task.CompletedTask
+            : context.Response.WriteAsync($"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{message}</Message><RequestId>fault</RequestId></Error>");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        await _app.StopAsync(stopping.Token);
+        await _app.DisposeAsync();
+    }
+}
