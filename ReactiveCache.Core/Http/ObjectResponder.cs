@@ -14,12 +14,13 @@ public static class ObjectResponder
     /// <summary>
     /// Sets status and headers for <paramref name="plan"/>. For 416 and 412 the caller then writes its body (if any);
     /// for 200/206 it writes the bytes of <see cref="ResponsePlan.BodyRange"/> unless the request is a HEAD.
+    /// <paramref name="lastModified"/> is <see cref="LastModifiedValue"/> of the metadata when the caller kept it.
     /// </summary>
-    public static void WriteHead(HttpResponse response, ObjectMetadata metadata, ResponsePlan plan)
+    public static void WriteHead(HttpResponse response, ObjectMetadata metadata, ResponsePlan plan, string? lastModified = null)
     {
         var headers = response.Headers;
         headers.ETag = metadata.ETag;
-        headers.LastModified = metadata.LastModified.ToString("R", CultureInfo.InvariantCulture);
+        headers.LastModified = lastModified ?? LastModifiedValue(metadata);
         headers.AcceptRanges = "bytes";
 
         switch (plan.Kind)
@@ -48,6 +49,9 @@ public static class ObjectResponder
                 break;
         }
     }
+
+    /// <summary>The <c>Last-Modified</c> value of <paramref name="metadata"/> (an HTTP date).</summary>
+    public static string LastModifiedValue(ObjectMetadata metadata) => metadata.LastModified.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Answers the request for an object held in memory: 200, 206, 304, 412 or 416 (with an empty body), and no

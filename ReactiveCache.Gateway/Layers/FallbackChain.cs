@@ -41,11 +41,33 @@ public sealed partial class FallbackChain(
 
         foreach (var layer in CacheOrder(route))
         {
-            var outcome = layer == CacheLayer.Redis
-                ? await TryLayerAsync(context, CacheLayer.Redis, static (s, ctx, req, ct) => s._redis.TryServeAsync(ctx, req, ct), request, cancellationToken)
-                : lambda is not null && breakers.Allows(CacheLayer.Lambda) && lambda.CanServe(request.Key)
-                    ? await TryLayerAsync(context, CacheLayer.Lambda, static (s, ctx, req, ct) => s.TryLambdaAsync(ctx, req, ct), request, cancellationToken)
-                    : LayerOutcome.Unavailable;
+            // The layer is awaited here rather than in a helper of its own: that would cost a state machine per layer tried.
+            LayerOutcome outcome;
+            if (layer == CacheLayer.Redis || (lambda is not null && breakers.Allows(CacheLayer.Lambda) && lambda.CanServe(request.Key)))
+            {
+                try
+                {
+                    outcome = await (layer == CacheLayer.Redis
+                        ? _redis.TryServeAsync(context, request, cancellationToken)
+                        : TryLambdaAsync(context, request, cancellationToken));
+                }
+                catch (Exception e) when (!context.Response.HasStarted && !cancellationToken.IsCancellationRequested)
+                {
+                    LogLayerFailed(e, layer.ToName(), request.Key);
+                    outcome = LayerOutcome.Failed;
+                }
+
+                if (outcome != LayerOutcome.Served && !context.Response.HasStarted)
+                {
+                    // Nothing reached the client: whatever the layer set is wiped before the next one answers.
+                    context.Response.Clear();
+                }
+            }
+            else
+            {
+                outcome = LayerOutcome.Unavailable;
+            }
+
             if (outcome == LayerOutcome.Served)
             {
                 served = layer;
@@ -69,17 +91,27 @@ public sealed partial class FallbackChain(
         if (activity is not null)
         {
             activity.SetTag(GatewayTelemetry.TagLayer, served.ToName());
-            activity.SetTag(GatewayTelemetry.TagFallbackCount, fallbacks.Count);
-            var why = fallbacks.Count > 0 ? fallbacks.Describe() : null;
-            if (why is not null)
+            activity.SetTag(GatewayTelemetry.TagFallbackCount, GatewayTelemetry.Boxed(fallbacks.Count));
+            var method = context.Request.Method;
+            // The layer (and why the request fell back) in the span names, so that the dashboard's trace list tells it;
+            // the names of a request served without a fallback are made once.
+            if (fallbacks.Count == 0 && GatewayTelemetry.ServedSpanNames(method, served) is { } names)
             {
-                activity.SetTag(GatewayTelemetry.TagFallbacks, why);
+                activity.DisplayName = names.SpanName;
+                context.Items[Microsoft.Extensions.Hosting.Extensions.ServerSpanNameItem] = names.ServerSpanName;
             }
+            else
+            {
+                var why = fallbacks.Count > 0 ? fallbacks.Describe() : null;
+                if (why is not null)
+                {
+                    activity.SetTag(GatewayTelemetry.TagFallbacks, why);
+                }
 
-            // The layer (and why the request fell back) in the span names, so that the dashboard's trace list tells it.
-            var suffix = GatewayTelemetry.ServedSuffix(served, why);
-            activity.DisplayName += suffix;
-            context.Items[Microsoft.Extensions.Hosting.Extensions.ServerSpanNameItem] = $"{context.Request.Method} {ObjectEndpoints.Pattern}{suffix}";
+                var suffix = GatewayTelemetry.ServedSuffix(served, why);
+                activity.DisplayName += suffix;
+                context.Items[Microsoft.Extensions.Hosting.Extensions.ServerSpanNameItem] = $"{method} {ObjectEndpoints.Pattern}{suffix}";
+            }
         }
 
         if (events.Enabled)
@@ -111,30 +143,6 @@ public sealed partial class FallbackChain(
         CacheLayer.Lambda => LambdaFirst,
         _ => [],
     };
-
-    private async Task<LayerOutcome> TryLayerAsync(HttpContext context, CacheLayer layer,
-        Func<FallbackChain, HttpContext, ObjectRequest, CancellationToken, Task<LayerOutcome>> serve,
-        ObjectRequest request, CancellationToken cancellationToken)
-    {
-        LayerOutcome outcome;
-        try
-        {
-            outcome = await serve(this, context, request, cancellationToken);
-        }
-        catch (Exception e) when (!context.Response.HasStarted && !cancellationToken.IsCancellationRequested)
-        {
-            LogLayerFailed(e, layer.ToName(), request.Key);
-            outcome = LayerOutcome.Failed;
-        }
-
-        if (outcome != LayerOutcome.Served && !context.Response.HasStarted)
-        {
-            // Nothing reached the client: whatever the layer set is wiped before the next one answers.
-            context.Response.Clear();
-        }
-
-        return outcome;
-    }
 
     private async Task<LayerOutcome> TryLambdaAsync(HttpContext context, ObjectRequest request, CancellationToken cancellationToken)
     {

@@ -29,6 +29,7 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
     private readonly int _readAhead = options.Value.ReadAheadChunks;
     private readonly TimeSpan _firstByteTimeout = TimeSpan.FromMilliseconds(options.Value.CommandTimeoutMs);
     private readonly ReadAheadBudget _budget = new(options.Value.ReadAheadBudgetChunks, telemetry);
+    private readonly EntryHeaderMemo _headers = new();
 
     public async Task<LayerOutcome> TryServeAsync(HttpContext context, ObjectRequest request, CancellationToken cancellationToken)
     {
@@ -39,13 +40,20 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
 
         using (lease)
         {
-            var entryKey = CacheEntryLayout.EntryKey(request.Key);
+            var known = _headers.For(request.Key);
+            var entryKey = known.EntryKey;
             // Plain GET: header and the first chunk of the body at once; otherwise the header alone.
             var firstTo = CacheEntryLayout.MaxHeaderBytes - 1 + (request.IsPlainGet ? _chunk : 0);
             ReadOnlyMemory<byte> first;
+            Task<RedisValue>? firstRead = null;
             try
             {
-                first = (ReadOnlyMemory<byte>)await BeforeFirstByte(lease.Database.StringGetRangeAsync(entryKey, 0, firstTo), cancellationToken);
+                firstRead = lease.Database.StringGetRangeAsync(entryKey, 0, firstTo);
+                first = (ReadOnlyMemory<byte>)await BeforeFirstByte(firstRead, cancellationToken);
+            }
+            catch (Exception e) when (ObserveIfLeftBehind(e, firstRead))
+            {
+                throw; // never: the filter only observes
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -60,7 +68,7 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
                 return LayerOutcome.Miss;
             }
 
-            if (!CacheEntryLayout.TryReadHeader(request.Key, first.Span, out var metadata, out var headerLength))
+            if (!_headers.TryReadHeader(ref known, first.Span, out var metadata, out var headerLength))
             {
                 // Not an entry of this layout (written by something else): not ours to serve.
                 return LayerOutcome.Miss;
@@ -82,9 +90,10 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
                 {
                     var to = Math.Min(range.To, range.From + _chunk - 1);
                     expected = to - range.From + 1;
+                    Task<RedisValue>? read = null;
                     try
                     {
-                        var read = lease.Database.StringGetRangeAsync(entryKey, headerLength + range.From, headerLength + to);
+                        read = lease.Database.StringGetRangeAsync(entryKey, headerLength + range.From, headerLength + to);
                         var version = ReadVersion(lease.Database, entryKey, headerLength);
                         Observe(version);
                         head = (ReadOnlyMemory<byte>)await BeforeFirstByte(read, cancellationToken);
@@ -93,6 +102,10 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
                             // Replaced (or removed) between the header and the body: the next layer answers.
                             return LayerOutcome.Miss;
                         }
+                    }
+                    catch (Exception e) when (ObserveIfLeftBehind(e, read))
+                    {
+                        throw; // never: the filter only observes (the version read is observed already)
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
@@ -108,7 +121,7 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
                 }
             }
 
-            ObjectResponses.WriteHead(context.Response, metadata, plan, CacheLayer.Redis);
+            ObjectResponses.WriteHead(context.Response, metadata, plan, CacheLayer.Redis, known.LastModified);
             if (plan.IsRefusal)
             {
                 await ObjectResponses.WriteRefusalAsync(context, metadata, plan);
@@ -134,19 +147,24 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
     /// <summary>
     /// A read made before the response starts, given up (<see cref="TimeoutException"/>) after
     /// <see cref="CacheNodeOptions.CommandTimeoutMs"/> so that the request falls back; the read itself ends
-    /// later, by the connection's timeout at the latest, and its fault is observed.
+    /// later, by the connection's timeout at the latest, and the caller observes its fault (<see cref="ObserveIfLeftBehind"/>).
+    /// Not an async method of its own: that would cost a state machine per read.
     /// </summary>
-    private async Task<RedisValue> BeforeFirstByte(Task<RedisValue> read, CancellationToken cancellationToken)
+    private Task<RedisValue> BeforeFirstByte(Task<RedisValue> read, CancellationToken cancellationToken) =>
+        read.WaitAsync(_firstByteTimeout, cancellationToken);
+
+    /// <summary>
+    /// An exception filter: when waiting for <paramref name="read"/> was given up (timeout or cancellation) before it
+    /// ended, its fault is observed. Always <c>false</c>, so the exception goes on to the next handler.
+    /// </summary>
+    private static bool ObserveIfLeftBehind(Exception e, Task? read)
     {
-        try
-        {
-            return await read.WaitAsync(_firstByteTimeout, cancellationToken);
-        }
-        catch (Exception e) when (e is TimeoutException or OperationCanceledException && !read.IsCompleted)
+        if (e is TimeoutException or OperationCanceledException && read is { IsCompleted: false })
         {
             Observe(read);
-            throw;
         }
+
+        return false;
     }
 
     /// <summary>A read left behind: its fault, if it has one, is observed (not reported as unobserved).</summary>

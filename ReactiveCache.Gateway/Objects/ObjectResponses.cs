@@ -11,12 +11,12 @@ public static class ObjectResponses
     /// <summary>
     /// Names <paramref name="origin"/> in <c>Content-Origin</c> and sets status and headers for
     /// <paramref name="plan"/> (<see cref="ObjectResponder.WriteHead"/>). For 416 and 412 the caller then writes the
-    /// problem body (<see cref="WriteRefusalAsync"/>).
+    /// problem body (<see cref="WriteRefusalAsync"/>). <paramref name="lastModified"/>: see <see cref="ObjectResponder.WriteHead"/>.
     /// </summary>
-    public static void WriteHead(HttpResponse response, ObjectMetadata metadata, ResponsePlan plan, CacheLayer origin)
+    public static void WriteHead(HttpResponse response, ObjectMetadata metadata, ResponsePlan plan, CacheLayer origin, string? lastModified = null)
     {
         response.Headers[ContentOrigin.HeaderName] = origin.ToName();
-        ObjectResponder.WriteHead(response, metadata, plan);
+        ObjectResponder.WriteHead(response, metadata, plan, lastModified);
     }
 
     /// <summary>The problem body of a 416 or a 412 (<see cref="ResponsePlan.IsRefusal"/>).</summary>

@@ -56,6 +56,27 @@ public sealed class GatewayTelemetry
     public static string ServedSuffix(CacheLayer served, string? fallbacks) =>
         fallbacks is null ? $" ← {served.ToName()}" : $" ← {served.ToName()} after {fallbacks}";
 
+    /// <summary>The span's and the server span's names of a <paramref name="method"/> request served by <paramref name="served"/>
+    /// without a fallback (made once; null for a method other than GET and HEAD).</summary>
+    public static (string SpanName, string ServerSpanName)? ServedSpanNames(string method, CacheLayer served) => method switch
+    {
+        "GET" => GetNames[(int)served],
+        "HEAD" => HeadNames[(int)served],
+        _ => null,
+    };
+
+    private static readonly (string, string)[] GetNames = NamesFor("GET");
+    private static readonly (string, string)[] HeadNames = NamesFor("HEAD");
+
+    private static (string, string)[] NamesFor(string method) =>
+        [.. Enum.GetValues<CacheLayer>().OrderBy(layer => (int)layer).Select(layer =>
+            ($"{method} object{ServedSuffix(layer, null)}", $"{method} {ReactiveCache.Gateway.Objects.ObjectEndpoints.Pattern}{ServedSuffix(layer, null)}"))];
+
+    private static readonly object[] SmallCounts = [0, 1, 2];
+
+    /// <summary>A small count boxed once (a span tag's value is an object).</summary>
+    public static object Boxed(int count) => (uint)count < (uint)SmallCounts.Length ? SmallCounts[count] : count;
+
     public void RequestServed(CacheLayer layer, double seconds)
     {
         var tag = new KeyValuePair<string, object?>(TagLayer, layer.ToName());

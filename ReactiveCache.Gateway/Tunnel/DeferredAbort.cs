@@ -27,8 +27,8 @@ internal sealed class DeferredAbort(IHttpRequestLifetimeFeature lifetime, IHttpR
         _resetCode = errorCode;
     }
 
-    /// <summary>Installs the stand-in on <paramref name="context"/>; dispose the result to put the real ones back.</summary>
-    public static (DeferredAbort Abort, Action Restore) Install(HttpContext context)
+    /// <summary>Installs the stand-in on <paramref name="context"/>; <see cref="Restore"/> puts the real ones back.</summary>
+    public static DeferredAbort Install(HttpContext context)
     {
         var lifetime = context.Features.GetRequiredFeature<IHttpRequestLifetimeFeature>();
         var reset = context.Features.Get<IHttpResetFeature>();
@@ -39,14 +39,17 @@ internal sealed class DeferredAbort(IHttpRequestLifetimeFeature lifetime, IHttpR
             context.Features.Set<IHttpResetFeature>(deferred);
         }
 
-        return (deferred, () =>
+        return deferred;
+    }
+
+    /// <summary>Puts the real features back on <paramref name="context"/> (a method, not a closure: nothing allocated per request).</summary>
+    public void Restore(HttpContext context)
+    {
+        context.Features.Set(lifetime);
+        if (reset is not null)
         {
-            context.Features.Set(lifetime);
-            if (reset is not null)
-            {
-                context.Features.Set(reset);
-            }
-        });
+            context.Features.Set(reset);
+        }
     }
 
     /// <summary>Performs the abort that was asked for (bytes already reached the client).</summary>

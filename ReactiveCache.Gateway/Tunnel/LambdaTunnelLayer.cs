@@ -71,71 +71,70 @@ internal sealed class LambdaTunnelLayer : ILambdaLayer, IDisposable
 
     public IReadOnlyList<(string InvocationId, IReadOnlyList<string> Keys)> ConnectedFunctions => _registry.Serving;
 
-    public async Task<bool> TryServeAsync(HttpContext context, string key, CancellationToken cancellationToken)
+    public Task<bool> TryServeAsync(HttpContext context, string key, CancellationToken cancellationToken)
     {
         var tunnel = _registry.Pick(key);
-        if (tunnel is null || !tunnel.TryEnter())
-        {
-            return false;
-        }
+        return tunnel is not null && tunnel.TryEnter() ? ForwardAsync(context, key, tunnel, cancellationToken) : NotServed;
+    }
 
+    private static readonly Task<bool> NotServed = Task.FromResult(false);
+
+    /// <summary>Forwards the request through <paramref name="tunnel"/> (entered) and leaves it when done: one async method
+    /// for both, so that a request costs one state machine.</summary>
+    private async Task<bool> ForwardAsync(HttpContext context, string key, FunctionTunnel tunnel, CancellationToken cancellationToken)
+    {
         try
         {
-            return await ForwardAsync(context, key, tunnel, cancellationToken);
+            using var activity = TunnelTelemetry.Start("tunnelled GET", ActivityKind.Client);
+            activity?.SetTag("object.key", key);
+            activity?.SetTag("faas.invocation_id", tunnel.InvocationId);
+            // The body is held back until complete (up to a limit): a tunnel that breaks mid-body still falls back.
+            var bodyFeature = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
+            using var buffered = new BufferedResponseBody(bodyFeature.Stream, _maxBufferedBytes, _heldBodies);
+            context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(buffered));
+            var abort = DeferredAbort.Install(context);
+            ForwarderError error;
+            try
+            {
+                error = await _forwarder.SendAsync(context, tunnel.Destination, _invoker, _requestConfig, _transformer, cancellationToken);
+            }
+            finally
+            {
+                context.Features.Set(bodyFeature);
+                abort.Restore(context);
+            }
+
+            var miss = context.Items.Remove(TunnelResponseTransformer.MissKey);
+            if (error == ForwarderError.None && !miss)
+            {
+                await buffered.CompleteAsync(cancellationToken);
+                activity?.SetTag("http.response.status_code", context.Response.StatusCode);
+                return true;
+            }
+
+            if (context.Response.HasStarted || buffered.Spilled)
+            {
+                // Bytes already reached the client: nothing can be taken back; the client sees the abort.
+                activity?.SetStatus(ActivityStatusCode.Error, error.ToString());
+                if (abort.Requested)
+                {
+                    abort.Apply();
+                }
+
+                return true;
+            }
+
+            _logger.LogDebug("Lambda layer could not serve {Key} ({Error}{Miss}): falling back", key, error, miss ? ", the function missed or failed" : "");
+            activity?.SetTag("fallback", true);
+            activity?.SetStatus(ActivityStatusCode.Error, miss ? "miss" : error.ToString());
+            context.Response.Clear();
+            context.Features.Set<IForwarderErrorFeature>(null);
+            return false;
         }
         finally
         {
             tunnel.Exit();
         }
-    }
-
-    private async Task<bool> ForwardAsync(HttpContext context, string key, FunctionTunnel tunnel, CancellationToken cancellationToken)
-    {
-        using var activity = TunnelTelemetry.Start("tunnelled GET", ActivityKind.Client);
-        activity?.SetTag("object.key", key);
-        activity?.SetTag("faas.invocation_id", tunnel.InvocationId);
-        // The body is held back until complete (up to a limit): a tunnel that breaks mid-body still falls back.
-        var bodyFeature = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
-        using var buffered = new BufferedResponseBody(bodyFeature.Stream, _maxBufferedBytes, _heldBodies);
-        context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(buffered));
-        var (abort, restoreAbort) = DeferredAbort.Install(context);
-        ForwarderError error;
-        try
-        {
-            error = await _forwarder.SendAsync(context, tunnel.Destination, _invoker, _requestConfig, _transformer, cancellationToken);
-        }
-        finally
-        {
-            context.Features.Set(bodyFeature);
-            restoreAbort();
-        }
-
-        var miss = context.Items.Remove(TunnelResponseTransformer.MissKey);
-        if (error == ForwarderError.None && !miss)
-        {
-            await buffered.CompleteAsync(cancellationToken);
-            activity?.SetTag("http.response.status_code", context.Response.StatusCode);
-            return true;
-        }
-
-        if (context.Response.HasStarted || buffered.Spilled)
-        {
-            // Bytes already reached the client: nothing can be taken back; the client sees the abort.
-            activity?.SetStatus(ActivityStatusCode.Error, error.ToString());
-            if (abort.Requested)
-            {
-                abort.Apply();
-            }
-
-            return true;
-        }
-
-        _logger.LogDebug("Lambda layer could not serve {Key} ({Error}{Miss}): falling back", key, error, miss ? ", the function missed or failed" : "");
-        activity?.SetTag("fallback", true);
-        activity?.SetStatus(ActivityStatusCode.Error, miss ? "miss" : error.ToString());
-        context.Response.Clear();
-        context.Features.Set<IForwarderErrorFeature>(null);
-        return false;
     }
 
     public void Dispose() => _invoker.Dispose();
