@@ -12,6 +12,7 @@ using ReactiveCache.Core.Objects;
 using ReactiveCache.Core.Routing;
 using ReactiveCache.Core.Tunnel;
 using ReactiveCache.Gateway.CacheNode;
+using ReactiveCache.Gateway.Limits;
 using ReactiveCache.Gateway.Objects;
 using ReactiveCache.Gateway.Routing;
 using ReactiveCache.Gateway.Tunnel;
@@ -83,6 +84,7 @@ public sealed class InProcessGateway : IAsyncDisposable
         }
 
         builder.AddInlineSocketScheduling();
+        builder.AddGatewayLimits();
         builder.AddObjectStore();
         builder.AddOrchestratorLink();
         builder.AddCacheNode();
@@ -92,6 +94,7 @@ public sealed class InProcessGateway : IAsyncDisposable
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestTimeouts();
         app.MapLambdaTunnel();
         app.MapObjectEndpoints();
         await app.StartAsync(cancellationToken);
