@@ -59,7 +59,7 @@ public sealed class SizeLimitApiTests : IDisposable
         Assert.Equal("s3", view.GetProperty("pinned").GetString());
         Assert.Equal("s3", view.GetProperty("route").GetString());
         Assert.Equal(BigBytes, view.GetProperty("sizeBytes").GetInt64());
-        Assert.Equal(["lambda", "redis"], view.GetProperty("tooLargeFor").EnumerateArray().Select(l => l.GetString()));
+        Assert.Equal(new[] { "lambda", "redis" }, view.GetProperty("tooLargeFor").EnumerateArray().Select(l => l.GetString()));
 
         var page = await client.GetFromJsonAsync<JsonElement>("/state");
         var listed = page.GetProperty("objects").EnumerateArray().Single(o => o.GetProperty("key").GetString() == "big.bin");

@@ -25,7 +25,7 @@ public sealed class LayerSizeLimitsTests
         Assert.False(Limits.Allows(PolicyCommand.SetRoute("k", CacheLayer.Lambda), size));
         Assert.True(Limits.Allows(PolicyCommand.LoadObject("k"), size));
         Assert.True(Limits.Allows(PolicyCommand.SetRoute("k", CacheLayer.Redis), size));
-        Assert.Equal([CacheLayer.Lambda], Limits.TooLargeFor(size));
+        Assert.Equal(new[] { CacheLayer.Lambda }, Limits.TooLargeFor(size));
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class LayerSizeLimitsTests
         Assert.False(Limits.Allows(PolicyCommand.SetRoute("k", CacheLayer.Redis), size));
         Assert.True(Limits.Allows(PolicyCommand.SetRoute("k", CacheLayer.S3), size));
         Assert.True(Limits.Allows(PolicyCommand.RemoveRoute("k"), size));
-        Assert.Equal([CacheLayer.Lambda, CacheLayer.Redis], Limits.TooLargeFor(size));
+        Assert.Equal(new[] { CacheLayer.Lambda, CacheLayer.Redis }, Limits.TooLargeFor(size));
     }
 
     [Theory]
