@@ -29,8 +29,19 @@ public readonly record struct LayerSizeLimits(long FunctionMaxBytes, long NodeMa
     public bool Allows(CacheLayer layer, long size) => size <= MaxBytes(layer);
 
     /// <summary>The layers an object of <paramref name="size"/> bytes is too large for (S3 never is).</summary>
-    public IReadOnlyList<CacheLayer> TooLargeFor(long size) =>
-        [.. new[] { CacheLayer.Lambda, CacheLayer.Redis }.Where(layer => !Allows(layer, size))];
+    public IReadOnlyList<CacheLayer> TooLargeFor(long size)
+    {
+        var tooLarge = new List<CacheLayer>(2);
+        foreach (var layer in (ReadOnlySpan<CacheLayer>)[CacheLayer.Lambda, CacheLayer.Redis])
+        {
+            if (!Allows(layer, size))
+            {
+                tooLarge.Add(layer);
+            }
+        }
+
+        return tooLarge;
+    }
 
     /// <summary>The layer <paramref name="command"/> would put its key on (a function, a load, a route), or null.</summary>
     public static CacheLayer? TargetOf(in PolicyCommand command) => command.Kind switch
