@@ -29,7 +29,10 @@ internal sealed class EngineRig : IAsyncDisposable
         var controller = new CacheNodeController(Node, time, NullLogger<CacheNodeController>.Instance);
         var loader = new NodeLoader(store, Options.Create(new CacheNodeOptions()), NullLogger<NodeLoader>.Instance);
         var functionOptions = Options.Create(new FunctionOptions());
-        var launcher = new FunctionLauncher(Invoker, new FunctionTokens(Options.Create(new TunnelSecretOptions()), functionOptions, time), functionOptions);
+        // The launcher gets as far as the (counting) invoker; the rest of the engine sees no tunnel URL (no gateway to wait for).
+        var launcherOptions = Options.Create(new FunctionOptions { GatewayTunnelUrl = "http://127.0.0.1:9/tunnel/connect" });
+        var tunnelSecret = Options.Create(new TunnelSecretOptions { Secret = "the-engine-rig-tunnel-secret-0123456789" });
+        var launcher = new FunctionLauncher(Invoker, new FunctionTokens(tunnelSecret, launcherOptions, time), launcherOptions);
         var costs = new CostMeter(controller, time, Options.Create(new CostOptions()));
         // No reconciliation unless the test asks for one: the rig's engine starts from nothing.
         var engineOptions = Options.Create(options ?? new EngineOptions { ReconcileWindow = TimeSpan.Zero });
