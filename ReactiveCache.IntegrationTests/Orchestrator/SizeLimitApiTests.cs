@@ -24,6 +24,7 @@ public sealed class SizeLimitApiTests : IDisposable
             ["ObjectStore:Kind"] = "Folder",
             ["ObjectStore:Root"] = _root,
             ["SizeLimits:NodeMaxBytes"] = (4 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Engine:ReconcileWindow"] = "00:00:00", // no gateway will report: the policy loop starts at once
         });
     }
 
