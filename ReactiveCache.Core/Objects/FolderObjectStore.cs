@@ -89,6 +89,8 @@ public sealed class FolderObjectStore : IObjectStore
     public IDisposable Watch(Action<ObjectChange> changed)
     {
         ArgumentNullException.ThrowIfNull(changed);
+        // A root that does not exist yet is an empty bucket: watch it from now on, as objects are written to it.
+        Directory.CreateDirectory(_root);
         var watcher = new FileSystemWatcher(_root)
         {
             IncludeSubdirectories = true,

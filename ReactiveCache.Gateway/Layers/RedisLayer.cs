@@ -5,6 +5,7 @@ using ReactiveCache.Core.Objects;
 using ReactiveCache.Core.Routing;
 using ReactiveCache.Gateway.CacheNode;
 using ReactiveCache.Gateway.Objects;
+using ReactiveCache.Gateway.Origin;
 using ReactiveCache.Gateway.Telemetry;
 using StackExchange.Redis;
 using ReactiveCache.Domain;
@@ -22,8 +23,13 @@ namespace ReactiveCache.Gateway.Layers;
 /// connection (so on the node too), by a read of the header again, which must be the header the answer's headers came
 /// from. An entry replaced or removed meanwhile makes the request fall back (before the first byte) or aborts the
 /// client's connection (after it): never a short or mixed <c>200</c>.</para>
+/// <para>A node that fails after the first byte (killed, unreachable, its entry replaced) does not cut the body short:
+/// the rest is read from the store of record at the offset reached, with <c>If-Match</c> on the entry's ETag, so the
+/// bytes are those of the same version. Only when the store has another version by then (or fails too) is the
+/// client's connection aborted.</para>
 /// </summary>
-public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers breakers, IOptions<CacheNodeOptions> options, GatewayTelemetry telemetry)
+public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers breakers, IOptions<CacheNodeOptions> options, GatewayTelemetry telemetry,
+    IObjectStore store, OriginGuard origin, ILogger<RedisLayer> logger)
 {
     private readonly int _chunk = options.Value.ChunkBytes;
     private readonly int _readAhead = options.Value.ReadAheadChunks;
@@ -136,12 +142,46 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
             await context.Response.BodyWriter.WriteAsync(head, cancellationToken);
             if (head.Length < body.Length)
             {
-                // After the first byte there is no falling back: a failure here aborts the response.
-                await StreamRestAsync(context, lease.Database, entryKey, first[..headerLength], body.From + head.Length, body.To, request.Key, cancellationToken);
+                // After the first byte there is no falling back: a node failure here continues the body from the store.
+                var progress = new StreamProgress { Next = body.From + head.Length };
+                try
+                {
+                    await StreamRestAsync(context, lease.Database, entryKey, first[..headerLength], progress, body.To, request.Key, cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    breakers.ReportFailure(CacheLayer.Redis);
+                    logger.LogWarning("The cache node failed while sending '{Key}' ({Reason}); the rest comes from the store of record", request.Key, e.Message);
+                    await ResumeFromStoreAsync(context, request.Key, metadata.ETag, new ByteRange(progress.Next, body.To), cancellationToken);
+                }
             }
 
             return LayerOutcome.Served;
         }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="rest"/> of the version <paramref name="etag"/> from the store of record (under the origin's
+    /// deadline and limit). Another version there by now, or none, or a failing store: the body cannot be finished with
+    /// the same bytes, so this throws and the client's connection is aborted (never a short or mixed <c>200</c>).
+    /// </summary>
+    private async Task ResumeFromStoreAsync(HttpContext context, string key, string etag, ByteRange rest, CancellationToken cancellationToken)
+    {
+        await using var read = await origin.RunAsync(
+            static (s, ct) => new ValueTask<ConditionalRead>(s.store.GetIfAsync(s.key, VersionCondition.Matching(s.etag), s.rest, ct)),
+            (store, key, etag, rest), cancellationToken);
+        if (read.Object is not { } stored)
+        {
+            throw new InvalidOperationException($"'{key}' is no longer version {etag} in the store: its body cannot be finished.");
+        }
+
+        await stored.Body.CopyToAsync(context.Response.Body, cancellationToken);
+    }
+
+    /// <summary>The next body offset to send, as a stream advances (read by the caller when the stream fails).</summary>
+    private sealed class StreamProgress
+    {
+        public long Next { get; set; }
     }
 
     /// <summary>
@@ -184,12 +224,12 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
     /// while the shared read-ahead budget has chunks to spare (each returned once its chunk is sent). Each chunk is sent only
     /// once the header read after it is still <paramref name="header"/> (the version check).
     /// </summary>
-    private async Task StreamRestAsync(HttpContext context, IDatabase db, RedisKey entryKey, ReadOnlyMemory<byte> header, long from, long to, string key,
-        CancellationToken cancellationToken)
+    private async Task StreamRestAsync(HttpContext context, IDatabase db, RedisKey entryKey, ReadOnlyMemory<byte> header, StreamProgress progress, long to,
+        string key, CancellationToken cancellationToken)
     {
         var headerLength = header.Length;
         var pending = new Queue<(Task<RedisValue> Read, Task<RedisValue> Version, long Length, bool Spare)>(_readAhead);
-        var next = from;
+        var next = progress.Next;
         try
         {
             while (next <= to || pending.Count > 0)
@@ -218,6 +258,7 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
                     }
 
                     await context.Response.BodyWriter.WriteAsync(chunk, cancellationToken);
+                    progress.Next += chunk.Length;
                 }
                 finally
                 {

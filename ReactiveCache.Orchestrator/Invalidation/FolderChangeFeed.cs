@@ -22,7 +22,19 @@ public sealed class FolderChangeFeed(IObjectStore store, ObjectInvalidator inval
         }
 
         var changes = Channel.CreateUnbounded<ObjectChange>(new UnboundedChannelOptions { SingleReader = true });
-        using var watch = folder.Watch(change => changes.Writer.TryWrite(change));
+        IDisposable watch;
+        try
+        {
+            watch = folder.Watch(change => changes.Writer.TryWrite(change));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // The orchestrator goes on without the feed (max-age revalidation and the invalidation endpoint still work).
+            logger.LogError(e, "Cannot watch the object folder: changed files are not invalidated until their max-age");
+            return;
+        }
+
+        using var _ = watch;
         logger.LogInformation("Watching the object folder: a changed file is invalidated on every layer");
         try
         {

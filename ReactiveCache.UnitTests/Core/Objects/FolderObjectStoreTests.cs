@@ -93,6 +93,19 @@ public sealed class FolderObjectStoreTests : ObjectStoreContract, IDisposable
     }
 
     [Fact]
+    public async Task A_root_that_does_not_exist_yet_is_watched_as_an_empty_bucket()
+    {
+        // A clean checkout has no object folder: the orchestrator's watcher must not fail (it stopped the host).
+        var missing = Path.Combine(_root.FullName, "not-yet");
+        var changes = new System.Collections.Concurrent.ConcurrentQueue<ObjectChange>();
+        using (new FolderObjectStore(missing).Watch(changes.Enqueue))
+        {
+            File.WriteAllText(Path.Combine(missing, "new.txt"), "new");
+            await Eventually.HoldsAsync(() => changes.Contains(new ObjectChange("new.txt", false)), TimeSpan.FromSeconds(10), "the write reported");
+        }
+    }
+
+    [Fact]
     public void Seeding_writes_index_html_of_exactly_144_bytes()
     {
         Assert.Equal(144, new FileInfo(Path.Combine(_root.FullName, "index.html")).Length);
