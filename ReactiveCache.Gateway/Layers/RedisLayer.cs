@@ -29,7 +29,7 @@ namespace ReactiveCache.Gateway.Layers;
 /// client's connection aborted.</para>
 /// </summary>
 public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers breakers, IOptions<CacheNodeOptions> options, GatewayTelemetry telemetry,
-    IObjectStore store, OriginGuard origin, ILogger<RedisLayer> logger)
+    OriginLayer origin, ILogger<RedisLayer> logger)
 {
     private readonly int _chunk = options.Value.ChunkBytes;
     private readonly int _readAhead = options.Value.ReadAheadChunks;
@@ -167,9 +167,7 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
     /// </summary>
     private async Task ResumeFromStoreAsync(HttpContext context, string key, string etag, ByteRange rest, CancellationToken cancellationToken)
     {
-        await using var read = await origin.RunAsync(
-            static (s, ct) => new ValueTask<ConditionalRead>(s.store.GetIfAsync(s.key, VersionCondition.Matching(s.etag), s.rest, ct)),
-            (store, key, etag, rest), cancellationToken);
+        await using var read = await origin.ReadVersionAsync(key, etag, rest, cancellationToken);
         if (read.Object is not { } stored)
         {
             throw new InvalidOperationException($"'{key}' is no longer version {etag} in the store: its body cannot be finished.");

@@ -56,9 +56,7 @@ public sealed partial class OriginLayer(IObjectStore store, OriginFetchCoalescer
                 return;
             }
 
-            await using var read = await guard.RunAsync(
-                static (s, ct) => new ValueTask<ConditionalRead>(s.store.GetIfAsync(s.Key, VersionCondition.Matching(s.ETag), s.Range, ct)),
-                (store, request.Key, meta.ETag, Range: plan.Kind == ResponseKind.Partial ? range : null), cancellationToken);
+            await using var read = await ReadVersionAsync(request.Key, meta.ETag, plan.Kind == ResponseKind.Partial ? range : null, cancellationToken);
             if (read.Object is { } stored)
             {
                 await WriteAsync(context, meta, plan, null, stored, cancellationToken);
@@ -77,6 +75,16 @@ public sealed partial class OriginLayer(IObjectStore store, OriginFetchCoalescer
                 : OriginFetch.NotFound;
         }
     }
+
+    /// <summary>
+    /// Reads <paramref name="range"/> (or all) of <paramref name="key"/> only if the store still holds version
+    /// <paramref name="etag"/> (<c>If-Match</c>), under the guard: how any layer finishes an answer whose headers are
+    /// already of that version. No object in the result: the store holds another version, or none.
+    /// </summary>
+    public Task<ConditionalRead> ReadVersionAsync(string key, string etag, ByteRange? range, CancellationToken cancellationToken) =>
+        guard.RunAsync(
+            static (s, ct) => new ValueTask<ConditionalRead>(s.store.GetIfAsync(s.key, VersionCondition.Matching(s.etag), s.range, ct)),
+            (store, key, etag, range), cancellationToken).AsTask();
 
     /// <summary>How many times a request reads a large object that keeps changing before it gives up (502).</summary>
     private const int MaxReads = 3;

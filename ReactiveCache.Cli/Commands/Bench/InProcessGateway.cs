@@ -11,6 +11,7 @@ using ReactiveCache.Core.Hosting;
 using ReactiveCache.Core.Objects;
 using ReactiveCache.Core.Routing;
 using ReactiveCache.Core.Tunnel;
+using ReactiveCache.Gateway;
 using ReactiveCache.Gateway.CacheNode;
 using ReactiveCache.Gateway.Limits;
 using ReactiveCache.Gateway.Objects;
@@ -83,20 +84,11 @@ public sealed class InProcessGateway : IAsyncDisposable
             builder.AddServiceDefaults();
         }
 
-        builder.AddInlineSocketScheduling();
-        builder.AddGatewayLimits();
-        builder.AddObjectStore();
-        builder.AddOrchestratorLink();
-        builder.AddCacheNode();
-        builder.AddObjectServing();
-        builder.AddLambdaTunnel();
+        builder.AddGatewayServices();
 
         var app = builder.Build();
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.UseRequestTimeouts();
-        app.MapLambdaTunnel();
-        app.MapObjectEndpoints();
+        app.UseGatewayMiddleware();
+        app.MapObjectServing();
         await app.StartAsync(cancellationToken);
 
         if (node is { } cacheNode)
