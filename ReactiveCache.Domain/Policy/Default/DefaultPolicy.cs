@@ -441,7 +441,6 @@ public sealed class DefaultPolicy : ICachePolicy
         Node = NodeState.Stopped;
         var now = _time.GetUtcNow();
         _failures.NodeLost(now);
-        _failures.NodeStopped();
         _stopAt = null;
         _restartWhenStopped = false;
         LeaveNode(commands);
