@@ -73,8 +73,8 @@ internal static class ResourceBuilderExtensions
 
     /// <summary>
     /// The orchestrator's policy: every <c>Policy:*</c> setting of the AppHost's configuration is passed on
-    /// (e.g. <c>dotnet run --project ReactiveCache.AppHost -- Policy:Kind=Default</c>); the orchestrator's
-    /// own defaults (the thesis's policy, rate 3, sensitivity 4) apply otherwise.
+    /// (e.g. <c>dotnet run --project ReactiveCache.AppHost -- Policy:Kind=Thesis</c>); the orchestrator's
+    /// own defaults (the default policy, sensitivity 4) apply otherwise.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithPolicy(
         this IResourceBuilder<ProjectResource> orchestrator, IConfiguration configuration)

@@ -31,8 +31,12 @@ public sealed class NodeFailureRules(NodeFailureSettings settings)
     /// <summary>The node did not come up (or timed out booting): the next boot waits.</summary>
     public void BootFailed(DateTimeOffset now) => BootAllowedAt = now + Delay(++_bootFailures);
 
-    /// <summary>The node died under the policy: counted as a failed boot, so a crash loop backs off too.</summary>
-    public void NodeLost(DateTimeOffset now) => BootFailed(now);
+    /// <summary>The node died under the policy: counted as a failed boot, so a crash loop backs off too; no stop is pending any more.</summary>
+    public void NodeLost(DateTimeOffset now)
+    {
+        BootFailed(now);
+        NodeStopped();
+    }
 
     /// <summary>The node answers: the boot backoff starts over.</summary>
     public void NodeReady()

@@ -10,9 +10,11 @@ namespace ReactiveCache.IntegrationTests.AppHost;
 /// <summary>
 /// The whole local topology, started once for every test of the <see cref="AppHostCollection"/>: the
 /// AppHost as the README's run command starts it, with two gateways, its own object folder (the samples
-/// plus objects that only the policy tests touch) and a short policy configuration so that a burst
-/// walks every state within seconds (TICK 2 s, two requests within 10 s start a function, the node
-/// keeps an object while the last 5 requests span at most 15 s, checked every 3 s; boot delay 2 s).
+/// plus objects that only the policy tests touch) and the thesis's policy in a short configuration so that a burst
+/// walks every state of the thesis within seconds (TICK 2 s, two requests within 10 s start a function, the node
+/// keeps an object while the last 5 requests span at most 15 s, checked every 3 s; boot delay 2 s): the tests of
+/// this collection check the thesis's walk and timings (<see cref="ThesisShortPolicy"/>). The orchestrator's own
+/// default policy runs in <see cref="DefaultPolicyAppHostFixture"/>.
 /// </summary>
 public class AppHostFixture : IAsyncLifetime
 {
@@ -27,6 +29,16 @@ public class AppHostFixture : IAsyncLifetime
     /// <summary>Objects that only the telemetry test requests, one per layer it pins them to (1 KB each).</summary>
     public static readonly string[] TelemetryObjects = ["telemetry-redis.txt", "telemetry-lambda.txt", "telemetry-s3.txt"];
 
+    /// <summary>The thesis's policy in the short configuration (see the class summary).</summary>
+    public static readonly string[] ThesisShortPolicy =
+    [
+        "Policy:Kind=Thesis",
+        "Policy:TickSeconds=2",
+        "Policy:LambdaThresholdSeconds=10",
+        "Policy:RedisUtilizationSeconds=15",
+        "Policy:RedisCheckIntervalSeconds=3",
+    ];
+
     /// <summary>The object the live replay requests (the latency trace names no key).</summary>
     public const string ReplayObject = "replay.html";
 
@@ -39,6 +51,9 @@ public class AppHostFixture : IAsyncLifetime
 
     /// <summary>The store of record's folder (the folder store of every service).</summary>
     public string ObjectsFolder => _objects.FullName;
+
+    /// <summary>The AppHost's <c>Policy:*</c> settings (none: the orchestrator's default policy).</summary>
+    protected virtual IReadOnlyList<string> Policy => ThesisShortPolicy;
 
     /// <summary>A fixture of its own may set more before the AppHost is built (settings of one service, say).</summary>
     protected virtual void Configure(IDistributedApplicationTestingBuilder builder)
@@ -60,7 +75,7 @@ public class AppHostFixture : IAsyncLifetime
         }
 
         Telemetry = await OtlpReceiver.StartAsync();
-        _app = await StartAsync(_objects.FullName, ControlApiKey, cts.Token, Telemetry.Endpoint, Configure);
+        _app = await StartAsync(_objects.FullName, ControlApiKey, cts.Token, Telemetry.Endpoint, Configure, Policy);
         foreach (var name in ServiceResources)
         {
             await _app.ResourceNotifications.WaitForResourceHealthyAsync(name, cts.Token);
@@ -69,12 +84,12 @@ public class AppHostFixture : IAsyncLifetime
 
     /// <summary>
     /// Starts the AppHost with two gateways, the objects in <paramref name="objectsRoot"/>, <paramref name="controlApiKey"/>
-    /// and the short policy configuration (see the class summary); returns once every resource has started (not yet healthy).
-    /// The projects export telemetry to <paramref name="telemetryEndpoint"/> (none when null); <paramref name="configure"/> may
-    /// set more before the AppHost is built.
+    /// and the <paramref name="policy"/> settings (null: the thesis's short configuration, see the class summary); returns once
+    /// every resource has started (not yet healthy). The projects export telemetry to <paramref name="telemetryEndpoint"/>
+    /// (none when null); <paramref name="configure"/> may set more before the AppHost is built.
     /// </summary>
     public static async Task<DistributedApplication> StartAsync(string objectsRoot, string controlApiKey, CancellationToken cancellationToken,
-        string? telemetryEndpoint = null, Action<IDistributedApplicationTestingBuilder>? configure = null)
+        string? telemetryEndpoint = null, Action<IDistributedApplicationTestingBuilder>? configure = null, IReadOnlyList<string>? policy = null)
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ReactiveCache_AppHost>(
         [
@@ -82,11 +97,7 @@ public class AppHostFixture : IAsyncLifetime
             $"Parameters:control-api-key={controlApiKey}",
             "Gateways=2",
             "CacheNode:BootDelay=00:00:02",
-            "Policy:Kind=Thesis",
-            "Policy:TickSeconds=2",
-            "Policy:LambdaThresholdSeconds=10",
-            "Policy:RedisUtilizationSeconds=15",
-            "Policy:RedisCheckIntervalSeconds=3",
+            .. policy ?? ThesisShortPolicy,
         ], cancellationToken);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
 

@@ -9,7 +9,8 @@ namespace ReactiveCache.IntegrationTests.AppHost;
 /// <summary>
 /// The thesis's reactive system running live on the whole AppHost (short configuration, see
 /// <see cref="AppHostFixture"/>): demand walks an object from S3 to a function to the cache node, and
-/// silence walks it back; the node is really booted and really stopped.
+/// silence walks it back; the node is really booted and really stopped. The walk is the thesis's state machine, so
+/// this test configures the thesis's policy; the orchestrator's default runs in <see cref="DefaultPolicyAppHostTests"/>.
 /// </summary>
 [Collection(AppHostCollection.Name)]
 public sealed class ReactivePolicyTests(AppHostFixture fixture, ITestOutputHelper output)
@@ -129,42 +130,6 @@ public sealed class ReactivePolicyTests(AppHostFixture fixture, ITestOutputHelpe
         Assert.All(costs.GetProperty("nodeBilledSecondsPerStart").EnumerateArray(), s => Assert.True(s.GetDouble() >= 60));
         Assert.True(costs.GetProperty("s3Gets").GetInt64() > 0);
         Assert.True(costs.GetProperty("total").GetProperty("total").GetDecimal() > 0);
-    }
-
-    [Fact]
-    public async Task Two_keys_hot_at_the_same_time_are_both_served_by_the_node()
-    {
-        string[] keys = ["hot-a.txt", "hot-b.txt"];
-        using var gateway = fixture.CreateGatewayClient();
-        var control = new ControlApiClient(fixture.CreateOrchestratorClient());
-        var last = new Dictionary<string, string>();
-        var clock = Stopwatch.StartNew();
-
-        while (keys.Any(k => last.GetValueOrDefault(k) != "redis"))
-        {
-            Assert.True(clock.Elapsed < Limit, $"not both on Redis within {Limit}: {string.Join(", ", last)}");
-            foreach (var key in keys)
-            {
-                using var response = await gateway.GetAsync($"/objects/{key}");
-                Assert.True(response.IsSuccessStatusCode);
-                last[key] = Assert.Single(response.Headers.GetValues("Content-Origin"));
-            }
-
-            await Task.Delay(Gap);
-        }
-
-        foreach (var key in keys)
-        {
-            Assert.Equal("RedisRunning", await control.StateOfAsync(key));
-        }
-
-        Assert.Equal("Running", (await control.NodeAsync()).State);
-
-        // The dashboard's cache-node resource follows the orchestrator.
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var resource = await fixture.App.ResourceNotifications.WaitForResourceAsync("cache-node",
-            e => e.Snapshot.State?.Text is "Running" or "Draining" or "Stopping", cts.Token);
-        Assert.Equal("CacheNode", resource.Snapshot.ResourceType);
     }
 
     private static void AddIfNew(List<string> states, string state)

@@ -12,11 +12,8 @@ public sealed class PolicyOptions
 {
     public const string SectionName = "Policy";
 
-    /// <summary>
-    /// The thesis's policy unless configured otherwise: with <see cref="PolicyKind.Default"/> the live AppHost's
-    /// burst was not yet served by the node (docs/policy.md, "In the orchestrator").
-    /// </summary>
-    public PolicyKind Kind { get; set; } = PolicyKind.Thesis;
+    /// <summary>Our policy (<see cref="Default.DefaultPolicy"/>) unless configured otherwise (<c>Policy:Kind=Thesis</c> runs the thesis's).</summary>
+    public PolicyKind Kind { get; set; } = PolicyKind.Default;
 
     /// <summary>
     /// The start-up model the default policy decides with (<c>Policy:Startup:NodeBootMeanSeconds</c>, …): the same

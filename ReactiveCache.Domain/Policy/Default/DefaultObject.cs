@@ -21,6 +21,9 @@ public sealed class DefaultObject(string key)
     /// <summary>When the newest function reaches its timeout.</summary>
     internal DateTimeOffset FunctionExpires { get; set; }
 
+    /// <summary>Its load onto the running node failed: not loaded again before the node's next boot.</summary>
+    public bool LoadFailed { get; internal set; }
+
     /// <summary>When the policy shuts the key's functions unless another request comes first (null: none planned).</summary>
     public DateTimeOffset? FunctionUntil { get; internal set; }
 }

@@ -21,7 +21,12 @@ namespace ReactiveCache.Domain.Policy.Default;
 /// <item>Any key requested while the node runs is loaded (a load costs one GET); at ready, every key requested within
 /// a comeback is loaded.</item>
 /// </list>
-/// Pure: events and the clock in, commands out. Unknown event kinds are ignored.
+/// Failures and the control API, with the rules every policy shares: a failed boot or a lost node backs the next boot
+/// off (<see cref="NodeFailureRules"/>) and the keys that waited for the node or were on it go back to their function or
+/// S3; a failed stop is retried; a key whose load failed leaves the node's queue and is not loaded again before the
+/// node's next boot; a pinned key is left alone until unpinned and a key pinned to the node keeps it up
+/// (<see cref="KeyPins"/>); a restarted orchestrator's keys are taken up in the state of their layer.
+/// Pure: events and the clock in, commands out.
 /// </summary>
 public sealed class DefaultPolicy : ICachePolicy
 {
@@ -33,6 +38,8 @@ public sealed class DefaultPolicy : ICachePolicy
     private readonly WindowValue _startWindow;
     private readonly WindowValue _keepWindow;
     private readonly OffNodeEconomics _economics;
+    private readonly KeyPins _pins = new();
+    private readonly NodeFailureRules _failures;
     private DateTimeOffset? _origin;
     private DateTimeOffset? _lastRequest;
     private double _lastSeconds;
@@ -41,7 +48,8 @@ public sealed class DefaultPolicy : ICachePolicy
     private DateTimeOffset? _stopAt;
     private bool _restartWhenStopped;
 
-    public DefaultPolicy(DefaultPolicySettings settings, TimeProvider time)
+    /// <param name="failures">Boot backoff and stop retries (null: <see cref="NodeFailureSettings.Default"/>).</param>
+    public DefaultPolicy(DefaultPolicySettings settings, TimeProvider time, NodeFailureSettings? failures = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(time);
@@ -50,6 +58,7 @@ public sealed class DefaultPolicy : ICachePolicy
         _startWindow = new WindowValue(settings.StartWindowFromSeconds, settings.StartWindowToSeconds);
         _keepWindow = new WindowValue(0, settings.ComebackSeconds);
         _economics = new OffNodeEconomics(settings);
+        _failures = new NodeFailureRules(failures ?? NodeFailureSettings.Default);
     }
 
     public string Name => "default";
@@ -65,9 +74,16 @@ public sealed class DefaultPolicy : ICachePolicy
         get
         {
             var function = _shutdowns.NextDue(static (o, due) => o.FunctionUntil == due);
-            return function is { } f && (_stopAt is not { } s || f < s) ? f : _stopAt;
+            var node = _stopAt is { } s && (_failures.NextDueAt is not { } r || s < r) ? _stopAt : _failures.NextDueAt;
+            return function is { } f && (node is not { } n || f < n) ? f : node;
         }
     }
+
+    /// <summary>The keys pinned by the control API (left alone by this policy).</summary>
+    public KeyPins Pins => _pins;
+
+    /// <summary>Boot backoff and stop retries.</summary>
+    public NodeFailureRules Failures => _failures;
 
     /// <summary>The full state of one key, or null when it was never seen.</summary>
     public DefaultObject? Find(string key) => _objects.GetValueOrDefault(key);
@@ -86,6 +102,12 @@ public sealed class DefaultPolicy : ICachePolicy
 
     public void Handle(in PolicyEvent e, List<PolicyCommand> commands)
     {
+        // A pinned key is the control API's: its requests, function and load events are not this policy's business.
+        if (e.Key.Length > 0 && _pins.IsPinned(e.Key) && e.Kind is not (PolicyEventKind.KeyPinned or PolicyEventKind.KeyUnpinned))
+        {
+            return;
+        }
+
         switch (e.Kind)
         {
             case PolicyEventKind.RequestReceived:
@@ -110,16 +132,30 @@ public sealed class DefaultPolicy : ICachePolicy
                 OnLoaded(GetOrCreate(e.Key), commands);
                 break;
             case PolicyEventKind.ObjectChanged when _objects.TryGetValue(e.Key, out var changed):
-                OnChanged(changed, commands);
+                Withdraw(changed, commands);
                 break;
             case PolicyEventKind.NodeStopped:
-                Node = NodeState.Stopped;
-                if (_restartWhenStopped)
+                OnNodeStopped(commands);
+                break;
+            case PolicyEventKind.NodeCommandFailed:
+                OnNodeCommandFailed(e.Command, e.Key, commands);
+                break;
+            case PolicyEventKind.NodeLost:
+                OnNodeLost(commands);
+                break;
+            case PolicyEventKind.KeyPinned:
+                OnPinned(e.Key, e.Layer, commands);
+                break;
+            case PolicyEventKind.KeyUnpinned:
+                if (_pins.Unpin(e.Key) == CacheLayer.Redis && Node == NodeState.Running)
                 {
-                    _restartWhenStopped = false;
-                    Start(commands);
+                    // the pin no longer holds the node: the stop rule decides again, from the last request
+                    PlanStop(_lastRequest ?? _time.GetUtcNow());
                 }
 
+                break;
+            case PolicyEventKind.KeyRestored:
+                OnRestored(GetOrCreate(e.Key), e.Layer);
                 break;
         }
     }
@@ -127,6 +163,11 @@ public sealed class DefaultPolicy : ICachePolicy
     public void OnDue(List<PolicyCommand> commands)
     {
         var now = _time.GetUtcNow();
+        if (_failures.TakeStopRetry(now) && Node == NodeState.Stopping)
+        {
+            NodeFailureRules.AddStop(commands);
+        }
+
         while (_shutdowns.TryTakeDue(now, static (o, due) => o.FunctionUntil == due, out var o, out _))
         {
             o.FunctionUntil = null;
@@ -139,7 +180,7 @@ public sealed class DefaultPolicy : ICachePolicy
         if (_stopAt is { } stopAt && stopAt <= now)
         {
             _stopAt = null;
-            if (Node == NodeState.Running)
+            if (Node == NodeState.Running && !_pins.HoldNode)
             {
                 Stop(commands);
             }
@@ -195,7 +236,8 @@ public sealed class DefaultPolicy : ICachePolicy
             case NodeState.Booting:
                 Want(o);
                 break;
-            case NodeState.Stopped or NodeState.Stopping when StartPaysOff(gapBefore):
+            // after a failed boot or a lost node, not before the backoff ends (functions bridge meanwhile)
+            case NodeState.Stopped or NodeState.Stopping when StartPaysOff(gapBefore) && (Node == NodeState.Stopping || _failures.MayStartNode(_time.GetUtcNow())):
                 Want(o);
                 if (Node == NodeState.Stopped)
                 {
@@ -254,7 +296,7 @@ public sealed class DefaultPolicy : ICachePolicy
 
     private void Load(DefaultObject o, List<PolicyCommand> commands)
     {
-        if (o.State is ObjectState.S3 or ObjectState.Lambda)
+        if (o.State is ObjectState.S3 or ObjectState.Lambda && !o.LoadFailed)
         {
             o.State = ObjectState.RedisBootup;
             commands.Add(PolicyCommand.LoadObject(o.Key));
@@ -269,10 +311,12 @@ public sealed class DefaultPolicy : ICachePolicy
         }
 
         Node = NodeState.Running;
+        _failures.NodeReady();
         var now = _time.GetUtcNow();
         var recent = now - TimeSpan.FromSeconds(Settings.ComebackSeconds);
         foreach (var o in _objects.Values)
         {
+            o.LoadFailed = false;
             if (o.State == ObjectState.RedisBootup || (o.State is ObjectState.S3 or ObjectState.Lambda && o.LastRequest >= recent))
             {
                 o.State = ObjectState.S3;
@@ -300,11 +344,12 @@ public sealed class DefaultPolicy : ICachePolicy
         }
     }
 
-    // the object changed in the store: every copy is stale; the key starts over from S3 (what it learned of its traffic
-    // stays) and is loaded again on its next request. A load under way is disowned: its ObjectLoaded finds the key on S3.
-    private static void OnChanged(DefaultObject o, List<PolicyCommand> commands)
+    // the key leaves every layer for S3 at once (its object changed in the store, or it was pinned): every copy is
+    // stale or not ours; the key starts over from S3 (what it learned of its traffic stays) and is loaded again on its
+    // next request. A load under way is disowned (its ObjectLoaded finds the key on S3) and its copy evicted.
+    private void Withdraw(DefaultObject o, List<PolicyCommand> commands)
     {
-        if (o.State == ObjectState.RedisRunning)
+        if (o.State == ObjectState.RedisRunning || (o.State == ObjectState.RedisBootup && Node == NodeState.Running))
         {
             commands.Add(PolicyCommand.EvictObject(o.Key));
         }
@@ -322,6 +367,117 @@ public sealed class DefaultPolicy : ICachePolicy
         }
 
         o.State = ObjectState.S3;
+    }
+
+    private void OnPinned(string key, CacheLayer layer, List<PolicyCommand> commands)
+    {
+        // pinned first: a key pinned to the node keeps the node up while it leaves the policy's hands
+        _pins.Pin(key, layer);
+        if (_objects.TryGetValue(key, out var o))
+        {
+            Withdraw(o, commands);
+            // the end of its function comes while the key is pinned: this policy does not hear it
+            o.FunctionsRunning = 0;
+        }
+
+        if (layer == CacheLayer.Redis)
+        {
+            // the pin loads the key onto the node: the policy boots it, so that it knows the node is up and keeps it
+            if (Node == NodeState.Stopped)
+            {
+                Start(commands);
+            }
+            else if (Node == NodeState.Stopping)
+            {
+                _restartWhenStopped = true;
+            }
+        }
+    }
+
+    private void OnNodeStopped(List<PolicyCommand> commands)
+    {
+        Node = NodeState.Stopped;
+        _failures.NodeStopped();
+        if (_restartWhenStopped || _pins.HoldNode)
+        {
+            _restartWhenStopped = false;
+            Start(commands);
+        }
+    }
+
+    private void OnNodeCommandFailed(PolicyCommandKind command, string key, List<PolicyCommand> commands)
+    {
+        var now = _time.GetUtcNow();
+        switch (command)
+        {
+            case PolicyCommandKind.StartNode when Node == NodeState.Booting:
+                // the node did not come up: the keys that waited for it go back to their function or S3, the next boot backs off
+                Node = NodeState.Stopped;
+                _failures.BootFailed(now);
+                _stopAt = null;
+                LeaveNode(commands);
+                break;
+            case PolicyCommandKind.LoadObject when _objects.TryGetValue(key, out var o) && o.State == ObjectState.RedisBootup:
+                // not left waiting for a load that will not come (its function is kept by its own keep-alive, not held):
+                // back to its function or S3, and not loaded again before the node's next boot
+                o.LoadFailed = true;
+                o.State = o.FunctionsRunning > 0 ? ObjectState.Lambda : ObjectState.S3;
+                break;
+            case PolicyCommandKind.StopNode when Node == NodeState.Stopping:
+                _failures.StopFailed(now);
+                break;
+        }
+    }
+
+    // the node died under the policy: every key on it or waiting for it goes back to its function or S3, and the next
+    // boot backs off (a crash loop costs a few boots, not one per request)
+    private void OnNodeLost(List<PolicyCommand> commands)
+    {
+        if (Node == NodeState.Stopped)
+        {
+            return;
+        }
+
+        Node = NodeState.Stopped;
+        var now = _time.GetUtcNow();
+        _failures.NodeLost(now);
+        _stopAt = null;
+        _restartWhenStopped = false;
+        LeaveNode(commands);
+        if (_pins.HoldNode && _failures.MayStartNode(now))
+        {
+            Start(commands);
+        }
+    }
+
+    // a restarted orchestrator found the key on this layer: take it up as if the policy had put it there
+    private void OnRestored(DefaultObject o, CacheLayer layer)
+    {
+        var now = _time.GetUtcNow();
+        switch (layer)
+        {
+            case CacheLayer.Lambda when o.State == ObjectState.S3:
+                o.State = ObjectState.Lambda;
+                o.Route = CacheLayer.Lambda;
+                o.FunctionsRunning++;
+                o.FunctionExpires = now + TimeSpan.FromSeconds(Settings.FunctionTimeoutSeconds);
+                o.FunctionUntil = now + TimeSpan.FromSeconds(Math.Min(_economics.KeepAlive(o.Gaps, _keyGaps), Settings.FunctionTimeoutSeconds));
+                _shutdowns.Schedule(o, o.FunctionUntil.Value);
+                break;
+            case CacheLayer.Redis when o.State != ObjectState.RedisRunning:
+                // the restart is the last sign of demand it has: the stop rule counts from it
+                if (Node != NodeState.Running)
+                {
+                    Node = NodeState.Running;
+                    _startSeconds = Seconds(now);
+                    _billedFrom = now - TimeSpan.FromSeconds(Settings.NodeMinimumSeconds);
+                }
+
+                o.State = ObjectState.RedisRunning;
+                o.Route = CacheLayer.Redis;
+                PlanStop(now);
+                break;
+        }
     }
 
     private void OnFunctionEnded(DefaultObject o, List<PolicyCommand> commands)
@@ -393,6 +549,14 @@ public sealed class DefaultPolicy : ICachePolicy
 
     private void Stop(List<PolicyCommand> commands)
     {
+        LeaveNode(commands);
+        NodeFailureRules.AddStop(commands);
+        Node = NodeState.Stopping;
+    }
+
+    // every key on the node or waiting for it goes back to its function (if one runs) or S3
+    private void LeaveNode(List<PolicyCommand> commands)
+    {
         foreach (var o in _objects.Values)
         {
             if (o.State is ObjectState.RedisRunning or ObjectState.RedisBootup)
@@ -405,9 +569,5 @@ public sealed class DefaultPolicy : ICachePolicy
                 }
             }
         }
-
-        commands.Add(PolicyCommand.DrainGateways());
-        commands.Add(PolicyCommand.StopNode());
-        Node = NodeState.Stopping;
     }
 }

@@ -403,7 +403,6 @@ public sealed class ThesisPolicy : ICachePolicy
 
         Node = NodeState.Stopped;
         _failures.NodeLost(_time.GetUtcNow());
-        _failures.NodeStopped();
         foreach (var o in _objects.Values)
         {
             switch (o.State)
