@@ -3,19 +3,36 @@ using ReactiveCache.Domain.Policy;
 namespace ReactiveCache.Domain;
 
 /// <summary>
-/// The largest object each layer may hold: a function answers through a response no larger than
-/// <see cref="FunctionResponseCap"/>, the node holds objects up to its configured size, and S3 holds anything. A key
+/// The largest object each layer may hold. A function keeps its objects in its own memory and serves them through the
+/// tunnel it dials out to the gateway, never through its invocation's response (that carries a small JSON result), so
+/// Lambda's 6 MB response payload cap binds nothing here: what binds a function is its memory
+/// (<see cref="FunctionMaxBytesFor"/>). The node holds objects up to its configured size, and S3 holds anything. A key
 /// larger than a layer's limit is never routed to it nor put on it (the rule; the orchestrator applies it).
 /// </summary>
 public readonly record struct LayerSizeLimits(long FunctionMaxBytes, long NodeMaxBytes)
 {
-    /// <summary>Lambda's limit on a synchronous response payload: 6 MB.</summary>
-    public const long FunctionResponseCap = 6L * 1024 * 1024;
+    /// <summary>The function's memory when none is configured: the stack's <c>FunctionMemory</c> and the emulator's default.</summary>
+    public const int FunctionDefaultMemoryMb = 1024;
+
+    /// <summary>
+    /// What a function needs besides its objects: the Native AOT runtime and its heap, Kestrel behind the tunnel, the
+    /// tunnel connections' buffers, the store client. Kept free of objects.
+    /// </summary>
+    public const int FunctionRuntimeReserveMb = 128;
 
     /// <summary>The largest value a Redis-protocol server takes by default (<c>proto-max-bulk-len</c>): 512 MB.</summary>
     public const long NodeDefaultMaxBytes = 512L * 1024 * 1024;
 
-    public static LayerSizeLimits Default => new(FunctionResponseCap, NodeDefaultMaxBytes);
+    public static LayerSizeLimits Default => new(FunctionMaxBytesFor(FunctionDefaultMemoryMb), NodeDefaultMaxBytes);
+
+    /// <summary>
+    /// The largest object a function with <paramref name="memoryMb"/> MB of memory can hold and serve: half of what is
+    /// left after <see cref="FunctionRuntimeReserveMb"/>. Half, because a function holds each object as one array of its
+    /// size and, when a revalidation finds the object changed, reads the new version whole while responses in flight
+    /// still hold the old one: two copies at once. 1024 MB gives 448 MiB; the gateway's hold-back and tunnel stream
+    /// the body, so nothing else on the way needs the whole object.
+    /// </summary>
+    public static long FunctionMaxBytesFor(int memoryMb) => Math.Max(0, memoryMb - FunctionRuntimeReserveMb) * 1024L * 1024 / 2;
 
     /// <summary>The largest object <paramref name="layer"/> may hold.</summary>
     public long MaxBytes(CacheLayer layer) => layer switch

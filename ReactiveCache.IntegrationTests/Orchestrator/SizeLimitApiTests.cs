@@ -5,13 +5,14 @@ using System.Text.Json;
 namespace ReactiveCache.IntegrationTests.Orchestrator;
 
 /// <summary>
-/// The real orchestrator over a folder store holding an object over the function's 6 MB cap and over a node size of
-/// 4 MB: a pin of it to either layer is refused with 409 problem+json (not carried out), and <c>/state</c> shows its
-/// size and the layers it is too large for. A small object pins as before.
+/// The real orchestrator over a folder store holding an object over a function limit and a node size both set to
+/// 64 KiB (explicitly: the defaults are hundreds of MB): a pin of it to either layer is refused with 409 problem+json
+/// (not carried out), and <c>/state</c> shows its size and the layers it is too large for. A small object pins as before.
 /// </summary>
 public sealed class SizeLimitApiTests : IDisposable
 {
-    private const int BigBytes = 7 * 1024 * 1024;
+    private const int Limit = 64 * 1024;
+    private const int BigBytes = Limit + 1;
     private readonly string _root = Directory.CreateTempSubdirectory("size-limits-").FullName;
     private readonly OrchestratorFactory _factory;
 
@@ -23,7 +24,8 @@ public sealed class SizeLimitApiTests : IDisposable
         {
             ["ObjectStore:Kind"] = "Folder",
             ["ObjectStore:Root"] = _root,
-            ["SizeLimits:NodeMaxBytes"] = (4 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["SizeLimits:FunctionMaxBytes"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["SizeLimits:NodeMaxBytes"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Engine:ReconcileWindow"] = "00:00:00", // no gateway will report: the policy loop starts at once
         });
     }
@@ -68,13 +70,32 @@ public sealed class SizeLimitApiTests : IDisposable
     }
 
     [Fact]
-    public void A_function_limit_above_lambdas_response_cap_is_refused_at_start()
+    public async Task By_default_a_function_takes_an_object_over_lambdas_6_MB_response_cap()
+    {
+        // The function serves through its tunnel, not its invocation's response: only its memory limits it (448 MiB at 1024 MB).
+        File.WriteAllBytes(Path.Combine(_root, "seven.bin"), new byte[7 * 1024 * 1024]);
+        using var factory = new OrchestratorFactory(settings: new Dictionary<string, string?>
+        {
+            ["ObjectStore:Kind"] = "Folder",
+            ["ObjectStore:Root"] = _root,
+            ["Engine:ReconcileWindow"] = "00:00:00",
+        });
+        using var client = factory.Client(OrchestratorFactory.OperatorKey);
+
+        using var toLambda = await client.PutAsync("/routes/seven.bin?layer=lambda", content: null);
+
+        Assert.Equal(HttpStatusCode.Accepted, toLambda.StatusCode);
+    }
+
+    [Fact]
+    public void A_function_limit_above_the_functions_memory_is_refused_at_start()
     {
         using var factory = new OrchestratorFactory(settings: new Dictionary<string, string?>
         {
             ["ObjectStore:Kind"] = "Folder",
             ["ObjectStore:Root"] = _root,
-            ["SizeLimits:FunctionMaxBytes"] = (7 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["SizeLimits:FunctionMemoryMb"] = "512",
+            ["SizeLimits:FunctionMaxBytes"] = (513L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
 
         var failure = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
