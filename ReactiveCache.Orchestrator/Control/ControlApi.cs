@@ -38,7 +38,7 @@ public static class ControlApi
     {
         var state = app.MapGroup("/state").WithTags("State").RequireAuthorization(ControlApiAccess.ReadPolicy);
         state.MapGet("/", Results<Ok<StatePage>, ProblemHttpResult> (string? after, int? limit, ObjectStates states, FunctionLauncher functions,
-                GatewaySessions gateways, FunctionControlHub control) =>
+                GatewaySessions gateways, FunctionControlHub control, ObjectSizes sizes) =>
             {
                 if (limit is < 1 or > MaxPageSize)
                 {
@@ -46,16 +46,16 @@ public static class ControlApi
                 }
 
                 var size = limit ?? DefaultPageSize;
-                var page = states.Page(after, size);
+                var page = states.Page(after, size).Select(sizes.Annotate).ToList();
                 return TypedResults.Ok(new StatePage(page, page.Count == size ? page[^1].Key : null, states.Count, states.Forgotten,
                     new FunctionsView(functions.Running, functions.MaxConcurrent, functions.Started, functions.Refused),
                     new DropsView(gateways.EventsDropped, gateways.OverflowedSessions, gateways.RefusedLinks, control.Dropped)));
             })
             .WithName("GetState")
             .WithSummary("A page of the objects the orchestrator tracks (?after=key&limit=n), with the function cap and what was dropped or refused.");
-        state.MapGet("/{**key}", Results<Ok<ObjectStateView>, ProblemHttpResult> (string key, ObjectStates states) =>
+        state.MapGet("/{**key}", Results<Ok<ObjectStateView>, ProblemHttpResult> (string key, ObjectStates states, ObjectSizes sizes) =>
                 states.Find(key) is { } view
-                    ? TypedResults.Ok(view)
+                    ? TypedResults.Ok(sizes.Annotate(view))
                     : Problem(StatusCodes.Status404NotFound, "Unknown object", $"The orchestrator has seen no request for '{key}'."))
             .WithName("GetObjectState")
             .WithSummary("One object's policy state.");
@@ -111,7 +111,8 @@ public static class ControlApi
             .WithName("StopFunction")
             .WithSummary("Tells the function holding the key to shut down.");
 
-        app.MapPut("/routes/{**key}", Results<Accepted, ProblemHttpResult> (string key, string? layer, RoutePins pins) =>
+        app.MapPut("/routes/{**key}", async Task<Results<Accepted, ProblemHttpResult>> (string key, string? layer, RoutePins pins, ObjectSizes sizes,
+                CancellationToken cancellationToken) =>
             {
                 if (ObjectKey.Validate(key) is { } error)
                 {
@@ -121,6 +122,22 @@ public static class ControlApi
                 if (!CacheLayerNames.TryParse(layer, out var pinned))
                 {
                     return Problem(StatusCodes.Status400BadRequest, "Invalid layer", "Give ?layer=s3, lambda or redis.");
+                }
+
+                if (pinned != CacheLayer.S3)
+                {
+                    try
+                    {
+                        await sizes.EnsureFitsAsync(key, pinned, cancellationToken);
+                    }
+                    catch (ObjectTooLargeException tooLarge)
+                    {
+                        return Problem(StatusCodes.Status409Conflict, "Too large for the layer", tooLarge.Message);
+                    }
+                    catch (ObjectStoreException failure)
+                    {
+                        return Problem(StatusCodes.Status502BadGateway, "Cannot read the object's size", failure.Message);
+                    }
                 }
 
                 pins.Pin(key, pinned);

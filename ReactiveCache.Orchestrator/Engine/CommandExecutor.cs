@@ -11,7 +11,8 @@ namespace ReactiveCache.Orchestrator.Engine;
 /// Carries out the policy's commands (and the control API's, in the same terms): routes go to the gateways,
 /// keepRunning and shutdown to the functions' control streams, invocations run concurrently, and node commands
 /// go to the <see cref="NodeWorkQueue"/> in the order given. A command that throws is logged and counted; the
-/// ones after it are still carried out. A command of the policy for a pinned key is dropped (the pin has it).
+/// ones after it are still carried out. A command of the policy for a pinned key is dropped (the pin has it), and so is
+/// a route to a layer the key is known to be too large for (<see cref="ObjectSizes"/>: the key stays where it is).
 /// </summary>
 public sealed class CommandExecutor(
     GatewaySessions gateways,
@@ -20,6 +21,7 @@ public sealed class CommandExecutor(
     NodeWorkQueue nodeWork,
     NodeCommands node,
     RoutePins pins,
+    ObjectSizes sizes,
     IOptions<EngineOptions> options,
     ILogger<CommandExecutor> logger)
 {
@@ -34,6 +36,12 @@ public sealed class CommandExecutor(
             if (command.Key.Length > 0 && pins.IsActive(command.Key))
             {
                 logger.LogDebug("Policy: {Command} dropped, the key is pinned", command);
+                continue;
+            }
+
+            if (command.Key.Length > 0 && sizes.RefusesRoute(command))
+            {
+                logger.LogWarning("Policy: {Command} dropped, {Key} ({Bytes} bytes) is too large for that layer", command, command.Key, sizes.Known(command.Key));
                 continue;
             }
 

@@ -14,7 +14,7 @@ public static class EngineRegistration
     /// <summary>
     /// The configured policy (section <c>Policy</c>) and the engine that runs it: the inbox of events, the loop that
     /// feeds them to the policy, the pump of gateway events, the command executor, the node's work queue and
-    /// commands, the node's watcher, the function runner, the control API's pins, the reconciliation of a (re)started
+    /// commands, the node's watcher, the function runner, the objects' sizes against the layers' limits (section <c>SizeLimits</c>), the control API's pins, the reconciliation of a (re)started
     /// orchestrator; the node loader and the cost meter. The policy decides with the orchestrator's start-up model
     /// (<see cref="PolicyStartup"/>).
     /// </summary>
@@ -24,6 +24,10 @@ public static class EngineRegistration
         builder.Services.AddPolicyOptions();
         builder.Services.AddOptions<EngineOptions>()
             .BindConfiguration(EngineOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<SizeLimitsOptions>()
+            .BindConfiguration(SizeLimitsOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddOptions<CostOptions>()
@@ -44,6 +48,7 @@ public static class EngineRegistration
         builder.Services.AddSingleton<NodeLoader>();
         builder.Services.AddSingleton<CostMeter>();
         builder.Services.AddSingleton<PolicyInbox>();
+        builder.Services.AddSingleton<ObjectSizes>();
         builder.Services.AddSingleton<NodeCommands>();
         builder.Services.AddSingleton<FunctionRunner>();
         builder.Services.AddSingleton<CommandExecutor>();

@@ -14,6 +14,7 @@ namespace ReactiveCache.Orchestrator.Engine;
 public sealed class FunctionRunner
 {
     private readonly FunctionLauncher _launcher;
+    private readonly ObjectSizes _sizes;
     private readonly PolicyInbox _inbox;
     private readonly CostMeter _costs;
     private readonly TimeProvider _time;
@@ -25,9 +26,10 @@ public sealed class FunctionRunner
     /// <summary>How many invocations of each key have not returned yet.</summary>
     private readonly ConcurrentDictionary<string, int> _running = new(StringComparer.Ordinal);
 
-    public FunctionRunner(FunctionLauncher launcher, FunctionControlHub control, PolicyInbox inbox, CostMeter costs, TimeProvider time, ILogger<FunctionRunner> logger)
+    public FunctionRunner(FunctionLauncher launcher, FunctionControlHub control, PolicyInbox inbox, CostMeter costs, ObjectSizes sizes, TimeProvider time,
+        ILogger<FunctionRunner> logger)
     {
-        (_launcher, _inbox, _costs, _time, _logger) = (launcher, inbox, costs, time, logger);
+        (_launcher, _inbox, _costs, _sizes, _time, _logger) = (launcher, inbox, costs, sizes, time, logger);
         control.FunctionConnected += keys =>
         {
             foreach (var key in keys)
@@ -50,7 +52,8 @@ public sealed class FunctionRunner
 
     /// <summary>
     /// Invokes a function holding <paramref name="key"/> for a life of <paramref name="tick"/>; completes when it ends. Never
-    /// throws. The policy hears of its end unless <paramref name="tellPolicy"/> is false (a pin's function).
+    /// throws. The policy hears of its end unless <paramref name="tellPolicy"/> is false (a pin's function). A key larger than
+    /// the function's size limit is not invoked at all: it ends at once (<see cref="ObjectSizes"/>).
     /// </summary>
     public async Task RunAsync(string key, TimeSpan tick, bool tellPolicy = true)
     {
@@ -58,6 +61,7 @@ public sealed class FunctionRunner
         _running.AddOrUpdate(key, 1, static (_, n) => n + 1);
         try
         {
+            await _sizes.EnsureFitsAsync(key, Domain.CacheLayer.Lambda, CancellationToken.None);
             var invocation = await _launcher.InvokeAsync([key], tick, FunctionInvocationType.RequestResponse, CancellationToken.None);
             if (invocation.Result is { } result)
             {
@@ -67,6 +71,10 @@ public sealed class FunctionRunner
             {
                 _logger.LogWarning("The function for {Key} failed: {Status} {Error}", key, invocation.StatusCode, invocation.FunctionError);
             }
+        }
+        catch (ObjectTooLargeException e)
+        {
+            _logger.LogWarning("No function for {Key}: {Reason}", key, e.Message);
         }
         catch (Exception e)
         {

@@ -15,6 +15,7 @@ public sealed class NodeCommands(
     NodeLoader loader,
     GatewaySessions gateways,
     CostMeter costs,
+    ObjectSizes sizes,
     PolicyInbox inbox,
     TimeProvider time,
     IOptions<EngineOptions> options,
@@ -42,9 +43,10 @@ public sealed class NodeCommands(
         inbox.Post(PolicyEvent.NodeReady(time.GetUtcNow()));
     }
 
-    /// <summary>Copies <paramref name="key"/> onto the running node: the policy hears ObjectLoaded. Throws when it cannot.</summary>
+    /// <summary>Copies <paramref name="key"/> onto the running node: the policy hears ObjectLoaded. Throws when it cannot (a key over the node's size limit: <see cref="ObjectTooLargeException"/>, before anything else).</summary>
     public async Task LoadAsync(string key, CancellationToken cancellationToken)
     {
+        await sizes.EnsureFitsAsync(key, Domain.CacheLayer.Redis, cancellationToken);
         var endpoint = node.Endpoint ?? throw new InvalidOperationException($"Cannot load '{key}': the cache node is not running.");
         await LoadOntoAsync(endpoint, key, cancellationToken);
         inbox.Post(PolicyEvent.ObjectLoaded(key, time.GetUtcNow()));
@@ -53,6 +55,7 @@ public sealed class NodeCommands(
     /// <summary>For a pin: boots the node if needed, loads <paramref name="key"/> and routes it to Redis (the policy hears nothing).</summary>
     public async Task LoadAndRouteAsync(string key, Func<bool> stillPinned, CancellationToken cancellationToken)
     {
+        await sizes.EnsureFitsAsync(key, Domain.CacheLayer.Redis, cancellationToken);
         var endpoint = await EnsureNodeAsync(cancellationToken);
         await LoadOntoAsync(endpoint, key, cancellationToken);
         if (stillPinned())

@@ -21,6 +21,7 @@ public sealed partial class ObjectInvalidator(
     NodeWorkQueue nodeWork,
     NodeCommands node,
     RoutePins pins,
+    ObjectSizes sizes,
     PolicyInbox inbox,
     TimeProvider time,
     ILogger<ObjectInvalidator> logger)
@@ -35,6 +36,7 @@ public sealed partial class ObjectInvalidator(
         var key = change.Key;
         Interlocked.Increment(ref _invalidated);
         LogInvalidated(key, change.Removed ? "removed" : "written");
+        sizes.Forget(key); // the new version may have another size: read again before it goes onto a layer
         if (pins.LayerOf(key) is { } pinned)
         {
             // The pin's own undo takes its copy away (route, function, entry); pinned again, its layer loads the new version.

@@ -86,6 +86,35 @@ public sealed class ObjectResponderTests
         Assert.Empty(body);
     }
 
+    [Fact]
+    public async Task A_large_body_is_written_a_slice_at_a_time_never_whole()
+    {
+        // Kestrel copies each write whole into its output pipe: one write of a large object would hold it twice.
+        var bytes = new byte[ObjectResponder.WriteSliceBytes * 3 + 17];
+        Random.Shared.NextBytes(bytes);
+        var large = new InMemoryObject(Object.Metadata with { Length = bytes.Length }, bytes);
+        var (context, _) = HttpFake.Context("GET");
+        var body = new WriteRecordingStream();
+        context.Response.Body = body;
+
+        await ObjectResponder.WriteAsync(context, large, default);
+
+        Assert.Equal(bytes, body.ToArray());
+        Assert.Equal(4, body.Writes.Count);
+        Assert.All(body.Writes, length => Assert.True(length <= ObjectResponder.WriteSliceBytes, $"a write of {length} bytes"));
+    }
+
+    private sealed class WriteRecordingStream : MemoryStream
+    {
+        public List<int> Writes { get; } = [];
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Writes.Add(buffer.Length);
+            return base.WriteAsync(buffer, cancellationToken);
+        }
+    }
+
     private static async Task<(HttpResponse Response, byte[] Body)> ServeAsync(InMemoryObject obj, string method, params (string Name, string Value)[] headers)
     {
         var (context, body) = HttpFake.Context(method, headers);

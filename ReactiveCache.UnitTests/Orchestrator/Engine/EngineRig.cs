@@ -22,22 +22,26 @@ internal sealed class EngineRig : IAsyncDisposable
     private readonly PolicyInbox _inbox = new();
     private readonly IHostedService[] _services;
 
-    public EngineRig(ScriptedPolicy policy, IObjectStore store, EngineOptions? options = null)
+    public EngineRig(ScriptedPolicy policy, IObjectStore store, EngineOptions? options = null, SizeLimitsOptions? sizeLimits = null)
     {
         Policy = policy;
         var time = Time;
         var controller = new CacheNodeController(Node, time, NullLogger<CacheNodeController>.Instance);
         var loader = new NodeLoader(store, Options.Create(new CacheNodeOptions()), NullLogger<NodeLoader>.Instance);
         var functionOptions = Options.Create(new FunctionOptions());
-        var launcher = new FunctionLauncher(new NoInvoker(), new FunctionTokens(Options.Create(new TunnelSecretOptions()), functionOptions, time), functionOptions);
+        // The launcher gets as far as the (counting) invoker; the rest of the engine sees no tunnel URL (no gateway to wait for).
+        var launcherOptions = Options.Create(new FunctionOptions { GatewayTunnelUrl = "http://127.0.0.1:9/tunnel/connect" });
+        var tunnelSecret = Options.Create(new TunnelSecretOptions { Secret = "the-engine-rig-tunnel-secret-0123456789" });
+        var launcher = new FunctionLauncher(Invoker, new FunctionTokens(tunnelSecret, launcherOptions, time), launcherOptions);
         var costs = new CostMeter(controller, time, Options.Create(new CostOptions()));
         // No reconciliation unless the test asks for one: the rig's engine starts from nothing.
         var engineOptions = Options.Create(options ?? new EngineOptions { ReconcileWindow = TimeSpan.Zero });
-        var node = new NodeCommands(controller, loader, Gateways, costs, _inbox, time, engineOptions, NullLogger<NodeCommands>.Instance);
-        var functions = new FunctionRunner(launcher, Hub, _inbox, costs, time, NullLogger<FunctionRunner>.Instance);
+        Sizes = new ObjectSizes(store, Options.Create(sizeLimits ?? new SizeLimitsOptions()));
+        var node = Commands = new NodeCommands(controller, loader, Gateways, costs, Sizes, _inbox, time, engineOptions, NullLogger<NodeCommands>.Instance);
+        var functions = new FunctionRunner(launcher, Hub, _inbox, costs, Sizes, time, NullLogger<FunctionRunner>.Instance);
         var nodeWork = new NodeWorkQueue(_inbox, time, NullLogger<NodeWorkQueue>.Instance);
         var pins = Pins = new RoutePins(Gateways, Hub, functions, nodeWork, node, _inbox, time);
-        var executor = new CommandExecutor(Gateways, Hub, functions, nodeWork, node, pins, engineOptions, NullLogger<CommandExecutor>.Instance);
+        var executor = new CommandExecutor(Gateways, Hub, functions, nodeWork, node, pins, Sizes, engineOptions, NullLogger<CommandExecutor>.Instance);
         var states = new ObjectStates(policy, Gateways, pins, Options.Create(new PolicyOptions()), time, NullLogger<ObjectStates>.Instance);
         var reconciler = new Reconciler(Gateways, Node, node, loader, nodeWork, Hub, _inbox, time, engineOptions, functionOptions, NullLogger<Reconciler>.Instance);
         _services =
@@ -56,6 +60,13 @@ internal sealed class EngineRig : IAsyncDisposable
     public FakeTimeProvider Time { get; } = new();
 
     public RoutePins Pins { get; }
+
+    public ObjectSizes Sizes { get; }
+
+    public NodeCommands Commands { get; }
+
+    /// <summary>The rig's function invoker: it starts no function (every invoke throws), but counts the invokes.</summary>
+    public NoInvoker Invoker { get; } = new();
 
     public FakeCacheNode Node { get; } = new();
 
@@ -85,9 +96,16 @@ internal sealed class EngineRig : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private sealed class NoInvoker : IFunctionInvoker
+    internal sealed class NoInvoker : IFunctionInvoker
     {
-        public Task<FunctionInvocation> InvokeAsync(FunctionPayload payload, FunctionInvocationType type, CancellationToken cancellationToken) =>
+        private int _invokes;
+
+        public int Invokes => Volatile.Read(ref _invokes);
+
+        public Task<FunctionInvocation> InvokeAsync(FunctionPayload payload, FunctionInvocationType type, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _invokes);
             throw new InvalidOperationException("These tests start no function.");
+        }
     }
 }
