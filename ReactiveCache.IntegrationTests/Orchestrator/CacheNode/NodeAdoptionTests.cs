@@ -9,7 +9,8 @@ namespace ReactiveCache.IntegrationTests.Orchestrator.CacheNode;
 
 /// <summary>
 /// A restarted orchestrator adopting the node it finds running (a real redis-server of its own, since adoption deletes
-/// entries): it keeps only the entries a gateway still routes to the node and that are still the store's version.
+/// entries): it keeps only the entries a gateway still routes to the node (every entry when no gateway reported) and that
+/// are still the store's version.
 /// </summary>
 public sealed class NodeAdoptionTests(OwnRedisServerFixture redis) : IClassFixture<OwnRedisServerFixture>, IDisposable
 {
@@ -42,6 +43,32 @@ public sealed class NodeAdoptionTests(OwnRedisServerFixture redis) : IClassFixtu
         Assert.True(await database.KeyExistsAsync(CacheEntryLayout.EntryKey("routed.txt")));
         Assert.False(await database.KeyExistsAsync(CacheEntryLayout.EntryKey("unrouted.txt")));
         Assert.False(await database.KeyExistsAsync(CacheEntryLayout.EntryKey("changed.txt")));
+    }
+
+    [Fact]
+    public async Task With_no_gateway_report_an_adopted_node_keeps_every_current_entry_and_deletes_the_stale_ones()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_root, "one.txt"), "unchanged");
+        await File.WriteAllTextAsync(Path.Combine(_root, "two.txt"), "unchanged too");
+        await File.WriteAllTextAsync(Path.Combine(_root, "stale.txt"), "version 1");
+        var endpoint = new CacheNodeEndpoint("127.0.0.1", redis.Server.Port);
+        await using (var before = Loader())
+        {
+            foreach (var key in new[] { "one.txt", "two.txt", "stale.txt" })
+            {
+                Assert.True(await before.LoadAsync(endpoint, key, CancellationToken.None));
+            }
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(_root, "stale.txt"), "version 2, longer than the first");
+
+        // No gateway reported within the window: the node's own current entries are what is there.
+        await using var after = Loader();
+        var kept = await after.AdoptAsync(endpoint, keep: null, CancellationToken.None);
+
+        Assert.Equal(["one.txt", "two.txt"], kept.Order(StringComparer.Ordinal));
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Server.ConnectionString);
+        Assert.False(await connection.GetDatabase().KeyExistsAsync(CacheEntryLayout.EntryKey("stale.txt")));
     }
 
     [Fact]

@@ -22,7 +22,7 @@ internal sealed class EngineRig : IAsyncDisposable
     private readonly PolicyInbox _inbox = new();
     private readonly IHostedService[] _services;
 
-    public EngineRig(ScriptedPolicy policy, IObjectStore store, EngineOptions? options = null)
+    public EngineRig(ScriptedPolicy policy, IObjectStore store, EngineOptions? options = null, IHostApplicationLifetime? lifetime = null)
     {
         Policy = policy;
         var time = Time;
@@ -39,7 +39,8 @@ internal sealed class EngineRig : IAsyncDisposable
         var pins = Pins = new RoutePins(Gateways, Hub, functions, nodeWork, node, _inbox, time);
         var executor = new CommandExecutor(Gateways, Hub, functions, nodeWork, node, pins, engineOptions, NullLogger<CommandExecutor>.Instance);
         var states = new ObjectStates(policy, Gateways, pins, Options.Create(new PolicyOptions()), time, NullLogger<ObjectStates>.Instance);
-        var reconciler = new Reconciler(Gateways, Node, node, loader, nodeWork, Hub, _inbox, time, engineOptions, functionOptions, NullLogger<Reconciler>.Instance);
+        var reconciler = Reconciler = new Reconciler(Gateways, Node, node, loader, nodeWork, Hub, _inbox, time, engineOptions, functionOptions,
+            NullLogger<Reconciler>.Instance, lifetime);
         _services =
         [
             nodeWork,
@@ -56,6 +57,8 @@ internal sealed class EngineRig : IAsyncDisposable
     public FakeTimeProvider Time { get; } = new();
 
     public RoutePins Pins { get; }
+
+    public Reconciler Reconciler { get; }
 
     public FakeCacheNode Node { get; } = new();
 
