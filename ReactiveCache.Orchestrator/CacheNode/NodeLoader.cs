@@ -86,6 +86,15 @@ public sealed class NodeLoader(IObjectStore store, IOptions<CacheNodeOptions> op
     public IReadOnlyList<string> DueForRevalidation(DateTimeOffset before) =>
         [.. _validated.Where(v => v.Value < before).Select(v => v.Key)];
 
+    /// <summary>Makes every entry held now due for revalidation (a change to any of them may have been missed).</summary>
+    public void ExpireAll()
+    {
+        foreach (var key in _validated.Keys)
+        {
+            _validated[key] = DateTimeOffset.MinValue;
+        }
+    }
+
     /// <summary>The metadata of the node's entry of <paramref name="key"/> (null: none, or not of our layout).</summary>
     private static async Task<ObjectMetadata?> HeldAsync(IDatabase database, string key)
     {

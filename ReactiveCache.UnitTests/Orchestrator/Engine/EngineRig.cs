@@ -12,6 +12,7 @@ using ReactiveCache.Orchestrator.Costs;
 using ReactiveCache.Orchestrator.Engine;
 using ReactiveCache.Orchestrator.Functions;
 using ReactiveCache.Orchestrator.Gateways;
+using ReactiveCache.Orchestrator.Invalidation;
 
 namespace ReactiveCache.UnitTests.Orchestrator.Engine;
 
@@ -38,6 +39,7 @@ internal sealed class EngineRig : IAsyncDisposable
         var nodeWork = new NodeWorkQueue(_inbox, time, NullLogger<NodeWorkQueue>.Instance);
         var pins = Pins = new RoutePins(Gateways, Hub, functions, nodeWork, node, _inbox, time);
         var executor = new CommandExecutor(Gateways, Hub, functions, nodeWork, node, pins, engineOptions, NullLogger<CommandExecutor>.Instance);
+        Invalidator = new ObjectInvalidator(Gateways, Hub, functions, nodeWork, node, pins, loader, _inbox, time, NullLogger<ObjectInvalidator>.Instance);
         var states = new ObjectStates(policy, Gateways, pins, Options.Create(new PolicyOptions()), time, NullLogger<ObjectStates>.Instance);
         var reconciler = Reconciler = new Reconciler(Gateways, Node, node, loader, nodeWork, Hub, _inbox, time, engineOptions, functionOptions,
             NullLogger<Reconciler>.Instance, lifetime);
@@ -59,6 +61,8 @@ internal sealed class EngineRig : IAsyncDisposable
     public RoutePins Pins { get; }
 
     public Reconciler Reconciler { get; }
+
+    public ObjectInvalidator Invalidator { get; }
 
     public FakeCacheNode Node { get; } = new();
 
