@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using ReactiveCache.Core.Objects;
 using ReactiveCache.Domain;
 using ReactiveCache.Domain.Policy;
@@ -18,17 +17,7 @@ public sealed class ObjectChangeQueueTests
     [Fact]
     public async Task A_full_queue_drops_and_counts_the_change_and_its_next_batch_says_so()
     {
-        long counted = 0;
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter == OrchestratorTelemetry.Meter && instrument.Name == "reactivecache.orchestrator.invalidation.dropped")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref counted, value));
-        listener.Start();
+        using var counted = new CounterTotal(OrchestratorTelemetry.Meter, "reactivecache.orchestrator.invalidation.dropped");
         var queue = new ObjectChangeQueue(capacity: 2);
 
         foreach (var key in new[] { "a", "b", "c", "d" })
@@ -37,7 +26,7 @@ public sealed class ObjectChangeQueueTests
         }
 
         Assert.Equal(2, queue.DroppedCount);
-        Assert.True(Interlocked.Read(ref counted) >= 2, "the drops are counted in the metric");
+        Assert.True(counted.Total >= 2, "the drops are counted in the metric");
         var batch = await queue.ReadBatchAsync(TimeSpan.Zero, TimeProvider.System, CancellationToken.None);
         Assert.True(batch.Overflowed);
         Assert.Equal(["a", "b"], batch.Changes.Select(c => c.Key).Order());
