@@ -152,28 +152,12 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
                 {
                     breakers.ReportFailure(CacheLayer.Redis);
                     logger.LogWarning("The cache node failed while sending '{Key}' ({Reason}); the rest comes from the store of record", request.Key, e.Message);
-                    await ResumeFromStoreAsync(context, request.Key, metadata.ETag, new ByteRange(progress.Next, body.To), cancellationToken);
+                    await origin.FinishBodyAsync(context, request.Key, metadata.ETag, new ByteRange(progress.Next, body.To), cancellationToken);
                 }
             }
 
             return LayerOutcome.Served;
         }
-    }
-
-    /// <summary>
-    /// Sends <paramref name="rest"/> of the version <paramref name="etag"/> from the store of record (under the origin's
-    /// deadline and limit). Another version there by now, or none, or a failing store: the body cannot be finished with
-    /// the same bytes, so this throws and the client's connection is aborted (never a short or mixed <c>200</c>).
-    /// </summary>
-    private async Task ResumeFromStoreAsync(HttpContext context, string key, string etag, ByteRange rest, CancellationToken cancellationToken)
-    {
-        await using var read = await origin.ReadVersionAsync(key, etag, rest, cancellationToken);
-        if (read.Object is not { } stored)
-        {
-            throw new InvalidOperationException($"'{key}' is no longer version {etag} in the store: its body cannot be finished.");
-        }
-
-        await stored.Body.CopyToAsync(context.Response.Body, cancellationToken);
     }
 
     /// <summary>The next body offset to send, as a stream advances (read by the caller when the stream fails).</summary>

@@ -21,6 +21,14 @@ public sealed class OriginOptions
     [Range(100, 300_000)]
     public int DeadlineMs { get; set; } = 5_000;
 
+    /// <summary>
+    /// The longest the store of record may stall while it sends a streamed (large) body: past it without a byte, the
+    /// read is given up. If the client got nothing yet it is answered 504; otherwise its connection is aborted (never a
+    /// short 200). A shared (small) body is bounded by <see cref="DeadlineMs"/> instead.
+    /// </summary>
+    [Range(100, 300_000)]
+    public int BodyIdleTimeoutMs { get; set; } = 10_000;
+
     /// <summary>Origin fetches running at once; more wait in the queue (<see cref="FetchQueueLimit"/>).</summary>
     [Range(1, 10_000)]
     public int MaxConcurrentFetches { get; set; } = 64;

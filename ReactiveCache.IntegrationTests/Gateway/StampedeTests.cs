@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using ReactiveCache.Gateway.Telemetry;
@@ -29,23 +28,13 @@ public sealed class StampedeTests : IClassFixture<S3rverFixture>
         await using var gateway = new GatewayFactory(_s3);
         using var http = gateway.CreateClient();
         var telemetry = gateway.Services.GetRequiredService<GatewayTelemetry>();
-        long coalesced = 0;
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter == telemetry.Meter && instrument.Name == "reactivecache.gateway.coalesced_fetches")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref coalesced, value));
-        listener.Start();
+        using var coalesced = new CounterTotal(telemetry.Meter, "reactivecache.gateway.coalesced_fetches");
 
         // Hold the origin fetch until all the other requests have joined it.
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         gateway.Store.Gate = gate;
         var requests = Enumerable.Range(0, 100).Select(_ => http.GetAsync("/objects/stampede/cold.bin")).ToArray();
-        await Eventually.HoldsAsync(() => Interlocked.Read(ref coalesced) == 99, TimeSpan.FromSeconds(20), "99 requests joined the fetch");
+        await Eventually.HoldsAsync(() => coalesced.Total == 99, TimeSpan.FromSeconds(20), "99 requests joined the fetch");
         gate.SetResult();
         var responses = await Task.WhenAll(requests).WaitAsync(TimeSpan.FromSeconds(30));
 

@@ -24,11 +24,17 @@ public enum S3Fault
 
     /// <summary>Holds the request for <see cref="FaultyS3Proxy.HangFor"/>, then forwards it.</summary>
     Hang,
+
+    /// <summary>
+    /// Forwards a GET, sends the answer's headers and its first <see cref="FaultyS3Proxy.StallAfterBytes"/> bytes, then
+    /// sends nothing for <see cref="FaultyS3Proxy.HangFor"/> and breaks the connection.
+    /// </summary>
+    StallBody,
 }
 
 /// <summary>
 /// A loopback HTTP proxy in front of an S3 API server (s3rver) that can be switched to fail: 500, 503, 403 with
-/// S3's XML error bodies, or hang. Forwarding is YARP's direct forwarder.
+/// S3's XML error bodies, hang, or stall in the middle of a body. Forwarding is YARP's direct forwarder.
 /// </summary>
 public sealed class FaultyS3Proxy : IAsyncDisposable
 {
@@ -47,6 +53,9 @@ public sealed class FaultyS3Proxy : IAsyncDisposable
     public S3Fault Fault { get => _fault; set => _fault = value; }
 
     public TimeSpan HangFor { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>With <see cref="S3Fault.StallBody"/>: the body bytes sent before the stall (0: the headers only).</summary>
+    public long StallAfterBytes { get; set; }
 
     /// <summary>Requests that reached the proxy (the SDK's retries included).</summary>
     public long Requests => Interlocked.Read(ref _requests);
@@ -92,9 +101,78 @@ public sealed class FaultyS3Proxy : IAsyncDisposable
                 }
 
                 break;
+            case S3Fault.StallBody when HttpMethods.IsGet(context.Request.Method):
+                var original = context.Response.Body;
+                context.Response.Body = new StallingBody(original, StallAfterBytes, HangFor, context.RequestAborted);
+                try
+                {
+                    await next(context);
+                }
+                finally
+                {
+                    context.Response.Body = original;
+                }
+
+                return;
         }
 
         await next(context);
+    }
+
+    /// <summary>A response body that passes <c>limit</c> bytes on, flushes them (headers included), then stalls and breaks.</summary>
+    private sealed class StallingBody(Stream inner, long limit, TimeSpan stallFor, CancellationToken aborted) : Stream
+    {
+        private long _written;
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var pass = (int)Math.Min(buffer.Length, Math.Max(0, limit - _written));
+            if (pass > 0)
+            {
+                await inner.WriteAsync(buffer[..pass], cancellationToken);
+                _written += pass;
+            }
+
+            if (pass < buffer.Length)
+            {
+                await inner.FlushAsync(cancellationToken);
+                try
+                {
+                    await Task.Delay(stallFor, aborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The caller gave up.
+                }
+
+                throw new IOException("The stalled S3 answer is broken off.");
+            }
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+        public override void Flush() => inner.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 
     private static Task ErrorAsync(HttpContext context, int status, string code, string message)

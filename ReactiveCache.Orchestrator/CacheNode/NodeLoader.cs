@@ -86,6 +86,15 @@ public sealed class NodeLoader(IObjectStore store, IOptions<CacheNodeOptions> op
     public IReadOnlyList<string> DueForRevalidation(DateTimeOffset before) =>
         [.. _validated.Where(v => v.Value < before).Select(v => v.Key)];
 
+    /// <summary>Makes every entry held now due for revalidation (a change to any of them may have been missed).</summary>
+    public void ExpireAll()
+    {
+        foreach (var key in _validated.Keys)
+        {
+            _validated[key] = DateTimeOffset.MinValue;
+        }
+    }
+
     /// <summary>The metadata of the node's entry of <paramref name="key"/> (null: none, or not of our layout).</summary>
     private static async Task<ObjectMetadata?> HeldAsync(IDatabase database, string key)
     {
@@ -94,20 +103,20 @@ public sealed class NodeLoader(IObjectStore store, IOptions<CacheNodeOptions> op
     }
 
     /// <summary>
-    /// For a node adopted by a restarted orchestrator: keeps the entries of <paramref name="keep"/> whose ETag is still the
-    /// store's, and deletes every other entry (what an earlier life left, or a copy that changed since). Returns the keys
-    /// kept: the node holds exactly those, each current.
+    /// For a node adopted by a restarted orchestrator: keeps the entries of <paramref name="keep"/> (every entry when null:
+    /// no gateway said which it routes to the node) whose ETag is still the store's, and deletes every other entry (what
+    /// an earlier life left, or a copy that changed since). Returns the keys kept: the node holds exactly those, each current.
     /// </summary>
-    public async Task<IReadOnlyList<string>> AdoptAsync(CacheNodeEndpoint endpoint, IReadOnlyCollection<string> keep, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> AdoptAsync(CacheNodeEndpoint endpoint, IReadOnlyCollection<string>? keep, CancellationToken cancellationToken)
     {
         var database = await DatabaseAsync(endpoint);
         var server = _connection!.GetServer(_connection.GetEndPoints()[0]);
         var kept = new List<string>();
-        var wanted = keep.ToHashSet(StringComparer.Ordinal);
+        var wanted = keep?.ToHashSet(StringComparer.Ordinal);
         await foreach (var entryKey in server.KeysAsync(pattern: CacheEntryLayout.EntryKeyPattern).WithCancellation(cancellationToken))
         {
             var key = CacheEntryLayout.KeyOf(entryKey);
-            if (key is not null && wanted.Contains(key) && await IsCurrentAsync(database, key, cancellationToken))
+            if (key is not null && (wanted is null || wanted.Contains(key)) && await IsCurrentAsync(database, key, cancellationToken))
             {
                 kept.Add(key);
                 _validated[key] = _time.GetUtcNow();
@@ -117,7 +126,8 @@ public sealed class NodeLoader(IObjectStore store, IOptions<CacheNodeOptions> op
             await database.KeyDeleteAsync(entryKey);
         }
 
-        logger.LogInformation("Adopted node {Endpoint}: kept {Kept} current entries of the {Wanted} routed to it", endpoint, kept.Count, wanted.Count);
+        logger.LogInformation("Adopted node {Endpoint}: kept {Kept} current entries of the {Wanted} routed to it", endpoint, kept.Count,
+            wanted?.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all");
         return kept;
     }
 

@@ -50,6 +50,9 @@ public sealed class FunctionRunner
     /// <summary>Whether a function invoked for <paramref name="key"/> has not returned yet (connected or still starting).</summary>
     public bool IsRunning(string key) => _running.TryGetValue(key, out var count) && count > 0;
 
+    /// <summary>The keys with a function invoked for them that has not returned yet.</summary>
+    public IReadOnlyList<string> RunningKeys => [.. _running.Where(r => r.Value > 0).Select(r => r.Key)];
+
     /// <summary>
     /// Invokes a function holding <paramref name="key"/> for a life of <paramref name="tick"/>; completes when it ends. Never
     /// throws. The policy hears of its end unless <paramref name="tellPolicy"/> is false (a pin's function). A key larger than

@@ -14,14 +14,18 @@ namespace ReactiveCache.Orchestrator.Engine;
 /// A (re)started orchestrator rebuilds from what is really there instead of starting from nothing, before the policy
 /// handles its first event:
 /// <list type="number">
+/// <item>the gateways report their routes, functions and node on connecting; they get no snapshot meanwhile and serve on
+/// with what they have. The wait ends as soon as every expected gateway reported (each report wakes it) and at the latest
+/// <see cref="EngineOptions.ReconcileWindow"/> after the server began to listen (before that no link can come back).
+/// The functions the gateways report get <see cref="EngineOptions.FunctionRedialWindow"/> to dial their control stream again.</item>
 /// <item>the node: a running one (the local process, the EC2 instance) is adopted; its entries are kept only for keys a
-/// gateway still routes to it and whose ETag is still the store's, every other entry is deleted; a node that keeps
-/// nothing is stopped. No second node is started.</item>
-/// <item>the gateways report their routes, functions and node on connecting (they get no snapshot meanwhile and serve
-/// on with what they have); the functions of the previous orchestrator dial their control stream again.</item>
+/// gateway still routes to it (every entry when no gateway reported) and whose ETag is still the store's, every other
+/// entry is deleted; a node that keeps nothing is stopped. No second node is started.</item>
 /// <item>routes are rebuilt: a key on the adopted node stays on Redis, a key whose function dialled back stays on Lambda
 /// (no second function is started for it); the policy hears each as <see cref="PolicyEventKind.KeyRestored"/>.</item>
 /// </list>
+/// The first table it publishes is therefore never emptier than what is really there: a gateway that reports late
+/// (after the window) gets the node's current keys and the connected functions' keys, not an empty table.
 /// A function found this way is not one this orchestrator invoked: its end is taken from its control stream (gone for
 /// longer than <see cref="EngineOptions.FunctionRedialGrace"/>).
 /// </summary>
@@ -36,7 +40,8 @@ public sealed class Reconciler(
     TimeProvider time,
     IOptions<EngineOptions> options,
     IOptions<FunctionOptions> functionOptions,
-    ILogger<Reconciler> logger) : BackgroundService
+    ILogger<Reconciler> logger,
+    IHostApplicationLifetime? lifetime = null) : BackgroundService
 {
     private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _adopted = new(StringComparer.Ordinal);
@@ -67,6 +72,8 @@ public sealed class Reconciler(
         }
 
         var started = time.GetUtcNow();
+        // Only the functions taken over are watched (see OnFunctionDisconnected).
+        functions.FunctionDisconnected += OnFunctionDisconnected;
         try
         {
             await ReconcileAsync(started, stoppingToken);
@@ -77,9 +84,10 @@ public sealed class Reconciler(
         }
         catch (Exception failure)
         {
-            // Whatever went wrong, the orchestrator must not stay without routes: start from what the gateways have not.
-            logger.LogError(failure, "Reconciliation failed; starting from nothing");
-            gateways.CompleteReconciliation([]);
+            // Whatever went wrong, the orchestrator must not stay without routes; it publishes what it knows for sure
+            // (the functions connected now), never an empty table over the gateways' routes when it knows more.
+            logger.LogError(failure, "Reconciliation failed; keeping only the keys of the functions connected now");
+            gateways.CompleteReconciliation(FunctionRoutes(new Dictionary<string, CacheLayer>(StringComparer.Ordinal)));
         }
         finally
         {
@@ -87,31 +95,45 @@ public sealed class Reconciler(
         }
     }
 
+    /// <summary>Completes when the server listens (the links can only come back from then on); at once without a host.</summary>
+    private Task ListeningAsync(CancellationToken cancellationToken)
+    {
+        if (lifetime is null || lifetime.ApplicationStarted.IsCancellationRequested)
+        {
+            return Task.CompletedTask;
+        }
+
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lifetime.ApplicationStarted.Register(() => listening.TrySetResult());
+        return listening.Task.WaitAsync(cancellationToken);
+    }
+
     private async Task ReconcileAsync(DateTimeOffset started, CancellationToken cancellationToken)
     {
         var o = options.Value;
         var findNode = FindNodeAsync(cancellationToken);
 
-        // The gateways: as many as functions are told to tunnel into, or whoever came within the window.
-        var expected = 1 + functionOptions.Value.MoreGatewayTunnelUrls.Count;
-        var deadline = started + o.ReconcileWindow;
-        while (gateways.Reports.Count < expected && time.GetUtcNow() < deadline)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
-        }
+        // The window is counted from when the links can be served, not from the process's start: on a loaded machine
+        // the server may listen long after the hosted services started, and no gateway can report before it does.
+        await ListeningAsync(cancellationToken);
+        var listening = time.GetUtcNow();
 
-        var reports = gateways.Reports;
-        var reportedFunctions = reports.SelectMany(r => r.Functions).Select(f => f.InvocationId).ToHashSet(StringComparer.Ordinal);
-        // The functions the gateways still see dial their control stream again: wait a little for those.
-        var redialBy = time.GetUtcNow() + o.FunctionRedialWindow;
-        while (reportedFunctions.Any(id => !functions.IsConnected(id)) && time.GetUtcNow() < redialBy)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
-        }
+        // The gateways: as many as functions are told to tunnel into, or whoever came within the window. Each report
+        // wakes the wait; the window only bounds it.
+        var expected = 1 + functionOptions.Value.MoreGatewayTunnelUrls.Count;
+        await gateways.WaitForReportsAsync(expected, o.ReconcileWindow, time, cancellationToken);
+
+        // The functions the gateways still see dial their control stream again: wait a little for those (woken by each).
+        await FunctionsRedialledAsync(gateways.Reports.SelectMany(r => r.Functions).Select(f => f.InvocationId), o.FunctionRedialWindow,
+            cancellationToken);
 
         var endpoint = await findNode;
-        var onNode = reports.SelectMany(r => r.Routes).Where(r => r.Layer.ToCacheLayer() == CacheLayer.Redis).Select(r => r.Key)
-            .ToHashSet(StringComparer.Ordinal);
+        var reports = gateways.Reports;
+        // With no gateway report, the node's own entries are the truth: every current one is kept (and routed to it).
+        IReadOnlyCollection<string>? onNode = reports.Count == 0
+            ? null
+            : reports.SelectMany(r => r.Routes).Where(r => r.Layer.ToCacheLayer() == CacheLayer.Redis).Select(r => r.Key)
+                .ToHashSet(StringComparer.Ordinal);
         IReadOnlyList<string> kept = [];
         if (endpoint is not null)
         {
@@ -119,7 +141,7 @@ public sealed class Reconciler(
             var nodeId = reports.Select(r => r.CacheNode).FirstOrDefault(n => n?.Endpoint == endpoint.ToString())?.NodeId
                          ?? Guid.NewGuid().ToString("N");
             nodeCommands.Adopt(endpoint, nodeId);
-            kept = await loader.AdoptAsync(endpoint, onNode, cancellationToken);
+            kept = await AdoptNodeAsync(endpoint, onNode, cancellationToken);
             if (kept.Count == 0)
             {
                 logger.LogInformation("The adopted node at {Endpoint} holds nothing routed to it: stopping it", endpoint);
@@ -133,22 +155,7 @@ public sealed class Reconciler(
             routes[key] = CacheLayer.Redis;
         }
 
-        foreach (var (invocationId, keys) in functions.Connected)
-        {
-            _adopted[invocationId] = keys;
-            foreach (var key in keys)
-            {
-                if (routes.TryAdd(key, CacheLayer.Lambda))
-                {
-                    continue;
-                }
-
-                // Already on the node: the function was held while it loaded; it can go.
-                functions.Shutdown(key);
-            }
-        }
-
-        functions.FunctionDisconnected += OnFunctionDisconnected;
+        routes = FunctionRoutes(routes);
         gateways.CompleteReconciliation(routes);
         var now = time.GetUtcNow();
         foreach (var (key, layer) in routes)
@@ -156,10 +163,76 @@ public sealed class Reconciler(
             inbox.Post(PolicyEvent.KeyRestored(key, layer, now));
         }
 
-        Result = new ReconciliationView(started, now, reports.Count, endpoint?.ToString(), kept.Count,
+        Result = new ReconciliationView(started, listening, now, reports.Count, endpoint?.ToString(), kept.Count,
             routes.Count(r => r.Value == CacheLayer.Lambda), _adopted.Count);
-        logger.LogInformation("Reconciled in {Ms} ms: {Gateways} gateway(s) reported, node {Node}, {Redis} keys on it, {Lambda} on functions",
-            (long)(now - started).TotalMilliseconds, reports.Count, endpoint?.ToString() ?? "none", kept.Count, Result.LambdaKeys);
+        logger.LogInformation(
+            "Reconciled in {Ms} ms ({ListenMs} ms of it before the server listened): {Gateways} gateway(s) reported, node {Node}, {Redis} keys on it, {Lambda} on functions",
+            (long)(now - started).TotalMilliseconds, (long)(listening - started).TotalMilliseconds, reports.Count, endpoint?.ToString() ?? "none",
+            kept.Count, Result.LambdaKeys);
+    }
+
+    /// <summary>Completes when every one of <paramref name="invocationIds"/> has its control stream open, or after <paramref name="window"/>.</summary>
+    private async Task FunctionsRedialledAsync(IEnumerable<string> invocationIds, TimeSpan window, CancellationToken cancellationToken)
+    {
+        var awaited = invocationIds.ToHashSet(StringComparer.Ordinal);
+        var allBack = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Check(IReadOnlyList<string> _)
+        {
+            if (awaited.All(functions.IsConnected))
+            {
+                allBack.TrySetResult();
+            }
+        }
+
+        functions.FunctionConnected += Check;
+        try
+        {
+            Check([]);
+            await allBack.Task.WaitAsync(window, time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            logger.LogInformation("Not every function the gateways reported dialled back within {Window}", window);
+        }
+        finally
+        {
+            functions.FunctionConnected -= Check;
+        }
+    }
+
+    /// <summary>Keeps the node's current entries of <paramref name="keep"/> (all of them when null); a node that cannot be read keeps nothing.</summary>
+    private async Task<IReadOnlyList<string>> AdoptNodeAsync(CacheNodeEndpoint endpoint, IReadOnlyCollection<string>? keep, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await loader.AdoptAsync(endpoint, keep, cancellationToken);
+        }
+        catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(failure, "Could not read the running node at {Endpoint}; nothing kept on it", endpoint);
+            return [];
+        }
+    }
+
+    /// <summary>
+    /// Adds the keys of the functions connected now to <paramref name="routes"/> on Lambda and takes those functions
+    /// over; a function whose key is already on the node was held while it loaded, and is told to go.
+    /// </summary>
+    private Dictionary<string, CacheLayer> FunctionRoutes(Dictionary<string, CacheLayer> routes)
+    {
+        foreach (var (invocationId, keys) in functions.Connected)
+        {
+            _adopted[invocationId] = keys;
+            foreach (var key in keys)
+            {
+                if (!routes.TryAdd(key, CacheLayer.Lambda) && routes[key] == CacheLayer.Redis)
+                {
+                    functions.Shutdown(key);
+                }
+            }
+        }
+
+        return routes;
     }
 
     private async Task<CacheNodeEndpoint?> FindNodeAsync(CancellationToken cancellationToken)
@@ -198,10 +271,11 @@ public sealed class Reconciler(
 }
 
 /// <summary>
-/// What a starting orchestrator rebuilt: when it started and finished, how many gateways reported, the node it adopted
-/// (if any) and how many keys it kept there, the keys and functions it took over.
+/// What a starting orchestrator rebuilt: when it started, when its server listened (the window starts there) and when it
+/// finished, how many gateways reported, the node it adopted (if any) and how many keys it kept there, the keys and
+/// functions it took over.
 /// </summary>
-public sealed record ReconciliationView(DateTimeOffset Started, DateTimeOffset Completed, int GatewaysReported, string? AdoptedNode, int RedisKeys,
+public sealed record ReconciliationView(DateTimeOffset Started, DateTimeOffset Listening, DateTimeOffset Completed, int GatewaysReported, string? AdoptedNode, int RedisKeys,
     int LambdaKeys, int Functions)
 {
     public double Milliseconds => (Completed - Started).TotalMilliseconds;

@@ -24,6 +24,7 @@ public sealed class GatewaySessions
     private readonly Dictionary<string, PendingDrain> _drains = new(StringComparer.Ordinal);
     private readonly List<DrainRecord> _history = [];
     private readonly List<VersionWaiter> _versionWaiters = [];
+    private readonly List<ReportWaiter> _reportWaiters = [];
     private readonly Dictionary<string, Hello> _reports = new(StringComparer.Ordinal);
     private NodeMessage _node = new();
     private bool _reconciling;
@@ -112,6 +113,42 @@ public sealed class GatewaySessions
     }
 
     /// <summary>
+    /// Completes once <paramref name="count"/> gateways have reported during the reconciliation (true), or after
+    /// <paramref name="timeout"/> on <paramref name="time"/>'s clock (false). Woken by each report, not by polling.
+    /// </summary>
+    public async Task<bool> WaitForReportsAsync(int count, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ReportWaiter waiter;
+        lock (_lock)
+        {
+            if (_reports.Count >= count)
+            {
+                return true;
+            }
+
+            waiter = new ReportWaiter(count);
+            _reportWaiters.Add(waiter);
+        }
+
+        try
+        {
+            await waiter.Done.Task.WaitAsync(timeout, time, cancellationToken);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _reportWaiters.Remove(waiter);
+            }
+        }
+    }
+
+    /// <summary>
     /// From now until <see cref="CompleteReconciliation"/>, gateways that connect report and wait: no node, no snapshot
     /// (which would wipe the routes they serve with) until the orchestrator knows what to send.
     /// </summary>
@@ -158,6 +195,10 @@ public sealed class GatewaySessions
             if (_reconciling)
             {
                 _reports[hello.GatewayId] = hello.Clone();
+                foreach (var waiter in _reportWaiters.Where(w => _reports.Count >= w.Count))
+                {
+                    waiter.Done.TrySetResult();
+                }
             }
             else
             {
@@ -399,6 +440,11 @@ public sealed class GatewaySessions
         Dictionary<string, DateTimeOffset> Acks, DateTimeOffset? Ended);
 
     private sealed record VersionWaiter(ulong Version)
+    {
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed record ReportWaiter(int Count)
     {
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using ReactiveCache.Core.Objects;
 
@@ -7,9 +6,10 @@ namespace ReactiveCache.Orchestrator.Invalidation;
 /// <summary>
 /// Local runs: the folder store's watcher stands in for S3's event notifications, and its changes take the same path
 /// (<see cref="ObjectInvalidator"/>). A file written raises several events in a row; those of one key that arrive
-/// within <see cref="Settle"/> are handled once.
+/// within <see cref="Settle"/> are handled once. The changes wait in a bounded <see cref="ObjectChangeQueue"/>: should one
+/// be dropped, every cached copy is invalidated (<see cref="ObjectInvalidator.InvalidateEverything"/>), never left stale.
 /// </summary>
-public sealed class FolderChangeFeed(IObjectStore store, ObjectInvalidator invalidator, IOptions<InvalidationOptions> options,
+public sealed class FolderChangeFeed(IObjectStore store, ObjectInvalidator invalidator, IOptions<InvalidationOptions> options, TimeProvider time,
     ILogger<FolderChangeFeed> logger) : BackgroundService
 {
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(100);
@@ -21,11 +21,11 @@ public sealed class FolderChangeFeed(IObjectStore store, ObjectInvalidator inval
             return;
         }
 
-        var changes = Channel.CreateUnbounded<ObjectChange>(new UnboundedChannelOptions { SingleReader = true });
+        var changes = new ObjectChangeQueue(options.Value.FeedCapacity);
         IDisposable watch;
         try
         {
-            watch = folder.Watch(change => changes.Writer.TryWrite(change));
+            watch = folder.Watch(changes.Write);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
@@ -38,19 +38,9 @@ public sealed class FolderChangeFeed(IObjectStore store, ObjectInvalidator inval
         logger.LogInformation("Watching the object folder: a changed file is invalidated on every layer");
         try
         {
-            while (await changes.Reader.WaitToReadAsync(stoppingToken))
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await Task.Delay(Settle, stoppingToken);
-                var batch = new Dictionary<string, ObjectChange>(StringComparer.Ordinal);
-                while (changes.Reader.TryRead(out var change))
-                {
-                    batch[change.Key] = change;
-                }
-
-                foreach (var change in batch.Values)
-                {
-                    invalidator.Invalidate(change);
-                }
+                invalidator.Apply(await changes.ReadBatchAsync(Settle, time, stoppingToken));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -18,6 +18,13 @@ public sealed class InvalidationOptions
     /// <summary>With the folder store (local runs): a written or deleted file is invalidated as S3's events would be.</summary>
     public bool WatchFolder { get; set; } = true;
 
+    /// <summary>
+    /// Folder changes waiting to be invalidated, at most. Past it a change is dropped (counted), and since the lost key
+    /// is unknown every cached copy is invalidated instead: safe (nothing stale is served), but every hot key starts over.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int FeedCapacity { get; set; } = 65_536;
+
     /// <summary>The largest notification body accepted (S3, SNS, SQS and EventBridge messages are at most 256 KB).</summary>
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxBodyBytes { get; set; } = 256 * 1024;

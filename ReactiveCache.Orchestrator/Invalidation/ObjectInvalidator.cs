@@ -1,6 +1,7 @@
 using ReactiveCache.Core.Objects;
 using ReactiveCache.Domain;
 using ReactiveCache.Domain.Policy;
+using ReactiveCache.Orchestrator.CacheNode;
 using ReactiveCache.Orchestrator.Engine;
 using ReactiveCache.Orchestrator.Functions;
 using ReactiveCache.Orchestrator.Gateways;
@@ -22,6 +23,7 @@ public sealed partial class ObjectInvalidator(
     NodeCommands node,
     RoutePins pins,
     ObjectSizes sizes,
+    NodeLoader loader,
     PolicyInbox inbox,
     TimeProvider time,
     ILogger<ObjectInvalidator> logger)
@@ -55,6 +57,49 @@ public sealed partial class ObjectInvalidator(
         nodeWork.Enqueue(PolicyCommandKind.EvictObject, key, _ => node.EvictAsync(key));
         inbox.Post(PolicyEvent.ObjectChanged(key, time.GetUtcNow()));
     }
+
+    /// <summary>Invalidates each change of <paramref name="batch"/>; every cached copy when changes were dropped before it.</summary>
+    public void Apply(ChangeBatch batch)
+    {
+        if (batch.Overflowed)
+        {
+            InvalidateEverything();
+            return;
+        }
+
+        foreach (var change in batch.Changes)
+        {
+            Invalidate(change);
+        }
+    }
+
+    /// <summary>
+    /// Some change was lost (a full queue), and which key it was is unknown: every key that may have a cached copy (routed
+    /// to a function or the node, pinned, held by a running function) is invalidated as if it had changed. A copy that
+    /// still reaches the node afterwards (a load under way) is made due for revalidation once the node's queue gets there
+    /// (<see cref="CopyRevalidator"/> then checks it against the store).
+    /// </summary>
+    public void InvalidateEverything()
+    {
+        var keys = gateways.Routes.Routes.Where(r => r.Value != CacheLayer.S3).Select(r => r.Key)
+            .Concat(pins.All.Keys)
+            .Concat(functions.RunningKeys)
+            .ToHashSet(StringComparer.Ordinal);
+        LogInvalidatingEverything(keys.Count);
+        foreach (var key in keys)
+        {
+            Invalidate(new ObjectChange(key, Removed: false));
+        }
+
+        nodeWork.Enqueue("expire-copies", _ =>
+        {
+            loader.ExpireAll();
+            return Task.CompletedTask;
+        });
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Object changes were dropped (the invalidation queue was full): all {Count} cached keys are invalidated")]
+    private partial void LogInvalidatingEverything(int count);
 
     [LoggerMessage(LogLevel.Information, "Object {Key} was {Change} in the store: its cached copies are dropped and it is served by S3")]
     private partial void LogInvalidated(string key, string change);

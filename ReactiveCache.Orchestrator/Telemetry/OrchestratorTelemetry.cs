@@ -22,6 +22,10 @@ public static class OrchestratorTelemetry
     public static readonly Histogram<double> FunctionActivation = Meter.CreateHistogram<double>("reactivecache.function.activation.duration", "ms",
         "Invoke to the function's control stream connected (its tunnel opens with it): when its route can switch");
 
+    /// <summary>Object changes a watcher raised that found the queue to the invalidator full; each drop makes every cached copy be invalidated.</summary>
+    public static readonly Counter<long> InvalidationsDropped = Meter.CreateCounter<long>("reactivecache.orchestrator.invalidation.dropped", "{change}",
+        "Object changes dropped because the invalidation queue was full (every cached copy is invalidated instead)");
+
     /// <summary>Items a background loop failed on and went past; tagged with the loop and the item's kind (a node command's, an event's).</summary>
     public static readonly Counter<long> LoopFailures = Meter.CreateCounter<long>("reactivecache.orchestrator.loop.failures", description: "Items a background loop failed on and went past");
 

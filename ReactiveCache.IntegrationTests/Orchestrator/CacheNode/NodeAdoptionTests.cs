@@ -9,7 +9,8 @@ namespace ReactiveCache.IntegrationTests.Orchestrator.CacheNode;
 
 /// <summary>
 /// A restarted orchestrator adopting the node it finds running (a real redis-server of its own, since adoption deletes
-/// entries): it keeps only the entries a gateway still routes to the node and that are still the store's version.
+/// entries): it keeps only the entries a gateway still routes to the node (every entry when no gateway reported) and that
+/// are still the store's version.
 /// </summary>
 public sealed class NodeAdoptionTests(OwnRedisServerFixture redis) : IClassFixture<OwnRedisServerFixture>, IDisposable
 {
@@ -18,17 +19,8 @@ public sealed class NodeAdoptionTests(OwnRedisServerFixture redis) : IClassFixtu
     [Fact]
     public async Task An_adopted_node_keeps_the_routed_current_entries_and_deletes_the_rest()
     {
-        await File.WriteAllTextAsync(Path.Combine(_root, "routed.txt"), "routed, unchanged");
-        await File.WriteAllTextAsync(Path.Combine(_root, "unrouted.txt"), "no gateway routes it to the node");
-        await File.WriteAllTextAsync(Path.Combine(_root, "changed.txt"), "version 1");
-        var endpoint = new CacheNodeEndpoint("127.0.0.1", redis.Server.Port);
-        await using (var before = Loader())
-        {
-            foreach (var key in new[] { "routed.txt", "unrouted.txt", "changed.txt" })
-            {
-                Assert.True(await before.LoadAsync(endpoint, key, CancellationToken.None));
-            }
-        }
+        var endpoint = await LoadedNodeAsync(("routed.txt", "routed, unchanged"), ("unrouted.txt", "no gateway routes it to the node"),
+            ("changed.txt", "version 1"));
 
         // Replaced in the store while the orchestrator was down: the node's copy is stale.
         await File.WriteAllTextAsync(Path.Combine(_root, "changed.txt"), "version 2, longer than the first");
@@ -42,6 +34,21 @@ public sealed class NodeAdoptionTests(OwnRedisServerFixture redis) : IClassFixtu
         Assert.True(await database.KeyExistsAsync(CacheEntryLayout.EntryKey("routed.txt")));
         Assert.False(await database.KeyExistsAsync(CacheEntryLayout.EntryKey("unrouted.txt")));
         Assert.False(await database.KeyExistsAsync(CacheEntryLayout.EntryKey("changed.txt")));
+    }
+
+    [Fact]
+    public async Task With_no_gateway_report_an_adopted_node_keeps_every_current_entry_and_deletes_the_stale_ones()
+    {
+        var endpoint = await LoadedNodeAsync(("one.txt", "unchanged"), ("two.txt", "unchanged too"), ("stale.txt", "version 1"));
+        await File.WriteAllTextAsync(Path.Combine(_root, "stale.txt"), "version 2, longer than the first");
+
+        // No gateway reported within the window: the node's own current entries are what is there.
+        await using var after = Loader();
+        var kept = await after.AdoptAsync(endpoint, keep: null, CancellationToken.None);
+
+        Assert.Equal(["one.txt", "two.txt"], kept.Order(StringComparer.Ordinal));
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Server.ConnectionString);
+        Assert.False(await connection.GetDatabase().KeyExistsAsync(CacheEntryLayout.EntryKey("stale.txt")));
     }
 
     [Fact]
@@ -76,6 +83,20 @@ public sealed class NodeAdoptionTests(OwnRedisServerFixture redis) : IClassFixtu
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    /// <summary>Writes each object to the store and loads it onto the node, by an earlier orchestrator's loader.</summary>
+    private async Task<CacheNodeEndpoint> LoadedNodeAsync(params (string Key, string Content)[] objects)
+    {
+        var endpoint = new CacheNodeEndpoint("127.0.0.1", redis.Server.Port);
+        await using var before = Loader();
+        foreach (var (key, content) in objects)
+        {
+            await File.WriteAllTextAsync(Path.Combine(_root, key), content);
+            Assert.True(await before.LoadAsync(endpoint, key, CancellationToken.None));
+        }
+
+        return endpoint;
+    }
 
     private NodeLoader Loader(TimeProvider? time = null) => new(new FolderObjectStore(_root),
         Microsoft.Extensions.Options.Options.Create(new CacheNodeOptions { Password = RedisServer.WriterPassword }), NullLogger<NodeLoader>.Instance, time);

@@ -12,6 +12,7 @@ using ReactiveCache.Orchestrator.Costs;
 using ReactiveCache.Orchestrator.Engine;
 using ReactiveCache.Orchestrator.Functions;
 using ReactiveCache.Orchestrator.Gateways;
+using ReactiveCache.Orchestrator.Invalidation;
 
 namespace ReactiveCache.UnitTests.Orchestrator.Engine;
 
@@ -22,7 +23,8 @@ internal sealed class EngineRig : IAsyncDisposable
     private readonly PolicyInbox _inbox = new();
     private readonly IHostedService[] _services;
 
-    public EngineRig(ScriptedPolicy policy, IObjectStore store, EngineOptions? options = null, SizeLimitsOptions? sizeLimits = null)
+    public EngineRig(ScriptedPolicy policy, IObjectStore store, EngineOptions? options = null, SizeLimitsOptions? sizeLimits = null,
+        IHostApplicationLifetime? lifetime = null)
     {
         Policy = policy;
         var time = Time;
@@ -42,8 +44,10 @@ internal sealed class EngineRig : IAsyncDisposable
         var nodeWork = new NodeWorkQueue(_inbox, time, NullLogger<NodeWorkQueue>.Instance);
         var pins = Pins = new RoutePins(Gateways, Hub, functions, nodeWork, node, _inbox, time);
         var executor = new CommandExecutor(Gateways, Hub, functions, nodeWork, node, pins, Sizes, engineOptions, NullLogger<CommandExecutor>.Instance);
+        Invalidator = new ObjectInvalidator(Gateways, Hub, functions, nodeWork, node, pins, Sizes, loader, _inbox, time, NullLogger<ObjectInvalidator>.Instance);
         var states = new ObjectStates(policy, Gateways, pins, Options.Create(new PolicyOptions()), time, NullLogger<ObjectStates>.Instance);
-        var reconciler = new Reconciler(Gateways, Node, node, loader, nodeWork, Hub, _inbox, time, engineOptions, functionOptions, NullLogger<Reconciler>.Instance);
+        var reconciler = Reconciler = new Reconciler(Gateways, Node, node, loader, nodeWork, Hub, _inbox, time, engineOptions, functionOptions,
+            NullLogger<Reconciler>.Instance, lifetime);
         _services =
         [
             nodeWork,
@@ -67,6 +71,10 @@ internal sealed class EngineRig : IAsyncDisposable
 
     /// <summary>The rig's function invoker: it starts no function (every invoke throws), but counts the invokes.</summary>
     public NoInvoker Invoker { get; } = new();
+
+    public Reconciler Reconciler { get; }
+
+    public ObjectInvalidator Invalidator { get; }
 
     public FakeCacheNode Node { get; } = new();
 
