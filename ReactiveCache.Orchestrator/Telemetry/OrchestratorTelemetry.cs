@@ -22,6 +22,9 @@ public static class OrchestratorTelemetry
     public static readonly Histogram<double> FunctionActivation = Meter.CreateHistogram<double>("reactivecache.function.activation.duration", "ms",
         "Invoke to the function's control stream connected (its tunnel opens with it): when its route can switch");
 
+    /// <summary>Messages of the S3 change queue, tagged <c>outcome</c>: received, applied, malformed, failed, delete_failed, receive_failed.</summary>
+    public static readonly Counter<long> QueueMessages = Meter.CreateCounter<long>("reactivecache.invalidation.queue.messages", description: "S3 change queue messages by outcome");
+
     /// <summary>Items a background loop failed on and went past; tagged with the loop and the item's kind (a node command's, an event's).</summary>
     public static readonly Counter<long> LoopFailures = Meter.CreateCounter<long>("reactivecache.orchestrator.loop.failures", description: "Items a background loop failed on and went past");
 
