@@ -1,7 +1,7 @@
-using Amazon;
 using Amazon.Runtime;
 using Amazon.SQS;
 using Microsoft.Extensions.Options;
+using ReactiveCache.Core.Aws;
 
 namespace ReactiveCache.Orchestrator.Invalidation;
 
@@ -31,17 +31,7 @@ public static class SqsChangeFeedRegistration
             MaxErrorRetry = 2,
             Timeout = TimeSpan.FromSeconds(options.QueueWaitSeconds + 10),
             ConnectTimeout = TimeSpan.FromSeconds(5),
-        };
-        if (!string.IsNullOrWhiteSpace(options.QueueServiceUrl))
-        {
-            config.ServiceURL = options.QueueServiceUrl;
-            config.AuthenticationRegion = string.IsNullOrWhiteSpace(options.QueueRegion) ? "us-east-1" : options.QueueRegion;
-        }
-        else if (!string.IsNullOrWhiteSpace(options.QueueRegion))
-        {
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.QueueRegion);
-        }
-
+        }.UseEndpoint(options.QueueServiceUrl, options.QueueRegion);
         return credentials is null ? new AmazonSQSClient(config) : new AmazonSQSClient(credentials, config);
     }
 }
