@@ -21,6 +21,9 @@ public static class InvalidationApi
             .ValidateOnStart();
         builder.Services.AddSingleton<ObjectInvalidator>();
         builder.Services.AddSingleton<S3NotificationHandler>();
+        // Only ever SNS's confirmation endpoint (SnsSubscription checks the URL), with a short deadline.
+        builder.Services.AddHttpClient(nameof(SnsSubscription), http => http.Timeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddSingleton<SnsSubscription>();
         builder.Services.AddHostedService<FolderChangeFeed>();
         builder.AddSqsChangeFeed();
         builder.Services.AddHostedService<CopyRevalidator>();
@@ -40,7 +43,8 @@ public static class InvalidationApi
                         detail: $"A notification has at most {options.Value.MaxBodyBytes} bytes.");
                 }
 
-                return handler.TryApply(body.Value, out var result, out var error)
+                var (result, error) = await handler.ApplyAsync(body.Value, cancellationToken);
+                return result is not null
                     ? TypedResults.Accepted((string?)null, result)
                     : TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not an S3 event notification", detail: error);
             })

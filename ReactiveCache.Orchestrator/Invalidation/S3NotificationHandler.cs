@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Options;
 using ReactiveCache.Core.Objects;
 
@@ -6,22 +5,21 @@ namespace ReactiveCache.Orchestrator.Invalidation;
 
 /// <summary>
 /// One S3 event notification, however it came (<c>POST /invalidations</c> or a message of the SQS queue): read by
-/// <see cref="S3EventNotification"/>, each change of this bucket's objects handed to <see cref="ObjectInvalidator"/>.
-/// The endpoint and the queue feed both go through here, so they accept and ignore exactly the same things.
+/// <see cref="S3EventNotification"/>, each change of this bucket's objects handed to <see cref="ObjectInvalidator"/>,
+/// and an SNS subscription confirmation confirmed (<see cref="SnsSubscription"/>). The endpoint and the queue feed both
+/// go through here, so they accept and ignore exactly the same things.
 /// </summary>
-public sealed class S3NotificationHandler(ObjectInvalidator invalidator, IOptions<ObjectStoreOptions> store)
+public sealed class S3NotificationHandler(ObjectInvalidator invalidator, SnsSubscription subscription, IOptions<ObjectStoreOptions> store)
 {
     /// <summary>
-    /// Applies the notification in <paramref name="body"/>: <c>false</c> with <paramref name="error"/> when it is not
-    /// one (nothing is invalidated then); <c>true</c> once every change it names has been handed to the invalidator.
+    /// Applies the notification in <paramref name="body"/>: an <c>Error</c> when it is not one (nothing is invalidated
+    /// then); else the <c>Result</c>, once every change it names has been handed to the invalidator.
     /// </summary>
-    public bool TryApply(ReadOnlyMemory<byte> body, [NotNullWhen(true)] out InvalidationResult? result, [NotNullWhen(false)] out string? error)
+    public async Task<(InvalidationResult? Result, string? Error)> ApplyAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
-        result = null;
-        if (!S3EventNotification.TryParse(body, out var changes, out error))
+        if (!S3EventNotification.TryParse(body, out var changes, out var subscribeUrl, out var error))
         {
-            error ??= "The body is not an S3 event notification.";
-            return false;
+            return (null, error ?? "The body is not an S3 event notification.");
         }
 
         var invalidated = new List<string>();
@@ -39,7 +37,7 @@ public sealed class S3NotificationHandler(ObjectInvalidator invalidator, IOption
             invalidated.Add(change.Object.Key);
         }
 
-        result = new InvalidationResult(invalidated, ignored);
-        return true;
+        var confirmed = subscribeUrl is not null && await subscription.ConfirmAsync(subscribeUrl, cancellationToken);
+        return (new InvalidationResult(invalidated, ignored, confirmed), null);
     }
 }

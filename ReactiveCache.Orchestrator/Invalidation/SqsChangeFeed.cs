@@ -95,7 +95,8 @@ public sealed partial class SqsChangeFeed(IServiceProvider services, S3Notificat
         Count("received");
         try
         {
-            if (handler.TryApply(Encoding.UTF8.GetBytes(message.Body ?? ""), out var result, out var error))
+            var (result, error) = await handler.ApplyAsync(Encoding.UTF8.GetBytes(message.Body ?? ""), stoppingToken);
+            if (result is not null)
             {
                 Interlocked.Increment(ref _applied);
                 Count("applied");
@@ -105,7 +106,7 @@ public sealed partial class SqsChangeFeed(IServiceProvider services, S3Notificat
             {
                 Interlocked.Increment(ref _malformed);
                 Count("malformed");
-                LogMalformed(message.MessageId, error, Excerpt(message.Body));
+                LogMalformed(message.MessageId, error ?? "", Excerpt(message.Body));
             }
         }
         catch (Exception e)
