@@ -177,6 +177,33 @@ public sealed class SqsChangeFeedTests(SqsChangeFeedFixture aws) : IClassFixture
             () => Describe(gateways, feed), TimeSpan.FromMilliseconds(200));
     }
 
+    [Fact]
+    public async Task The_endpoint_takes_the_same_notification_through_SNS_and_fetches_no_foreign_subscribe_url()
+    {
+        const string key = "posted.txt";
+        await using var orchestrator = aws.Orchestrator(aws.QueueUrl);
+        var gateways = orchestrator.Services.GetRequiredService<GatewaySessions>();
+        gateways.SetRoute(key, CacheLayer.Redis);
+        using var client = orchestrator.Client(OrchestratorFactory.OperatorKey);
+        var sns = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["Type"] = "Notification", ["TopicArn"] = "arn:aws:sns:us-east-1:123456789012:changes", ["Message"] = S3PutNotification(key),
+        });
+        var confirmation = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["Type"] = "SubscriptionConfirmation", ["Token"] = "t", ["SubscribeURL"] = $"{aws.Moto.Url}/?Action=ConfirmSubscription&Token=t",
+        });
+
+        using var notified = await client.PostAsync("/invalidations", new StringContent(sns, System.Text.Encoding.UTF8, "text/plain"));
+        using var confirmed = await client.PostAsync("/invalidations", new StringContent(confirmation, System.Text.Encoding.UTF8, "text/plain"));
+
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, notified.StatusCode);
+        Assert.Equal(CacheLayer.S3, gateways.Routes.Lookup(key));
+        // Accepted, not confirmed: the URL is not SNS's, so it was never requested.
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, confirmed.StatusCode);
+        Assert.Contains("\"subscriptionConfirmed\":false", await confirmed.Content.ReadAsStringAsync());
+    }
+
     private static string Describe(GatewaySessions gateways, SqsChangeFeed feed) =>
         $"routes: {string.Join(", ", gateways.Routes.Routes.Select(r => $"{r.Key}={r.Value}"))}; applied {feed.Applied}, malformed {feed.Malformed}, " +
         $"failed {feed.Failed}, receive failures {feed.ReceiveFailures}";
