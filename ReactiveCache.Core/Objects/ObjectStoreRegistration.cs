@@ -1,9 +1,9 @@
-using Amazon;
 using Amazon.Runtime;
 using Amazon.S3;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using ReactiveCache.Core.Aws;
 
 namespace ReactiveCache.Core.Objects;
 
@@ -41,17 +41,7 @@ public static class ObjectStoreRegistration
             MaxErrorRetry = options.MaxErrorRetry,
             Timeout = TimeSpan.FromMilliseconds(options.AttemptTimeoutMs),
             ConnectTimeout = TimeSpan.FromMilliseconds(options.ConnectTimeoutMs),
-        };
-        if (!string.IsNullOrWhiteSpace(options.ServiceUrl))
-        {
-            config.ServiceURL = options.ServiceUrl;
-            config.AuthenticationRegion = string.IsNullOrWhiteSpace(options.Region) ? "us-east-1" : options.Region;
-        }
-        else if (!string.IsNullOrWhiteSpace(options.Region))
-        {
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
-        }
-
+        }.UseEndpoint(options.ServiceUrl, options.Region);
         return credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
     }
 }

@@ -26,7 +26,7 @@ public sealed class TemplateChecksTests
         Assert.True(exit == 0, $"cfn-guard exited {exit}:\n{output}");
         Assert.DoesNotContain("FAIL", output, StringComparison.Ordinal);
         // The rules that concern the app stack all ran on it (none skipped for want of what they check).
-        Assert.Equal(12, output.Split('\n').TakeWhile(l => !l.StartsWith("---", StringComparison.Ordinal))
+        Assert.Equal(14, output.Split('\n').TakeWhile(l => !l.StartsWith("---", StringComparison.Ordinal))
             .Count(l => l.StartsWith("reactive-cache.guard/", StringComparison.Ordinal) && l.TrimEnd().EndsWith("PASS", StringComparison.Ordinal)));
     }
 

@@ -11,9 +11,11 @@ namespace ReactiveCache.IntegrationTests.Orchestrator;
 
 /// <summary>
 /// The real orchestrator (its Program) in memory, with its control API's keys, a cache node that "boots" at once
-/// without a process, and a function invoker of the test's choosing (by default one that fails every invoke fast).
+/// without a process, and a function invoker of the test's choosing (by default one that fails every invoke fast);
+/// <paramref name="services"/> replaces more of its services (e.g. AWS clients signed for an offline AWS).
 /// </summary>
-public sealed class OrchestratorFactory(IFunctionInvoker? invoker = null, IReadOnlyDictionary<string, string?>? settings = null)
+public sealed class OrchestratorFactory(IFunctionInvoker? invoker = null, IReadOnlyDictionary<string, string?>? settings = null,
+    Action<IServiceCollection>? services = null)
     : WebApplicationFactory<OrchestratorAssembly>
 {
     public const string OperatorKey = "the-control-api-tests-operator-key-0123456789";
@@ -37,10 +39,11 @@ public sealed class OrchestratorFactory(IFunctionInvoker? invoker = null, IReadO
         }
 
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        builder.ConfigureTestServices(services =>
+        builder.ConfigureTestServices(collection =>
         {
-            services.AddSingleton<ICacheNode, InstantCacheNode>();
-            services.AddSingleton(invoker ?? new FailingInvoker());
+            collection.AddSingleton<ICacheNode, InstantCacheNode>();
+            collection.AddSingleton(invoker ?? new FailingInvoker());
+            services?.Invoke(collection);
         });
     }
 

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using ReactiveCache.Core.Objects;
 using ReactiveCache.Orchestrator.Control;
 
 namespace ReactiveCache.Orchestrator.Invalidation;
@@ -14,9 +13,6 @@ public static class InvalidationApi
 {
     public const string Path = "/invalidations";
 
-    /// <summary>What was done with a notification: the keys invalidated, and how many changes were not ours.</summary>
-    public sealed record InvalidationResult(IReadOnlyList<string> Invalidated, int Ignored);
-
     public static IHostApplicationBuilder AddInvalidation(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<InvalidationOptions>()
@@ -24,15 +20,20 @@ public static class InvalidationApi
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<ObjectInvalidator>();
+        builder.Services.AddSingleton<S3NotificationHandler>();
+        // Only ever SNS's confirmation endpoint (SnsSubscription checks the URL), with a short deadline.
+        builder.Services.AddHttpClient(nameof(SnsSubscription), http => http.Timeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddSingleton<SnsSubscription>();
         builder.Services.AddHostedService<FolderChangeFeed>();
+        builder.AddSqsChangeFeed();
         builder.Services.AddHostedService<CopyRevalidator>();
         return builder;
     }
 
     public static IEndpointRouteBuilder MapInvalidation(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Path, async Task<Results<Accepted<InvalidationResult>, ProblemHttpResult>> (HttpRequest request, ObjectInvalidator invalidator,
-                IOptions<InvalidationOptions> options, IOptions<ObjectStoreOptions> store, CancellationToken cancellationToken) =>
+        app.MapPost(Path, async Task<Results<Accepted<InvalidationResult>, ProblemHttpResult>> (HttpRequest request, S3NotificationHandler handler,
+                IOptions<InvalidationOptions> options, CancellationToken cancellationToken) =>
             {
                 // Any content type: SNS posts its JSON as text/plain.
                 var body = await ReadBodyAsync(request, options.Value.MaxBodyBytes, cancellationToken);
@@ -42,27 +43,10 @@ public static class InvalidationApi
                         detail: $"A notification has at most {options.Value.MaxBodyBytes} bytes.");
                 }
 
-                if (!S3EventNotification.TryParse(body.Value, out var changes, out var error))
-                {
-                    return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not an S3 event notification", detail: error);
-                }
-
-                var invalidated = new List<string>();
-                var ignored = 0;
-                foreach (var change in changes)
-                {
-                    // Another bucket's objects, or keys no gateway would serve, are not ours to drop.
-                    if ((store.Value.Bucket is { } bucket && change.Bucket.Length > 0 && change.Bucket != bucket) || !ObjectKey.IsValid(change.Object.Key))
-                    {
-                        ignored++;
-                        continue;
-                    }
-
-                    invalidator.Invalidate(change.Object);
-                    invalidated.Add(change.Object.Key);
-                }
-
-                return TypedResults.Accepted((string?)null, new InvalidationResult(invalidated, ignored));
+                var (result, error) = await handler.ApplyAsync(body.Value, cancellationToken);
+                return result is not null
+                    ? TypedResults.Accepted((string?)null, result)
+                    : TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not an S3 event notification", detail: error);
             })
             .RequireAuthorization(ControlApiAccess.OperatePolicy)
             .WithTags("Invalidation")

@@ -24,13 +24,21 @@ public static class S3EventNotification
     /// The changes in <paramref name="json"/>; <c>false</c> with <paramref name="error"/> when it is not JSON or not a
     /// notification of any of these shapes.
     /// </summary>
-    public static bool TryParse(ReadOnlyMemory<byte> json, out List<Change> changes, out string? error)
+    public static bool TryParse(ReadOnlyMemory<byte> json, out List<Change> changes, out string? error) =>
+        TryParse(json, out changes, out _, out error);
+
+    /// <summary>
+    /// As <see cref="TryParse(ReadOnlyMemory{byte}, out List{Change}, out string?)"/>, and the <c>SubscribeURL</c> of an
+    /// SNS subscription confirmation (null for anything else; not checked here: see <see cref="SnsSubscription"/>).
+    /// </summary>
+    public static bool TryParse(ReadOnlyMemory<byte> json, out List<Change> changes, out string? subscribeUrl, out string? error)
     {
         changes = [];
+        subscribeUrl = null;
         try
         {
             using var document = JsonDocument.Parse(json);
-            error = Read(document.RootElement, changes, 0);
+            error = Read(document.RootElement, changes, ref subscribeUrl, 0);
         }
         catch (JsonException e)
         {
@@ -40,7 +48,7 @@ public static class S3EventNotification
         return error is null;
     }
 
-    private static string? Read(JsonElement root, List<Change> changes, int depth)
+    private static string? Read(JsonElement root, List<Change> changes, ref string? subscribeUrl, int depth)
     {
         if (depth > MaxDepth || root.ValueKind != JsonValueKind.Object)
         {
@@ -50,8 +58,13 @@ public static class S3EventNotification
         // SNS: the notification is a string inside; its confirmations and other messages carry no change.
         if (Text(root, "Type") is { } snsType)
         {
+            if (snsType == "SubscriptionConfirmation")
+            {
+                subscribeUrl = Text(root, "SubscribeURL");
+            }
+
             return snsType == "Notification" && Text(root, "Message") is { } message
-                ? Nested(message, changes, depth)
+                ? Nested(message, changes, ref subscribeUrl, depth)
                 : null;
         }
 
@@ -94,7 +107,7 @@ public static class S3EventNotification
                         return "An SQS record has no body.";
                     }
 
-                    if (Nested(body, changes, depth) is { } nested)
+                    if (Nested(body, changes, ref subscribeUrl, depth) is { } nested)
                     {
                         return nested;
                     }
@@ -132,12 +145,12 @@ public static class S3EventNotification
             : "The body is not an S3 event notification (a JSON object with Records, an SNS Message, or an EventBridge detail).";
     }
 
-    private static string? Nested(string json, List<Change> changes, int depth)
+    private static string? Nested(string json, List<Change> changes, ref string? subscribeUrl, int depth)
     {
         try
         {
             using var document = JsonDocument.Parse(json);
-            return Read(document.RootElement, changes, depth + 1);
+            return Read(document.RootElement, changes, ref subscribeUrl, depth + 1);
         }
         catch (JsonException e)
         {

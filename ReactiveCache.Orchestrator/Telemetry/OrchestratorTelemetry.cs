@@ -26,6 +26,9 @@ public static class OrchestratorTelemetry
     public static readonly Counter<long> InvalidationsDropped = Meter.CreateCounter<long>("reactivecache.orchestrator.invalidation.dropped", "{change}",
         "Object changes dropped because the invalidation queue was full (every cached copy is invalidated instead)");
 
+    /// <summary>Messages of the S3 change queue, tagged <c>outcome</c>: received, applied, malformed, failed, delete_failed, receive_failed.</summary>
+    public static readonly Counter<long> QueueMessages = Meter.CreateCounter<long>("reactivecache.invalidation.queue.messages", description: "S3 change queue messages by outcome");
+
     /// <summary>Items a background loop failed on and went past; tagged with the loop and the item's kind (a node command's, an event's).</summary>
     public static readonly Counter<long> LoopFailures = Meter.CreateCounter<long>("reactivecache.orchestrator.loop.failures", description: "Items a background loop failed on and went past");
 
