@@ -85,8 +85,10 @@ public sealed class FolderObjectStore : IObjectStore
     /// <summary>
     /// Tells <paramref name="changed"/> of every object written, replaced, renamed or deleted under the root (what S3's
     /// event notifications tell of a bucket), until the result is disposed. Events may repeat; one per change is enough.
+    /// When the watcher itself loses events (its buffer overflowed, or it failed), <paramref name="lost"/> is told: some
+    /// change may have gone unreported, and which one is unknown.
     /// </summary>
-    public IDisposable Watch(Action<ObjectChange> changed)
+    public IDisposable Watch(Action<ObjectChange> changed, Action<Exception>? lost = null)
     {
         ArgumentNullException.ThrowIfNull(changed);
         // A root that does not exist yet is an empty bucket: watch it from now on, as objects are written to it.
@@ -113,6 +115,7 @@ public sealed class FolderObjectStore : IObjectStore
             Raise(e.OldFullPath, removed: true);
             Raise(e.FullPath, removed: false);
         };
+        watcher.Error += (_, e) => lost?.Invoke(e.GetException());
         watcher.EnableRaisingEvents = true;
         return watcher;
     }

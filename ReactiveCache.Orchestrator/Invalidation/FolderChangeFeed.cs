@@ -25,7 +25,12 @@ public sealed class FolderChangeFeed(IObjectStore store, ObjectInvalidator inval
         IDisposable watch;
         try
         {
-            watch = folder.Watch(changes.Write);
+            watch = folder.Watch(changes.Write, lost =>
+            {
+                // The watcher's buffer overflowed (or it failed): a change may be lost, so every cached copy is treated as changed.
+                logger.LogWarning("The object folder's watcher lost events ({Reason}): every cached copy is invalidated", lost.Message);
+                changes.Lost();
+            });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {

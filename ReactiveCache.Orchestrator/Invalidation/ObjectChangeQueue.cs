@@ -29,6 +29,16 @@ public sealed class ObjectChangeQueue
     public void Write(ObjectChange change) => _changes.Writer.TryWrite(change);
 
     /// <summary>
+    /// Some change was lost before it reached the queue (the watcher's own buffer overflowed): counted as a drop, and the
+    /// reader is woken so that its next batch says so even when no other change follows.
+    /// </summary>
+    public void Lost()
+    {
+        Dropped();
+        _changes.Writer.TryWrite(default); // a wake-up with no key, never handed out
+    }
+
+    /// <summary>
     /// Waits for a change, lets the changes that follow it within <paramref name="settle"/> come too (a file written
     /// raises several in a row), and returns them, one per key, with whether any was dropped since the last batch.
     /// </summary>
@@ -40,7 +50,10 @@ public sealed class ObjectChangeQueue
             var batch = new Dictionary<string, ObjectChange>(StringComparer.Ordinal);
             while (_changes.Reader.TryRead(out var change))
             {
-                batch[change.Key] = change;
+                if (change.Key is not null)
+                {
+                    batch[change.Key] = change;
+                }
             }
 
             return new ChangeBatch([.. batch.Values], Interlocked.Exchange(ref _overflowed, 0) == 1);

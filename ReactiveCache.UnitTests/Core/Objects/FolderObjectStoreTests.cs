@@ -106,6 +106,20 @@ public sealed class FolderObjectStoreTests : ObjectStoreContract, IDisposable
     }
 
     [Fact]
+    public void Events_the_watcher_loses_are_reported_as_lost()
+    {
+        // An overflowing inotify queue cannot be produced on demand: the watcher's own error path is raised as the
+        // runtime raises it (FileSystemWatcher.OnError), on the watcher Watch returns.
+        Exception? lost = null;
+        using var watch = ((FolderObjectStore)Store).Watch(_ => { }, e => lost = e);
+        var raise = typeof(FileSystemWatcher).GetMethod("OnError", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!;
+
+        raise.Invoke(Assert.IsType<FileSystemWatcher>(watch), [new ErrorEventArgs(new InternalBufferOverflowException())]);
+
+        Assert.IsType<InternalBufferOverflowException>(lost);
+    }
+
+    [Fact]
     public void Seeding_writes_index_html_of_exactly_144_bytes()
     {
         Assert.Equal(144, new FileInfo(Path.Combine(_root.FullName, "index.html")).Length);

@@ -38,6 +38,20 @@ public sealed class ObjectChangeQueueTests
     }
 
     [Fact]
+    public async Task Events_the_watcher_lost_are_a_drop_that_wakes_the_reader_even_with_nothing_else_queued()
+    {
+        var queue = new ObjectChangeQueue(capacity: 8);
+        var read = queue.ReadBatchAsync(TimeSpan.Zero, TimeProvider.System, CancellationToken.None);
+
+        queue.Lost();
+
+        var batch = await read.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(batch.Overflowed);
+        Assert.Empty(batch.Changes);
+        Assert.Equal(1, queue.DroppedCount);
+    }
+
+    [Fact]
     public async Task After_a_drop_every_cached_key_is_invalidated_on_every_layer()
     {
         var policy = new ScriptedPolicy(_ => []);
