@@ -7,16 +7,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using ReactiveCache.Core.Hosting;
-using ReactiveCache.Core.Objects;
 using ReactiveCache.Core.Routing;
 using ReactiveCache.Core.Tunnel;
 using ReactiveCache.Gateway;
 using ReactiveCache.Gateway.CacheNode;
-using ReactiveCache.Gateway.Limits;
-using ReactiveCache.Gateway.Objects;
-using ReactiveCache.Gateway.Routing;
-using ReactiveCache.Gateway.Tunnel;
 using ReactiveCache.Domain;
 
 namespace ReactiveCache.Cli.Commands.Bench;
