@@ -71,9 +71,8 @@ public sealed class NodeAdoptionTests(OwnRedisServerFixture redis) : IClassFixtu
         Assert.Equal(ReadStatus.Found, await loader.RevalidateAsync(endpoint, "replaced.txt", CancellationToken.None));
         Assert.Empty(loader.DueForRevalidation(time.GetUtcNow()));
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Server.ConnectionString);
-        var entry = (byte[])(await connection.GetDatabase().StringGetAsync(CacheEntryLayout.EntryKey("replaced.txt")))!;
-        Assert.True(CacheEntryLayout.TryReadHeader("replaced.txt", entry, out var metadata, out var headerLength));
-        Assert.Equal("version 2!", System.Text.Encoding.UTF8.GetString(entry, headerLength, entry.Length - headerLength));
+        var (metadata, body) = (await CacheEntryLayout.ReadAsync(connection.GetDatabase(), "replaced.txt"))!.Value;
+        Assert.Equal("version 2!", System.Text.Encoding.UTF8.GetString(body));
         Assert.Equal((await new FolderObjectStore(_root).GetMetadataAsync("replaced.txt"))!.ETag, metadata.ETag);
 
         // Evicted meanwhile: a revalidation does not bring it back.
