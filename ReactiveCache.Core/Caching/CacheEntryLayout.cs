@@ -6,23 +6,39 @@ using StackExchange.Redis;
 namespace ReactiveCache.Core.Caching;
 
 /// <summary>
-/// How an object is laid out on the cache node, shared by the writer (the orchestrator loads objects) and
-/// the reader (the gateway's Redis layer): ONE string value per object, a small binary header (metadata)
-/// followed by the body. One SET stores it atomically; one GETRANGE reads header and body together (a plain
-/// GET of a small object is one command, one round trip); a range of the body is a GETRANGE at an offset.
+/// How an object is laid out on the cache node, shared by the writer (the orchestrator loads objects) and the reader
+/// (the gateway's Redis layer): ONE hash per object, its body cut into fields of at most <see cref="EntryShape.ChunkBytes"/>
+/// bytes. Field <c>"0"</c> holds a small binary header (metadata) followed by the first body bytes, so a plain GET of a
+/// small object is one HGET; every further field holds the next chunk of the body and is named after the entry's write
+/// id and the chunk's number (<see cref="EntryShape.ChunkField"/>). Every field is read into a pooled buffer
+/// (<c>HGET</c> with a lease), so serving from the node leaves no garbage per chunk; a chunk read names the version it
+/// belongs to, so a body is never sent with chunks of two versions: once the entry is replaced (a new write id) or removed,
+/// the old version's chunks are gone and the read finds nothing. One transaction (DEL and HSET) stores an entry whole.
 /// </summary>
 /// <remarks>
-/// Header, big-endian: <c>"RC"</c>, version (1), reserved (0), header length (u16), body length (i64),
-/// last modified (Unix ms, i64), ETag (u16 length + UTF-8), content type (u16 length + UTF-8). The header
-/// is never longer than <see cref="MaxHeaderBytes"/>, so reading that many bytes always gets all of it.
+/// Header, big-endian: <c>"RC"</c>, version (2), reserved (0), header length (u16), body length (i64), last modified
+/// (Unix ms, i64), write id (8 bytes, random per store), chunk size (i32), ETag (u16 length + UTF-8), content type (u16
+/// length + UTF-8). The header is never longer than <see cref="MaxHeaderBytes"/>. Chunks of 64 KiB stay below the large
+/// object heap threshold, so the pooled buffers they are read into are ordinary arrays.
 /// </remarks>
 public static class CacheEntryLayout
 {
     public const int MaxHeaderBytes = 512;
-    private const byte Version = 1;
-    private const int FixedBytes = 22;
+
+    /// <summary>The most bytes of one field (header and first body bytes, or one chunk) unless a test asks for less.</summary>
+    public const int DefaultChunkBytes = 64 * 1024;
+
+    /// <summary>The least chunk size: the first field must hold the longest header and body bytes besides.</summary>
+    public const int MinChunkBytes = 2 * MaxHeaderBytes;
+
+    private const byte Version = 2;
+    private const int FieldsPerCommand = 16;
+    private const int FixedBytes = 34;
 
     private const string EntryPrefix = "rc:obj:";
+
+    /// <summary>The field holding the header and the first body bytes.</summary>
+    public static readonly RedisValue FirstField = "0";
 
     /// <summary>A SCAN/KEYS pattern that matches every entry of this layout.</summary>
     public const string EntryKeyPattern = EntryPrefix + "*";
@@ -36,33 +52,42 @@ public static class CacheEntryLayout
         return name is not null && name.StartsWith(EntryPrefix, StringComparison.Ordinal) ? name[EntryPrefix.Length..] : null;
     }
 
-    /// <summary>Header and body as the node stores them.</summary>
-    public static byte[] Encode(ObjectMetadata metadata, ReadOnlySpan<byte> body)
+    /// <summary>The fields of an entry holding <paramref name="body"/>, as the node stores them.</summary>
+    public static HashEntry[] Encode(ObjectMetadata metadata, ReadOnlySpan<byte> body, int chunkBytes = DefaultChunkBytes)
     {
         if (body.Length != metadata.Length)
         {
             throw new ArgumentException($"The body has {body.Length} bytes; the metadata says {metadata.Length}.", nameof(body));
         }
 
-        var (entry, headerLength) = NewEntry(metadata);
-        body.CopyTo(entry.AsSpan(headerLength));
-        return entry;
+        var (fields, shape) = NewEntry(metadata, chunkBytes);
+        for (int n = 0; n < fields.Length; n++)
+        {
+            var field = fields[n].AsSpan(shape.BodyOffsetInField(n));
+            body.Slice((int)shape.ChunkStart(n), field.Length).CopyTo(field);
+        }
+
+        return ToEntries(fields, shape);
     }
 
-    /// <summary>Stores an object (one SET: header and body together, without expiry).</summary>
-    public static async Task StoreAsync(IDatabaseAsync database, ObjectMetadata metadata, ReadOnlyMemory<byte> body) =>
-        await SetAsync(database, metadata, Encode(metadata, body.Span));
+    /// <summary>Stores an object (one transaction: the old entry removed, the new one's fields set; without expiry).</summary>
+    public static Task StoreAsync(IDatabase database, ObjectMetadata metadata, ReadOnlyMemory<byte> body, int chunkBytes = DefaultChunkBytes) =>
+        SetAsync(database, metadata, Encode(metadata, body.Span, chunkBytes));
 
     /// <summary>
-    /// Stores an object whose body is read from <paramref name="body"/> straight into the entry behind its
-    /// header (one copy); the stream must hold exactly <see cref="ObjectMetadata.Length"/> bytes.
+    /// Stores an object whose body is read from <paramref name="body"/> straight into the entry's fields (one copy, no
+    /// array of the whole body); the stream must hold exactly <see cref="ObjectMetadata.Length"/> bytes.
     /// </summary>
-    public static async Task StoreAsync(IDatabaseAsync database, ObjectMetadata metadata, Stream body, CancellationToken cancellationToken)
+    public static async Task StoreAsync(IDatabase database, ObjectMetadata metadata, Stream body, CancellationToken cancellationToken,
+        int chunkBytes = DefaultChunkBytes)
     {
-        var (entry, headerLength) = NewEntry(metadata);
+        var (fields, shape) = NewEntry(metadata, chunkBytes);
         try
         {
-            await body.ReadExactlyAsync(entry.AsMemory(headerLength), cancellationToken);
+            for (int n = 0; n < fields.Length; n++)
+            {
+                await body.ReadExactlyAsync(fields[n].AsMemory(shape.BodyOffsetInField(n)), cancellationToken);
+            }
         }
         catch (EndOfStreamException)
         {
@@ -74,20 +99,41 @@ public static class CacheEntryLayout
             throw new InvalidDataException($"The body of '{metadata.Key}' is longer than the {metadata.Length} bytes its metadata says.");
         }
 
-        await SetAsync(database, metadata, entry);
+        await SetAsync(database, metadata, ToEntries(fields, shape));
     }
 
-    private static async Task SetAsync(IDatabaseAsync database, ObjectMetadata metadata, byte[] entry)
+    private static async Task SetAsync(IDatabase database, ObjectMetadata metadata, HashEntry[] entries)
     {
-        if (!await database.StringSetAsync(EntryKey(metadata.Key), entry))
+        var key = EntryKey(metadata.Key);
+        var transaction = database.CreateTransaction();
+        _ = transaction.KeyDeleteAsync(key);
+        // Several HSETs of a few fields each, not one of the whole body: no command larger than about 1 MiB for the
+        // server to buffer (the transaction still applies them all at once).
+        foreach (var batch in entries.Chunk(FieldsPerCommand))
+        {
+            _ = transaction.HashSetAsync(key, batch);
+        }
+        if (!await transaction.ExecuteAsync())
         {
             throw new InvalidOperationException($"The cache node did not store '{metadata.Key}'.");
         }
     }
 
-    /// <summary>An entry of the right size with its header written; the body goes from <c>headerLength</c> on.</summary>
-    private static (byte[] Entry, int HeaderLength) NewEntry(ObjectMetadata metadata)
+    private static HashEntry[] ToEntries(byte[][] fields, EntryShape shape)
     {
+        var entries = new HashEntry[fields.Length];
+        for (int n = 0; n < fields.Length; n++)
+        {
+            entries[n] = new HashEntry(shape.ChunkField(n), fields[n]);
+        }
+
+        return entries;
+    }
+
+    /// <summary>The entry's fields at their sizes, the first with its header written; the body goes behind the header.</summary>
+    private static (byte[][] Fields, EntryShape Shape) NewEntry(ObjectMetadata metadata, int chunkBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkBytes, MinChunkBytes);
         var etag = Encoding.UTF8.GetBytes(metadata.ETag);
         var contentType = Encoding.UTF8.GetBytes(metadata.ContentType);
         var headerLength = FixedBytes + 2 + etag.Length + 2 + contentType.Length;
@@ -96,8 +142,15 @@ public static class CacheEntryLayout
             throw new ArgumentException($"The ETag and content type of '{metadata.Key}' are too long for a cache entry header.", nameof(metadata));
         }
 
-        var entry = new byte[headerLength + checked((int)metadata.Length)];
-        var span = entry.AsSpan();
+        var shape = new EntryShape(headerLength, chunkBytes, Random.Shared.NextInt64());
+        var count = shape.ChunkCount(metadata.Length);
+        var fields = new byte[count][];
+        for (int n = 0; n < count; n++)
+        {
+            fields[n] = new byte[shape.FieldLength(n, metadata.Length)];
+        }
+
+        var span = fields[0].AsSpan();
         span[0] = (byte)'R';
         span[1] = (byte)'C';
         span[2] = Version;
@@ -105,32 +158,103 @@ public static class CacheEntryLayout
         BinaryPrimitives.WriteUInt16BigEndian(span[4..], (ushort)headerLength);
         BinaryPrimitives.WriteInt64BigEndian(span[6..], metadata.Length);
         BinaryPrimitives.WriteInt64BigEndian(span[14..], metadata.LastModified.ToUnixTimeMilliseconds());
+        BinaryPrimitives.WriteInt64BigEndian(span[22..], shape.WriteId);
+        BinaryPrimitives.WriteInt32BigEndian(span[30..], chunkBytes);
         var at = FixedBytes;
         BinaryPrimitives.WriteUInt16BigEndian(span[at..], (ushort)etag.Length);
         etag.CopyTo(span[(at + 2)..]);
         at += 2 + etag.Length;
         BinaryPrimitives.WriteUInt16BigEndian(span[at..], (ushort)contentType.Length);
         contentType.CopyTo(span[(at + 2)..]);
-        return (entry, headerLength);
+        return (fields, shape);
+    }
+
+    /// <summary>
+    /// The metadata and body of an entry from all its fields (as HGETALL returns them); null when they are not one whole
+    /// entry of this layout (a field missing, of another length, or one too many).
+    /// </summary>
+    public static (ObjectMetadata Metadata, byte[] Body)? Decode(string key, IReadOnlyCollection<HashEntry> fields)
+    {
+        var byName = fields.ToDictionary(f => Convert.ToHexString((byte[])f.Name!), f => (byte[]?)f.Value ?? []);
+        if (!byName.TryGetValue(Convert.ToHexString((byte[])FirstField!), out var first)
+            || !TryReadHeader(key, first, out var metadata, out var shape)
+            || fields.Count != shape.ChunkCount(metadata.Length))
+        {
+            return null;
+        }
+
+        var body = new byte[metadata.Length];
+        for (int n = 0; n < fields.Count; n++)
+        {
+            if (!byName.TryGetValue(Convert.ToHexString((byte[])shape.ChunkField(n)!), out var field) || field.Length != shape.FieldLength(n, metadata.Length))
+            {
+                return null;
+            }
+
+            field.AsSpan(shape.BodyOffsetInField(n)).CopyTo(body.AsSpan((int)shape.ChunkStart(n)));
+        }
+
+        return (metadata, body);
+    }
+
+    /// <summary>
+    /// The node's whole entry of <paramref name="key"/>, read field by field with the reader's command (HGET): null when
+    /// there is none or its fields are not one whole entry. For checks and tests; the gateway streams entries instead.
+    /// </summary>
+    public static async Task<(ObjectMetadata Metadata, byte[] Body)?> ReadAsync(IDatabaseAsync database, string key)
+    {
+        var entryKey = EntryKey(key);
+        var first = await database.HashGetAsync(entryKey, FirstField);
+        if (first.IsNull || !TryReadHeader(key, (byte[])first!, out var metadata, out var shape))
+        {
+            return null;
+        }
+
+        var reads = Enumerable.Range(1, shape.ChunkCount(metadata.Length) - 1).Select(n => database.HashGetAsync(entryKey, shape.ChunkField(n))).ToArray();
+        var chunks = await Task.WhenAll(reads);
+        if (chunks.Any(c => c.IsNull))
+        {
+            return null;
+        }
+
+        return Decode(key, [new HashEntry(FirstField, first), .. chunks.Select((c, i) => new HashEntry(shape.ChunkField(i + 1), c))]);
     }
 
     /// <summary>Removes an object from the node.</summary>
     public static Task<bool> RemoveAsync(IDatabaseAsync database, string key) => database.KeyDeleteAsync(EntryKey(key));
 
+    /// <summary>The metadata of the node's entry of <paramref name="key"/> (null: none, or not of this layout).</summary>
+    public static async Task<ObjectMetadata?> ReadMetadataAsync(IDatabaseAsync database, string key)
+    {
+        try
+        {
+            using var first = await database.HashGetLeaseAsync(EntryKey(key), FirstField);
+            return first is not null && TryReadHeader(key, first.Span, out var metadata, out _) ? metadata : null;
+        }
+        catch (RedisServerException e) when (IsNotAnEntry(e))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Whether the node refused a read because the key holds another type (not an entry of this layout, e.g. an older one).</summary>
+    public static bool IsNotAnEntry(Exception e) =>
+        e is RedisServerException && e.Message.StartsWith("WRONGTYPE", StringComparison.Ordinal);
+
     /// <summary>
-    /// Reads the header at the start of <paramref name="data"/> (the first bytes of an entry). <c>false</c> when
-    /// there is no entry (empty data) or the bytes are not a whole header of this layout.
+    /// Reads the header at the start of <paramref name="data"/> (the first field of an entry). <c>false</c> when there is
+    /// no entry (empty data) or the bytes are not a whole header of this layout.
     /// </summary>
-    public static bool TryReadHeader(string key, ReadOnlySpan<byte> data, out ObjectMetadata metadata, out int headerLength)
+    public static bool TryReadHeader(string key, ReadOnlySpan<byte> data, out ObjectMetadata metadata, out EntryShape shape)
     {
         metadata = null!;
-        headerLength = 0;
+        shape = default;
         if (data.Length < FixedBytes + 4 || data[0] != (byte)'R' || data[1] != (byte)'C' || data[2] != Version)
         {
             return false;
         }
 
-        headerLength = BinaryPrimitives.ReadUInt16BigEndian(data[4..]);
+        var headerLength = BinaryPrimitives.ReadUInt16BigEndian(data[4..]);
         if (headerLength < FixedBytes + 4 || headerLength > MaxHeaderBytes || data.Length < headerLength)
         {
             return false;
@@ -138,9 +262,11 @@ public static class CacheEntryLayout
 
         var length = BinaryPrimitives.ReadInt64BigEndian(data[6..]);
         var modified = BinaryPrimitives.ReadInt64BigEndian(data[14..]);
+        var writeId = BinaryPrimitives.ReadInt64BigEndian(data[22..]);
+        var chunkBytes = BinaryPrimitives.ReadInt32BigEndian(data[30..]);
         var at = FixedBytes;
         var etagLength = BinaryPrimitives.ReadUInt16BigEndian(data[at..]);
-        if (at + 2 + etagLength + 2 > headerLength)
+        if (at + 2 + etagLength + 2 > headerLength || chunkBytes < MinChunkBytes)
         {
             return false;
         }
@@ -155,6 +281,7 @@ public static class CacheEntryLayout
 
         var contentType = typeLength == 0 ? ContentTypes.ForKey(key) : Encoding.UTF8.GetString(data.Slice(at + 2, typeLength));
         metadata = new ObjectMetadata(key, length, etag, contentType, DateTimeOffset.FromUnixTimeMilliseconds(modified));
+        shape = new EntryShape(headerLength, chunkBytes, writeId);
         return true;
     }
 }

@@ -22,11 +22,11 @@ public static class CacheNodeUsers
     /// <summary>What every connection needs: sign-in, liveness, and the client's handshake (its name, the server's version and role).</summary>
     private const string Connection = "+auth +hello +ping +echo +info +client|setname";
 
-    /// <summary>The reader's commands: the Redis layer reads entries by range; a length or existence check reads nothing more.</summary>
-    public const string ReaderRules = "-@all " + Connection + " +get +getrange +strlen +exists";
+    /// <summary>The reader's commands: the Redis layer reads entries a field (a chunk) at a time; an existence check reads nothing more.</summary>
+    public const string ReaderRules = "-@all " + Connection + " +hget +exists";
 
-    /// <summary>The writer's commands: the reader's, and what loading, adopting and evicting entries take.</summary>
-    public const string WriterRules = ReaderRules + " +set +del +unlink +scan";
+    /// <summary>The writer's commands: the reader's, and what loading (one transaction: DEL, then HSET, or HMSET as the client sends it for several fields), adopting and evicting entries take.</summary>
+    public const string WriterRules = ReaderRules + " +hset +hmset +del +unlink +scan +multi +exec +discard";
 
     private static readonly SearchValues<char> PasswordCharacters =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&()*+,-./:;<=>?@[]^_{|}~");

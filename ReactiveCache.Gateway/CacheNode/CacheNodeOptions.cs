@@ -48,14 +48,6 @@ public sealed class CacheNodeOptions
     public int ConnectTimeoutMs { get; set; } = 2_000;
 
     /// <summary>
-    /// Bodies are read in chunks of this size (one GETRANGE each), so a large object is streamed, never held
-    /// whole; an object up to this size is read with its header in one command. The default stays below the
-    /// large object heap threshold so that chunks are cheap to allocate.
-    /// </summary>
-    [Range(4_096, 64 * 1024 * 1024)]
-    public int ChunkBytes { get; set; } = 64 * 1024;
-
-    /// <summary>
     /// Chunks one response requests ahead of the one being sent (pipelined on the connection), as far as
     /// <see cref="ReadAheadBudgetChunks"/> allows: each response always has one read in flight.
     /// </summary>
@@ -64,7 +56,7 @@ public sealed class CacheNodeOptions
 
     /// <summary>
     /// Chunks all responses together may have requested beyond the one read each has in flight. Every chunk read is a
-    /// buffer held until it is sent: without a shared bound, 64 concurrent 1 MB GETs held 64 × 8 × 64 KiB = 32 MiB of
+    /// (pooled) buffer held until it is sent: without a shared bound, 64 concurrent 1 MB GETs held 64 × 8 × 64 KiB = 32 MiB of
     /// chunks (and the garbage collector's room for them). A few streams still read <see cref="ReadAheadChunks"/> ahead.
     /// </summary>
     [Range(0, 65_536)]

@@ -31,7 +31,7 @@ public sealed class EntryHeaderMemo
             return entry;
         }
 
-        entry = new Entry(key, CacheEntryLayout.EntryKey(key), null, null, null);
+        entry = new Entry(key, CacheEntryLayout.EntryKey(key), null, null, default, null);
         Volatile.Write(ref slot, entry);
         return entry;
     }
@@ -40,30 +40,31 @@ public sealed class EntryHeaderMemo
     /// The metadata of the header at the start of <paramref name="data"/> (see <see cref="CacheEntryLayout.TryReadHeader"/>),
     /// taken from <paramref name="entry"/> when its header is the same bytes, otherwise parsed and remembered.
     /// </summary>
-    public bool TryReadHeader(ref Entry entry, ReadOnlySpan<byte> data, out ObjectMetadata metadata, out int headerLength)
+    public bool TryReadHeader(ref Entry entry, ReadOnlySpan<byte> data, out ObjectMetadata metadata, out EntryShape shape)
     {
         if (entry.Header is { } known && data.StartsWith(known.AsSpan()))
         {
             metadata = entry.Metadata!;
-            headerLength = known.Length;
+            shape = entry.Shape;
             return true;
         }
 
-        if (!CacheEntryLayout.TryReadHeader(entry.Key, data, out metadata, out headerLength))
+        if (!CacheEntryLayout.TryReadHeader(entry.Key, data, out metadata, out shape))
         {
             return false;
         }
 
         entry = entry with
         {
-            Header = data[..headerLength].ToArray(),
+            Header = data[..shape.HeaderLength].ToArray(),
             Metadata = metadata,
+            Shape = shape,
             LastModified = ObjectResponder.LastModifiedValue(metadata),
         };
         Volatile.Write(ref _slots[(int)((uint)string.GetHashCode(entry.Key) % SlotCount)], entry);
         return true;
     }
 
-    /// <summary>One key's remembered derivations (<see cref="Header"/>, <see cref="Metadata"/> and <see cref="LastModified"/> together, or none).</summary>
-    public sealed record Entry(string Key, RedisKey EntryKey, byte[]? Header, ObjectMetadata? Metadata, string? LastModified);
+    /// <summary>One key's remembered derivations (<see cref="Header"/>, <see cref="Metadata"/>, <see cref="Shape"/> and <see cref="LastModified"/> together, or none).</summary>
+    public sealed record Entry(string Key, RedisKey EntryKey, byte[]? Header, ObjectMetadata? Metadata, EntryShape Shape, string? LastModified);
 }

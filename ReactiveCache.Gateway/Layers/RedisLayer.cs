@@ -13,16 +13,17 @@ using ReactiveCache.Domain;
 namespace ReactiveCache.Gateway.Layers;
 
 /// <summary>
-/// Serves objects held by the cache node (layout: <see cref="CacheEntryLayout"/>, one value per object).
-/// A plain GET of an object up to one chunk is ONE command (GETRANGE of header and body); other requests
-/// read the header, then the body range. Bodies longer than a chunk are streamed chunk by chunk, a few
-/// chunks requested ahead. A miss, an error or a timeout before the first byte falls through: the reads before
-/// the response starts wait <see cref="CacheNodeOptions.CommandTimeoutMs"/>, those after it the connection's far
-/// longer <see cref="CacheNodeOptions.StreamTimeoutMs"/> (giving up then would cut the client's body short).
-/// <para>Never two versions in one answer: every body read after the one that read the header is followed, on the same
-/// connection (so on the node too), by a read of the header again, which must be the header the answer's headers came
-/// from. An entry replaced or removed meanwhile makes the request fall back (before the first byte) or aborts the
-/// client's connection (after it): never a short or mixed <c>200</c>.</para>
+/// Serves objects held by the cache node (layout: <see cref="CacheEntryLayout"/>, one hash per object, the body in
+/// chunks). Every request first reads field <c>"0"</c> (header and first body bytes): a plain GET of an object that fits
+/// there is ONE command. Longer bodies are streamed chunk by chunk, a few chunks requested ahead. Every read goes into a
+/// pooled buffer (a lease), returned once its bytes are written to the response: no garbage per chunk. A miss, an error
+/// or a timeout before the first byte falls through: the reads before the response starts wait
+/// <see cref="CacheNodeOptions.CommandTimeoutMs"/>, those after it the connection's far longer
+/// <see cref="CacheNodeOptions.StreamTimeoutMs"/> (giving up then would cut the client's body short).
+/// <para>Never two versions in one answer: a chunk is read by a field name holding the write id of the header the answer's
+/// headers came from (<see cref="EntryShape.ChunkField"/>). An entry replaced or removed meanwhile has no such field any
+/// more: the request falls back (before the first byte) or the body continues from the store (after it): never a short or
+/// mixed <c>200</c>.</para>
 /// <para>A node that fails after the first byte (killed, unreachable, its entry replaced) does not cut the body short:
 /// the rest is read from the store of record at the offset reached, with <c>If-Match</c> on the entry's ETag, so the
 /// bytes are those of the same version. Only when the store has another version by then (or fails too) is the
@@ -31,7 +32,6 @@ namespace ReactiveCache.Gateway.Layers;
 public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers breakers, IOptions<CacheNodeOptions> options, GatewayTelemetry telemetry,
     OriginLayer origin, ILogger<RedisLayer> logger)
 {
-    private readonly int _chunk = options.Value.ChunkBytes;
     private readonly int _readAhead = options.Value.ReadAheadChunks;
     private readonly TimeSpan _firstByteTimeout = TimeSpan.FromMilliseconds(options.Value.CommandTimeoutMs);
     private readonly ReadAheadBudget _budget = new(options.Value.ReadAheadBudgetChunks, telemetry);
@@ -47,19 +47,22 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
         using (lease)
         {
             var known = _headers.For(request.Key);
-            var entryKey = known.EntryKey;
-            // Plain GET: header and the first chunk of the body at once; otherwise the header alone.
-            var firstTo = CacheEntryLayout.MaxHeaderBytes - 1 + (request.IsPlainGet ? _chunk : 0);
-            ReadOnlyMemory<byte> first;
-            Task<RedisValue>? firstRead = null;
+            Lease<byte>? first;
+            Task<Lease<byte>?>? firstRead = null;
             try
             {
-                firstRead = lease.Database.StringGetRangeAsync(entryKey, 0, firstTo);
-                first = (ReadOnlyMemory<byte>)await BeforeFirstByte(firstRead, cancellationToken);
+                firstRead = lease.Database.HashGetLeaseAsync(known.EntryKey, CacheEntryLayout.FirstField);
+                first = await BeforeFirstByte(firstRead, cancellationToken);
             }
-            catch (Exception e) when (ObserveIfLeftBehind(e, firstRead))
+            catch (Exception e) when (ReleaseIfLeftBehind(e, firstRead))
             {
                 throw; // never: the filter only observes
+            }
+            catch (Exception e) when (CacheEntryLayout.IsNotAnEntry(e))
+            {
+                // Not an entry of this layout (written by something else): not ours to serve.
+                breakers.ReportSuccess(CacheLayer.Redis);
+                return LayerOutcome.Miss;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -68,15 +71,25 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
             }
 
             breakers.ReportSuccess(CacheLayer.Redis);
-
-            if (first.IsEmpty)
+            if (first is null)
             {
                 return LayerOutcome.Miss;
             }
 
-            if (!_headers.TryReadHeader(ref known, first.Span, out var metadata, out var headerLength))
+            return await ServeAsync(context, request, lease.Database, known, first, cancellationToken);
+        }
+    }
+
+    /// <summary>Answers from the entry whose first field is <paramref name="first"/> (disposed here, as soon as its bytes are written).</summary>
+    private async Task<LayerOutcome> ServeAsync(HttpContext context, ObjectRequest request, IDatabase db, EntryHeaderMemo.Entry known, Lease<byte> first,
+        CancellationToken cancellationToken)
+    {
+        Lease<byte>? held = first, other = null;
+        try
+        {
+            if (!_headers.TryReadHeader(ref known, first.Span, out var metadata, out var shape) || first.Length != shape.FieldLength(0, metadata.Length))
             {
-                // Not an entry of this layout (written by something else): not ours to serve.
+                // Not an entry of this layout, or a damaged one: not ours to serve.
                 return LayerOutcome.Miss;
             }
 
@@ -85,46 +98,37 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
             var head = ReadOnlyMemory<byte>.Empty;
             if (bodyRange is { } range)
             {
-                long expected;
-                var available = first.Length - headerLength;
-                if (range.From == 0 && available > 0)
+                // The answer's first bytes: from the first field, or from the chunk the range starts in.
+                var n = shape.ChunkOf(range.From);
+                var field = first;
+                if (n > 0)
                 {
-                    head = first.Slice(headerLength, (int)Math.Min(available, range.Length));
-                    expected = Math.Min(range.Length, firstTo + 1 - headerLength);
-                }
-                else
-                {
-                    var to = Math.Min(range.To, range.From + _chunk - 1);
-                    expected = to - range.From + 1;
-                    Task<RedisValue>? read = null;
+                    Task<Lease<byte>?>? read = null;
                     try
                     {
-                        read = lease.Database.StringGetRangeAsync(entryKey, headerLength + range.From, headerLength + to);
-                        var version = ReadVersion(lease.Database, entryKey, headerLength);
-                        Observe(version);
-                        head = (ReadOnlyMemory<byte>)await BeforeFirstByte(read, cancellationToken);
-                        if (!SameVersion(await BeforeFirstByte(version, cancellationToken), first[..headerLength]))
-                        {
-                            // Replaced (or removed) between the header and the body: the next layer answers.
-                            return LayerOutcome.Miss;
-                        }
+                        read = db.HashGetLeaseAsync(known.EntryKey, shape.ChunkField(n));
+                        other = await BeforeFirstByte(read, cancellationToken);
                     }
-                    catch (Exception e) when (ObserveIfLeftBehind(e, read))
+                    catch (Exception e) when (ReleaseIfLeftBehind(e, read))
                     {
-                        throw; // never: the filter only observes (the version read is observed already)
+                        throw; // never: the filter only observes
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
                         breakers.ReportFailure(CacheLayer.Redis);
                         return LayerOutcome.Failed;
                     }
+
+                    if (other is null || other.Length != shape.FieldLength(n, metadata.Length))
+                    {
+                        // Replaced (or removed) since the first field was read: the next layer answers.
+                        return LayerOutcome.Miss;
+                    }
+
+                    field = other;
                 }
 
-                if (head.Length != expected)
-                {
-                    // Fewer bytes than the header promises: the entry is being replaced or is damaged.
-                    return LayerOutcome.Miss;
-                }
+                head = BodySlice(field, shape, n, range.From, range.To);
             }
 
             ObjectResponses.WriteHead(context.Response, metadata, plan, CacheLayer.Redis, known.LastModified);
@@ -142,11 +146,16 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
             await context.Response.BodyWriter.WriteAsync(head, cancellationToken);
             if (head.Length < body.Length)
             {
+                // The bytes are in the response's buffers: the leases go back to the pool before the rest is read.
+                held.Dispose();
+                other?.Dispose();
+                held = other = null;
+
                 // After the first byte there is no falling back: a node failure here continues the body from the store.
                 var progress = new StreamProgress { Next = body.From + head.Length };
                 try
                 {
-                    await StreamRestAsync(context, lease.Database, entryKey, first[..headerLength], progress, body.To, request.Key, cancellationToken);
+                    await StreamRestAsync(context, db, known.EntryKey, shape, metadata.Length, progress, body.To, request.Key, cancellationToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -158,6 +167,20 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
 
             return LayerOutcome.Served;
         }
+        finally
+        {
+            held?.Dispose();
+            other?.Dispose();
+        }
+    }
+
+    /// <summary>The body bytes [<paramref name="from"/>, <paramref name="to"/>] that chunk <paramref name="n"/>'s field holds (from its start on).</summary>
+    private static ReadOnlyMemory<byte> BodySlice(Lease<byte> field, EntryShape shape, int n, long from, long to)
+    {
+        var start = shape.ChunkStart(n);
+        var offset = shape.BodyOffsetInField(n);
+        var last = Math.Min(to, start + (field.Length - offset) - 1);
+        return field.Memory.Slice(offset + (int)(from - start), (int)(last - from + 1));
     }
 
     /// <summary>The next body offset to send, as a stream advances (read by the caller when the stream fails).</summary>
@@ -169,54 +192,57 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
     /// <summary>
     /// A read made before the response starts, given up (<see cref="TimeoutException"/>) after
     /// <see cref="CacheNodeOptions.CommandTimeoutMs"/> so that the request falls back; the read itself ends
-    /// later, by the connection's timeout at the latest, and the caller observes its fault (<see cref="ObserveIfLeftBehind"/>).
+    /// later, by the connection's timeout at the latest, and the caller releases it (<see cref="ReleaseIfLeftBehind"/>).
     /// Not an async method of its own: that would cost a state machine per read.
     /// </summary>
-    private Task<RedisValue> BeforeFirstByte(Task<RedisValue> read, CancellationToken cancellationToken) =>
+    private Task<Lease<byte>?> BeforeFirstByte(Task<Lease<byte>?> read, CancellationToken cancellationToken) =>
         read.WaitAsync(_firstByteTimeout, cancellationToken);
 
     /// <summary>
     /// An exception filter: when waiting for <paramref name="read"/> was given up (timeout or cancellation) before it
-    /// ended, its fault is observed. Always <c>false</c>, so the exception goes on to the next handler.
+    /// ended, it is released when it ends. Always <c>false</c>, so the exception goes on to the next handler.
     /// </summary>
-    private static bool ObserveIfLeftBehind(Exception e, Task? read)
+    private static bool ReleaseIfLeftBehind(Exception e, Task<Lease<byte>?>? read)
     {
         if (e is TimeoutException or OperationCanceledException && read is { IsCompleted: false })
         {
-            Observe(read);
+            Release(read);
         }
 
         return false;
     }
 
-    /// <summary>A read left behind: its fault, if it has one, is observed (not reported as unobserved).</summary>
-    private static void Observe(Task read) =>
-        _ = read.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-
-    /// <summary>The entry's header read again: its version now (sent after a body read, it is checked after it on the node).</summary>
-    private static Task<RedisValue> ReadVersion(IDatabase db, RedisKey entryKey, int headerLength) =>
-        db.StringGetRangeAsync(entryKey, 0, headerLength - 1);
-
-    /// <summary>Whether the header read again is byte for byte the one the answer's headers came from.</summary>
-    private static bool SameVersion(RedisValue header, ReadOnlyMemory<byte> expected) =>
-        ((ReadOnlyMemory<byte>)header).Span.SequenceEqual(expected.Span);
+    /// <summary>A read left behind: its buffer goes back to the pool when it arrives, its fault (if any) is observed.</summary>
+    private static void Release(Task<Lease<byte>?> read) =>
+        _ = read.ContinueWith(static t =>
+        {
+            if (t.IsCompletedSuccessfully)
+            {
+                t.Result?.Dispose();
+            }
+            else
+            {
+                _ = t.Exception;
+            }
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     /// <summary>
-    /// Sends body bytes [from, to] chunk by chunk: one read always in flight, and up to <see cref="CacheNodeOptions.ReadAheadChunks"/>
-    /// while the shared read-ahead budget has chunks to spare (each returned once its chunk is sent). Each chunk is sent only
-    /// once the header read after it is still <paramref name="header"/> (the version check).
+    /// Sends body bytes from <c>progress.Next</c> to <paramref name="to"/> chunk by chunk: one read always in flight, and up
+    /// to <see cref="CacheNodeOptions.ReadAheadChunks"/> while the shared read-ahead budget has chunks to spare (each
+    /// returned once its chunk is sent). A chunk that is missing or of another length than the header says means the
+    /// entry was replaced or removed: the stream fails (the caller finishes the body from the store).
     /// </summary>
-    private async Task StreamRestAsync(HttpContext context, IDatabase db, RedisKey entryKey, ReadOnlyMemory<byte> header, StreamProgress progress, long to,
-        string key, CancellationToken cancellationToken)
+    private async Task StreamRestAsync(HttpContext context, IDatabase db, RedisKey entryKey, EntryShape shape, long bodyLength, StreamProgress progress,
+        long to, string key, CancellationToken cancellationToken)
     {
-        var headerLength = header.Length;
-        var pending = new Queue<(Task<RedisValue> Read, Task<RedisValue> Version, long Length, bool Spare)>(_readAhead);
-        var next = progress.Next;
+        var pending = new Queue<(Task<Lease<byte>?> Read, int Chunk, bool Spare)>(_readAhead);
+        var next = shape.ChunkOf(progress.Next);
+        var last = shape.ChunkOf(to);
         try
         {
-            while (next <= to || pending.Count > 0)
+            while (next <= last || pending.Count > 0)
             {
-                while (pending.Count < _readAhead && next <= to)
+                while (pending.Count < _readAhead && next <= last)
                 {
                     var spare = pending.Count > 0;
                     if (spare && !_budget.TryTake())
@@ -224,23 +250,22 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
                         break;
                     }
 
-                    var end = Math.Min(to, next + _chunk - 1);
-                    pending.Enqueue((db.StringGetRangeAsync(entryKey, headerLength + next, headerLength + end), ReadVersion(db, entryKey, headerLength),
-                        end - next + 1, spare));
-                    next = end + 1;
+                    pending.Enqueue((db.HashGetLeaseAsync(entryKey, shape.ChunkField(next)), next, spare));
+                    next++;
                 }
 
-                var (read, version, length, taken) = pending.Dequeue();
+                var (read, n, taken) = pending.Dequeue();
                 try
                 {
-                    var chunk = (ReadOnlyMemory<byte>)await read;
-                    if (chunk.Length != length || !SameVersion(await version, header))
+                    using var chunk = await read;
+                    if (chunk is null || chunk.Length != shape.FieldLength(n, bodyLength))
                     {
                         throw new InvalidOperationException($"The cache node's copy of '{key}' changed while it was being sent.");
                     }
 
-                    await context.Response.BodyWriter.WriteAsync(chunk, cancellationToken);
-                    progress.Next += chunk.Length;
+                    var bytes = BodySlice(chunk, shape, n, progress.Next, to);
+                    await context.Response.BodyWriter.WriteAsync(bytes, cancellationToken);
+                    progress.Next += bytes.Length;
                 }
                 finally
                 {
@@ -250,11 +275,10 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
         }
         finally
         {
-            foreach (var (read, version, _, taken) in pending)
+            foreach (var (read, _, taken) in pending)
             {
-                // Reads left behind by a failure: observe them so that their faults are not reported as unobserved.
-                Observe(read);
-                Observe(version);
+                // Reads left behind by a failure: their buffers go back to the pool, their faults are observed.
+                Release(read);
                 _budget.Return(taken);
             }
         }

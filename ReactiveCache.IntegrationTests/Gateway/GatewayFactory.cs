@@ -94,11 +94,13 @@ public sealed class GatewayFactory(
         });
     }
 
-    /// <summary>A gateway on <paramref name="servers"/> that streams node entries in 4 KB chunks, one read ahead (many reads per body).</summary>
+    /// <summary>
+    /// A gateway on <paramref name="servers"/> that streams node entries one read ahead: entries stored in
+    /// <see cref="GatewayServers.SmallChunkBytes"/> fields are many reads per body.
+    /// </summary>
     public static GatewayFactory StreamingInSmallChunks(GatewayServers servers) =>
         new(servers.S3, cacheNodeEndpoint: servers.RedisEndpoint, settings: new Dictionary<string, string?>
         {
-            ["CacheNode:ChunkBytes"] = "4096",
             ["CacheNode:ReadAheadChunks"] = "1",
         });
 

@@ -22,8 +22,14 @@ public abstract class GatewayServers : IAsyncLifetime
 
     public virtual Task DisposeAsync() => S3.DisposeAsync();
 
+    /// <summary>A chunk size for entries that tests stream in many reads (a 1 MB body in 256 fields).</summary>
+    public const int SmallChunkBytes = 4096;
+
     /// <summary>Loads objects onto the cache node the way the orchestrator does (same layout, same metadata as S3).</summary>
-    public async Task LoadIntoRedisAsync(params string[] keys)
+    public Task LoadIntoRedisAsync(params string[] keys) => LoadIntoRedisAsync(CacheEntryLayout.DefaultChunkBytes, keys);
+
+    /// <summary>Loads objects onto the cache node as the orchestrator does, their bodies cut into <paramref name="chunkBytes"/> fields.</summary>
+    public async Task LoadIntoRedisAsync(int chunkBytes, params string[] keys)
     {
         using var s3 = S3.CreateClient();
         var store = new S3ObjectStore(s3, Microsoft.Extensions.Options.Options.Create(S3.Options));
@@ -33,7 +39,7 @@ public abstract class GatewayServers : IAsyncLifetime
             await using var stored = await store.GetAsync(key) ?? throw new InvalidOperationException($"No '{key}' in s3rver.");
             using var body = new MemoryStream();
             await stored.Body.CopyToAsync(body);
-            await CacheEntryLayout.StoreAsync(redis.GetDatabase(), stored.Metadata, body.ToArray());
+            await CacheEntryLayout.StoreAsync(redis.GetDatabase(), stored.Metadata, body.ToArray(), chunkBytes);
         }
     }
 

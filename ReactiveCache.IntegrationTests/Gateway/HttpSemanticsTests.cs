@@ -178,6 +178,30 @@ public sealed class HttpSemanticsTests : IClassFixture<SharedGatewayServers>, IA
     }
 
     [Fact]
+    public async Task A_node_key_that_is_not_an_entry_of_the_layout_is_a_miss_not_a_node_failure()
+    {
+        // A string under an entry key (another program's value, or an entry of the first layout): HGET answers WRONGTYPE.
+        await using (var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_servers.Redis.ConnectionString))
+        {
+            await redis.GetDatabase().StringSetAsync(global::ReactiveCache.Core.Caching.CacheEntryLayout.EntryKey("string-entry.txt"), "not a hash");
+        }
+
+        _gateway.Route("string-entry.txt", CacheLayer.Redis);
+        _gateway.Route(Key, CacheLayer.Redis);
+        for (var i = 0; i < 20; i++)
+        {
+            using var miss = await _client.GetAsync("/objects/string-entry.txt");
+            Assert.Equal(HttpStatusCode.NotFound, miss.StatusCode);
+            Assert.Equal("s3", Origin(miss));
+        }
+
+        // The node's circuit stayed closed: a real entry is still served by it.
+        using var response = await _client.GetAsync($"/objects/{Key}");
+        Assert.Equal("redis", Origin(response));
+        Assert.Equal(Content, await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task A_missing_key_routed_to_redis_falls_back_and_answers_404()
     {
         _gateway.Route("gone.txt", CacheLayer.Redis);
@@ -265,6 +289,8 @@ public sealed class HttpSemanticsTests : IClassFixture<SharedGatewayServers>, IA
     [InlineData(null, 0, 1024 * 1024 - 1)]
     [InlineData("bytes=100000-300000", 100000, 300000)]
     [InlineData("bytes=-70000", 1024 * 1024 - 70000, 1024 * 1024 - 1)]
+    [InlineData("bytes=65000-140000", 65000, 140000)] // from the first field (header and body) across two chunk fields
+    [InlineData("bytes=131072-131073", 131072, 131073)] // two bytes inside one chunk field
     public async Task Objects_larger_than_a_chunk_stream_from_redis_byte_exact(string? range, int from, int to)
     {
         const string key = "1MB.txt";

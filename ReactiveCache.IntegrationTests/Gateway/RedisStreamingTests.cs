@@ -22,10 +22,9 @@ public sealed class RedisStreamingTests : IClassFixture<KillableGatewayServers>,
     public RedisStreamingTests(KillableGatewayServers servers)
     {
         _servers = servers;
-        // Small chunks, one read ahead: the body is 256 reads one after the other.
+        // Small chunks (stored so), one read ahead: the body is 256 reads one after the other.
         _gateway = new GatewayFactory(servers.S3, cacheNodeEndpoint: servers.RedisEndpoint, settings: new Dictionary<string, string?>
         {
-            ["CacheNode:ChunkBytes"] = "4096",
             ["CacheNode:ReadAheadChunks"] = "1",
         });
         _client = _gateway.CreateClient();
@@ -34,7 +33,7 @@ public sealed class RedisStreamingTests : IClassFixture<KillableGatewayServers>,
     public async Task InitializeAsync()
     {
         await _servers.EnsureRedisAsync();
-        await _servers.LoadIntoRedisAsync(Key);
+        await _servers.LoadIntoRedisAsync(GatewayServers.SmallChunkBytes, Key);
         _gateway.Route(Key, CacheLayer.Redis);
         await Eventually.HoldsAsync(() => _gateway.Services.GetService(typeof(CacheNodeConnection)) is CacheNodeConnection { Current.Connected: true },
             TimeSpan.FromSeconds(10), "cache node connected");

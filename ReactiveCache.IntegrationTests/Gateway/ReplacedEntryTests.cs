@@ -10,7 +10,7 @@ namespace ReactiveCache.IntegrationTests.Gateway;
 /// <summary>
 /// A node entry replaced while the gateway streams it: the client must get the version whose headers it got, whole,
 /// or a broken connection, never a <c>200</c> whose bytes are partly of another version. The new version has the same
-/// length, so that only the version check (not the length of a chunk) can tell.
+/// length, so that only the version check (chunk fields named after the entry's write id, not the length of a chunk) can tell.
 /// </summary>
 public sealed class ReplacedEntryTests : IClassFixture<SharedGatewayServers>, IAsyncLifetime
 {
@@ -22,7 +22,7 @@ public sealed class ReplacedEntryTests : IClassFixture<SharedGatewayServers>, IA
     public ReplacedEntryTests(SharedGatewayServers servers)
     {
         _servers = servers;
-        // 4 KB chunks, one read ahead: a 1 MB body is 256 reads, and the test's client holds the body back after the
+        // Entries in 4 KB chunks, one read ahead: a 1 MB body is 256 reads, and the test's client holds the body back after the
         // headers, so most of them are still to come when the entry is replaced.
         _gateway = GatewayFactory.StreamingInSmallChunks(servers);
         _client = _gateway.CreateClient();
@@ -68,7 +68,7 @@ public sealed class ReplacedEntryTests : IClassFixture<SharedGatewayServers>, IA
             await S3rverFixture.PutAsync(s3, key, Version(1));
         }
 
-        await _servers.LoadIntoRedisAsync(key);
+        await _servers.LoadIntoRedisAsync(GatewayServers.SmallChunkBytes, key);
         _gateway.Route(key, CacheLayer.Redis);
         using var response = await _client.GetAsync($"/objects/{key}", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal("redis", response.Headers.GetValues("Content-Origin").Single());
@@ -76,7 +76,7 @@ public sealed class ReplacedEntryTests : IClassFixture<SharedGatewayServers>, IA
         await using (var redis = await ConnectionMultiplexer.ConnectAsync(_servers.Redis.ConnectionString))
         {
             await CacheEntryLayout.StoreAsync(redis.GetDatabase(),
-                new ObjectMetadata(key, 1 << 20, "\"v2\"", "application/octet-stream", DateTimeOffset.UnixEpoch), Version(2));
+                new ObjectMetadata(key, 1 << 20, "\"v2\"", "application/octet-stream", DateTimeOffset.UnixEpoch), Version(2), GatewayServers.SmallChunkBytes);
         }
 
         // The client never notices: every byte of version 1, none of version 2, and no aborted connection.
@@ -98,7 +98,7 @@ public sealed class ReplacedEntryTests : IClassFixture<SharedGatewayServers>, IA
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync(_servers.Redis.ConnectionString);
         await CacheEntryLayout.StoreAsync(redis.GetDatabase(),
-            new ObjectMetadata(_key, content.Length, etag, "application/octet-stream", DateTimeOffset.UnixEpoch), content);
+            new ObjectMetadata(_key, content.Length, etag, "application/octet-stream", DateTimeOffset.UnixEpoch), content, GatewayServers.SmallChunkBytes);
     }
 
     public async Task DisposeAsync()

@@ -41,14 +41,14 @@ public sealed class NodeLoader(IObjectStore store, IOptions<CacheNodeOptions> op
 
     /// <summary>
     /// Brings the node's entry of <paramref name="key"/> to the store's current version with a conditional GET on its
-    /// ETag: NotModified (nothing moved), Found (loaded: the SET replaces the entry at once, and a gateway streaming the
-    /// old one sees its version change), Missing (the store has no such object: the entry is deleted). Without an entry
+    /// ETag: NotModified (nothing moved), Found (loaded: one transaction replaces the entry at once, and a gateway streaming the
+    /// old one finds its chunks gone), Missing (the store has no such object: the entry is deleted). Without an entry
     /// nothing is loaded (NotModified): an evicted key stays evicted.
     /// </summary>
     public async Task<ReadStatus> RevalidateAsync(CacheNodeEndpoint endpoint, string key, CancellationToken cancellationToken)
     {
         var database = await DatabaseAsync(endpoint);
-        if (await HeldAsync(database, key) is not { } held)
+        if (await CacheEntryLayout.ReadMetadataAsync(database, key) is not { } held)
         {
             _validated.TryRemove(key, out _);
             return ReadStatus.NotModified;
@@ -76,7 +76,7 @@ public sealed class NodeLoader(IObjectStore store, IOptions<CacheNodeOptions> op
 
     private async Task StoreAsync(IDatabase database, StoredObject stored, DateTimeOffset checkedAt, CancellationToken cancellationToken)
     {
-        // The body goes from the store's stream straight into the entry behind its header: one copy.
+        // The body goes from the store's stream straight into the entry's fields: one copy.
         await CacheEntryLayout.StoreAsync(database, stored.Metadata, stored.Body, cancellationToken);
         _validated[stored.Metadata.Key] = checkedAt;
         logger.LogInformation("Loaded {Key} ({Bytes} bytes, {ETag}) onto the cache node", stored.Metadata.Key, stored.Metadata.Length, stored.Metadata.ETag);
@@ -93,13 +93,6 @@ public sealed class NodeLoader(IObjectStore store, IOptions<CacheNodeOptions> op
         {
             _validated[key] = DateTimeOffset.MinValue;
         }
-    }
-
-    /// <summary>The metadata of the node's entry of <paramref name="key"/> (null: none, or not of our layout).</summary>
-    private static async Task<ObjectMetadata?> HeldAsync(IDatabase database, string key)
-    {
-        var header = (byte[]?)await database.StringGetRangeAsync(CacheEntryLayout.EntryKey(key), 0, CacheEntryLayout.MaxHeaderBytes - 1);
-        return header is not null && CacheEntryLayout.TryReadHeader(key, header, out var held, out _) ? held : null;
     }
 
     /// <summary>
@@ -134,7 +127,7 @@ public sealed class NodeLoader(IObjectStore store, IOptions<CacheNodeOptions> op
     /// <summary>Whether the node's entry of <paramref name="key"/> is the store's current version (same ETag).</summary>
     private async Task<bool> IsCurrentAsync(IDatabase database, string key, CancellationToken cancellationToken)
     {
-        if (await HeldAsync(database, key) is not { } held)
+        if (await CacheEntryLayout.ReadMetadataAsync(database, key) is not { } held)
         {
             return false;
         }

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using ReactiveCache.Core.Caching;
 using StackExchange.Redis;
 using Yarp.ReverseProxy.Forwarder;
 using HttpResults = Microsoft.AspNetCore.Http.Results;
@@ -14,8 +13,8 @@ namespace ReactiveCache.Cli.Commands.Bench;
 /// <summary>
 /// The baseline: bare Kestrel answering <c>GET /objects/{key}</c> with the same bytes from memory. Beside it,
 /// two floors, each the baseline plus one hop and nothing else, to tell the gateway's own cost from the hop's:
-/// <c>GET /redis/{key}</c> answers with the bytes of ONE Redis read (a GETRANGE of the whole entry), what any
-/// Redis-backed answer pays on the same machine; <c>GET /proxy/{key}</c> forwards to <c>/objects/{key}</c> of
+/// <c>GET /redis/{key}</c> answers with the bytes of ONE Redis read (a GET, into a pooled buffer, of a plain
+/// copy of the body stored beside the entries), what any Redis-backed answer pays on the same machine; <c>GET /proxy/{key}</c> forwards to <c>/objects/{key}</c> of
 /// this same endpoint over loopback with YARP, what any forwarded answer (the Lambda path's tunnel) pays.
 /// </summary>
 public sealed class BareEndpoint : IAsyncDisposable
@@ -36,6 +35,11 @@ public sealed class BareEndpoint : IAsyncDisposable
     {
         var port = BenchPorts.Free();
         var self = $"http://127.0.0.1:{port}/";
+        foreach (var (key, body) in objects)
+        {
+            await redis.StringSetAsync(FloorKey(key), body);
+        }
+
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
@@ -52,17 +56,16 @@ public sealed class BareEndpoint : IAsyncDisposable
 
         app.MapGet("/objects/{**key}", (string key) =>
             objects.TryGetValue(key, out var body) ? HttpResults.Bytes(body, "text/plain") : HttpResults.NotFound());
-        app.MapGet("/redis/{**key}", async (string key) =>
+        app.MapGet("/redis/{**key}", async (HttpContext context, string key) =>
         {
-            if (!objects.TryGetValue(key, out var body))
+            using var body = await redis.StringGetLeaseAsync(FloorKey(key));
+            if (body is null)
             {
                 return HttpResults.NotFound();
             }
 
-            var entry = (ReadOnlyMemory<byte>)await redis.StringGetRangeAsync(CacheEntryLayout.EntryKey(key), 0, CacheEntryLayout.MaxHeaderBytes + body.Length - 1);
-            return CacheEntryLayout.TryReadHeader(key, entry.Span, out _, out var headerLength)
-                ? HttpResults.Bytes(entry[headerLength..], "text/plain")
-                : HttpResults.NotFound();
+            await HttpResults.Bytes(body.Memory, "text/plain").ExecuteAsync(context);
+            return HttpResults.Empty;
         });
         app.MapGet("/proxy/{**key}", async (HttpContext context, string key, IHttpForwarder forwarder) =>
         {
@@ -72,6 +75,9 @@ public sealed class BareEndpoint : IAsyncDisposable
         await app.StartAsync(cancellationToken);
         return new BareEndpoint(app, proxyClient, port);
     }
+
+    /// <summary>Where the floor's plain copy of an object's body is (not an entry: the gateway never reads it).</summary>
+    private static RedisKey FloorKey(string key) => "bench:floor:" + key;
 
     public async ValueTask DisposeAsync()
     {

@@ -83,6 +83,7 @@ internal static class MemoryBench
         await Task.Delay(100, cancellationToken);
         var pid = Environment.ProcessId;
         var before = RssSampler.Read(pid);
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         ConcurrentGets.Result result;
         long peak;
         await using (var sampler = RssSampler.Start(pid))
@@ -91,18 +92,20 @@ internal static class MemoryBench
             peak = sampler.PeakBytes;
         }
 
-        return new MemoryRow(layer, key, concurrency, result, before, Math.Max(peak, RssSampler.Read(pid)));
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        return new MemoryRow(layer, key, concurrency, result, before, Math.Max(peak, RssSampler.Read(pid)), allocated);
     }
 
     private static void Report(IReadOnlyList<MemoryRow> rows, MemoryBenchSettings settings)
     {
-        var table = new Table().AddColumns("layer", "object", "concurrent", "GETs", "other layer", "errors", "MB/s", "RSS before MB", "peak MB", "growth MB", $"goal ≤ {settings.GoalMiB} MB");
+        var table = new Table().AddColumns("layer", "object", "concurrent", "GETs", "other layer", "errors", "MB/s", "RSS before MB", "peak MB", "growth MB", "allocated KB / GET", $"goal ≤ {settings.GoalMiB} MB");
         foreach (var row in rows)
         {
             var growth = (row.Peak - row.Before) / (double)MiB;
             table.AddRow(row.Layer.ToName(), Markup.Escape(row.Key), row.Concurrency.ToString(), row.Result.Answers.ToString("N0"), row.Result.Others.ToString("N0"), row.Result.Errors.ToString("N0"),
                 (row.Result.Bytes / (double)MiB / row.Result.Elapsed.TotalSeconds).ToString("F0"),
                 (row.Before / (double)MiB).ToString("F1"), (row.Peak / (double)MiB).ToString("F1"), growth.ToString("F1"),
+                (row.Allocated / 1024.0 / Math.Max(1, row.Result.Answers + row.Result.Others + row.Result.Errors)).ToString("F1"),
                 row.Result.Errors + row.Result.Others > 0 ? "[red]not all from the layer[/]" : growth <= settings.GoalMiB ? "[green]met[/]" : "[red]not met[/]");
         }
 
@@ -113,7 +116,7 @@ internal static class MemoryBench
         }
 
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine("[grey]RSS of this process (the gateway in process, its GC as the gateway's); the load ran in a child process. GETs: answered by the row's layer; other layer: answered after a fallback (not counted in GETs); growth: peak (sampled every 5 ms) minus the RSS after a full compacting collection just before.[/]");
+        AnsiConsole.MarkupLine("[grey]RSS of this process (the gateway in process, its GC as the gateway's); the load ran in a child process. GETs: answered by the row's layer; other layer: answered after a fallback (not counted in GETs); growth: peak (sampled every 5 ms) minus the RSS after a full compacting collection just before; allocated: managed bytes this process allocated while the row ran, per GET (what the collector must reclaim).[/]");
     }
 
     private static Uri Url(InProcessGateway gateway, string key) => new(gateway.BaseAddress, $"objects/{key}");
@@ -142,5 +145,5 @@ internal static class MemoryBench
         }
     }
 
-    private sealed record MemoryRow(CacheLayer Layer, string Key, int Concurrency, ConcurrentGets.Result Result, long Before, long Peak);
+    private sealed record MemoryRow(CacheLayer Layer, string Key, int Concurrency, ConcurrentGets.Result Result, long Before, long Peak, long Allocated);
 }

@@ -14,7 +14,7 @@ public sealed class CacheEntryStoreTests(RedisServerFixture redis) : IClassFixtu
     private static byte[] Body(int length) => Enumerable.Range(0, length).Select(i => (byte)(i % 253)).ToArray();
 
     [Fact]
-    public async Task An_entry_stored_from_a_stream_is_the_encoded_entry()
+    public async Task An_entry_stored_from_a_stream_holds_the_body_in_chunk_fields_and_a_replacement_leaves_none_of_the_old_ones()
     {
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
         var database = connection.GetDatabase();
@@ -23,11 +23,20 @@ public sealed class CacheEntryStoreTests(RedisServerFixture redis) : IClassFixtu
 
         await CacheEntryLayout.StoreAsync(database, metadata, new MemoryStream(body), CancellationToken.None);
 
-        var stored = (byte[])(await database.StringGetAsync(CacheEntryLayout.EntryKey(metadata.Key)))!;
-        Assert.Equal(CacheEntryLayout.Encode(metadata, body), stored);
-        Assert.True(CacheEntryLayout.TryReadHeader(metadata.Key, stored, out var read, out var headerLength));
+        var stored = await database.HashGetAllAsync(CacheEntryLayout.EntryKey(metadata.Key));
+        Assert.Equal(5, stored.Length); // 64 KiB fields: the header and 65 000-odd body bytes, then four chunks
+        Assert.All(stored, f => Assert.True(((byte[])f.Value!).Length <= CacheEntryLayout.DefaultChunkBytes));
+        var (read, readBody) = CacheEntryLayout.Decode(metadata.Key, stored)!.Value;
         Assert.Equal(metadata, read);
-        Assert.Equal(body, stored[headerLength..]);
+        Assert.Equal(body, readBody);
+
+        // Stored again (a new version, shorter): one whole entry of the new version, none of the old version's chunks.
+        var shorter = Body(70_000);
+        var replaced = metadata with { Length = shorter.Length, ETag = "\"etag-2\"" };
+        await CacheEntryLayout.StoreAsync(database, replaced, new MemoryStream(shorter), CancellationToken.None);
+        stored = await database.HashGetAllAsync(CacheEntryLayout.EntryKey(metadata.Key));
+        Assert.Equal(2, stored.Length);
+        Assert.Equal(shorter, CacheEntryLayout.Decode(metadata.Key, stored)!.Value.Body);
     }
 
     [Theory]

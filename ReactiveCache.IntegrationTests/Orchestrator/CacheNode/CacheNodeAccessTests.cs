@@ -40,15 +40,15 @@ public abstract class CacheNodeAccessContract
         var database = reader.GetDatabase();
         var entry = CacheEntryLayout.EntryKey(Key);
 
-        var header = (byte[]?)await database.StringGetRangeAsync(entry, 0, CacheEntryLayout.MaxHeaderBytes - 1);
-        Assert.True(CacheEntryLayout.TryReadHeader(Key, header, out var metadata, out _));
+        var metadata = await CacheEntryLayout.ReadMetadataAsync(database, Key);
+        Assert.NotNull(metadata);
         Assert.Equal(Content.Length, metadata.Length);
 
-        await AssertNoPermissionAsync(database.StringSetAsync(entry, "overwritten"));
+        await AssertNoPermissionAsync(database.HashSetAsync(entry, CacheEntryLayout.FirstField, "overwritten"));
         await AssertNoPermissionAsync(database.KeyDeleteAsync(entry));
         await AssertNoPermissionAsync(database.ExecuteAsync("FLUSHALL"));
         await AssertNoPermissionAsync(database.ExecuteAsync("CONFIG", "SET", "maxmemory", "1mb"));
-        Assert.Equal(header, (byte[]?)await database.StringGetRangeAsync(entry, 0, CacheEntryLayout.MaxHeaderBytes - 1));
+        Assert.Equal(metadata, await CacheEntryLayout.ReadMetadataAsync(database, Key));
     }
 
     [Fact]
@@ -77,12 +77,12 @@ public abstract class CacheNodeAccessContract
         await Assert.ThrowsAnyAsync<RedisException>(async () =>
         {
             await using var anonymous = await ConnectAsync(user: null, password: null);
-            await anonymous.GetDatabase().StringGetRangeAsync(CacheEntryLayout.EntryKey(Key), 0, 10);
+            await anonymous.GetDatabase().HashGetAsync(CacheEntryLayout.EntryKey(Key), CacheEntryLayout.FirstField);
         });
         await Assert.ThrowsAnyAsync<RedisException>(async () =>
         {
             await using var wrong = await ConnectAsync(CacheNodeUsers.Reader, WriterPassword);
-            await wrong.GetDatabase().StringGetRangeAsync(CacheEntryLayout.EntryKey(Key), 0, 10);
+            await wrong.GetDatabase().HashGetAsync(CacheEntryLayout.EntryKey(Key), CacheEntryLayout.FirstField);
         });
     }
 

@@ -1,3 +1,5 @@
+using ReactiveCache.Core.Objects;
+using ReactiveCache.Core.Caching;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using ReactiveCache.Orchestrator.CacheNode;
@@ -27,6 +29,9 @@ public sealed class LocalCacheNodeTests : IAsyncLifetime
         new RedisProbe(TimeProvider.System),
         NullLogger<LocalCacheNode>.Instance);
 
+    private static ObjectMetadata Metadata(string key, int length) =>
+        new(key, length, "\"v1\"", "application/octet-stream", DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000));
+
     [Fact]
     public async Task A_started_node_serves_with_auth_and_a_restarted_one_is_empty()
     {
@@ -35,16 +40,18 @@ public sealed class LocalCacheNodeTests : IAsyncLifetime
 
         await using (var redis = await ConnectAsync(endpoint, Password))
         {
+            // An entry as the loader stores it (one transaction of 17 fields), read back whole.
             var value = new byte[1024 * 1024];
             Random.Shared.NextBytes(value);
-            await redis.GetDatabase().StringSetAsync("1MB.txt", value);
-            Assert.Equal(value, (byte[]?)await redis.GetDatabase().StringGetAsync("1MB.txt"));
+            await CacheEntryLayout.StoreAsync(redis.GetDatabase(), Metadata("1MB.txt", value.Length), value);
+            var read = await CacheEntryLayout.ReadAsync(redis.GetDatabase(), "1MB.txt");
+            Assert.Equal(value, read!.Value.Body);
         }
 
         await Assert.ThrowsAnyAsync<RedisException>(async () =>
         {
             await using var noAuth = await ConnectAsync(endpoint, password: null);
-            await noAuth.GetDatabase().StringGetAsync("1MB.txt");
+            await noAuth.GetDatabase().HashGetAsync(CacheEntryLayout.EntryKey("1MB.txt"), CacheEntryLayout.FirstField);
         });
 
         await node.StopAsync(CancellationToken.None);
@@ -53,7 +60,7 @@ public sealed class LocalCacheNodeTests : IAsyncLifetime
         var again = await node.StartAsync(CancellationToken.None);
         await using (var redis = await ConnectAsync(again, Password))
         {
-            Assert.False(await redis.GetDatabase().KeyExistsAsync("1MB.txt"));
+            Assert.False(await redis.GetDatabase().KeyExistsAsync(CacheEntryLayout.EntryKey("1MB.txt")));
         }
 
         await node.StopAsync(CancellationToken.None);
@@ -78,7 +85,7 @@ public sealed class LocalCacheNodeTests : IAsyncLifetime
         var endpoint = await first.StartAsync(CancellationToken.None);
         await using (var redis = await ConnectAsync(endpoint, Password))
         {
-            await redis.GetDatabase().StringSetAsync("kept", "yes");
+            await CacheEntryLayout.StoreAsync(redis.GetDatabase(), Metadata("kept", 3), "yes"u8.ToArray());
         }
 
         // A new orchestrator process would build a new LocalCacheNode over the same state directory.
@@ -88,7 +95,7 @@ public sealed class LocalCacheNodeTests : IAsyncLifetime
         Assert.Equal(endpoint, adopted);
         await using (var redis = await ConnectAsync(adopted, Password))
         {
-            Assert.Equal("yes", (string?)await redis.GetDatabase().StringGetAsync("kept"));
+            Assert.Equal(Metadata("kept", 3), await CacheEntryLayout.ReadMetadataAsync(redis.GetDatabase(), "kept"));
         }
 
         await second.StopAsync(CancellationToken.None);

@@ -52,6 +52,24 @@ public sealed class NodeAdoptionTests(OwnRedisServerFixture redis) : IClassFixtu
     }
 
     [Fact]
+    public async Task An_entry_of_the_first_layout_left_on_an_adopted_node_is_deleted_not_served_or_kept()
+    {
+        var endpoint = await LoadedNodeAsync(("current.txt", "a hash entry"));
+        await File.WriteAllTextAsync(Path.Combine(_root, "old-layout.txt"), "a string entry");
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Server.ConnectionString);
+        var database = connection.GetDatabase();
+        // One string per object, as an orchestrator before the hash layout stored it: a read of a field is WRONGTYPE.
+        await database.StringSetAsync(CacheEntryLayout.EntryKey("old-layout.txt"), "RC\u0001\u0000...");
+        Assert.Null(await CacheEntryLayout.ReadMetadataAsync(database, "old-layout.txt"));
+
+        await using var after = Loader();
+        var kept = await after.AdoptAsync(endpoint, keep: null, CancellationToken.None);
+
+        Assert.Equal(["current.txt"], kept);
+        Assert.False(await database.KeyExistsAsync(CacheEntryLayout.EntryKey("old-layout.txt")));
+    }
+
+    [Fact]
     public async Task A_copy_older_than_the_max_age_is_revalidated_kept_when_unchanged_and_replaced_when_changed()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56));
@@ -71,9 +89,8 @@ public sealed class NodeAdoptionTests(OwnRedisServerFixture redis) : IClassFixtu
         Assert.Equal(ReadStatus.Found, await loader.RevalidateAsync(endpoint, "replaced.txt", CancellationToken.None));
         Assert.Empty(loader.DueForRevalidation(time.GetUtcNow()));
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Server.ConnectionString);
-        var entry = (byte[])(await connection.GetDatabase().StringGetAsync(CacheEntryLayout.EntryKey("replaced.txt")))!;
-        Assert.True(CacheEntryLayout.TryReadHeader("replaced.txt", entry, out var metadata, out var headerLength));
-        Assert.Equal("version 2!", System.Text.Encoding.UTF8.GetString(entry, headerLength, entry.Length - headerLength));
+        var (metadata, body) = (await CacheEntryLayout.ReadAsync(connection.GetDatabase(), "replaced.txt"))!.Value;
+        Assert.Equal("version 2!", System.Text.Encoding.UTF8.GetString(body));
         Assert.Equal((await new FolderObjectStore(_root).GetMetadataAsync("replaced.txt"))!.ETag, metadata.ETag);
 
         // Evicted meanwhile: a revalidation does not bring it back.
