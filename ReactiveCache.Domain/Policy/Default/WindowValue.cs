@@ -71,6 +71,32 @@ internal sealed class WindowValue(double from, double to)
     /// <summary>What the requests in (<paramref name="since"/>, <paramref name="now"/>] were worth (history reaches back a window's length).</summary>
     public double Since(double since, double now) => CumulativeAt(now) - CumulativeAt(since);
 
+    /// <summary>
+    /// The earliest time at or after <paramref name="last"/> (the last request, seconds) at which the requests of the
+    /// window's length before it are worth less than <paramref name="level"/>: with no request after
+    /// <paramref name="last"/>, that worth only falls, as requests leave the window.
+    /// </summary>
+    public double FallsBelow(double last, double level)
+    {
+        double length = to - from;
+        double need = CumulativeAt(last) - level;
+        int lo = _head, hi = _history.Count;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (_history[mid].Cumulative <= need)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo < _history.Count ? Math.Max(last, _history[lo].Time + length) : last;
+    }
+
     // the first history entry at or after `time` (−1 if none)
     private int IndexAfter(double time)
     {
