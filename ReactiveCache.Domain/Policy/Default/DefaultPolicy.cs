@@ -18,7 +18,8 @@ namespace ReactiveCache.Domain.Policy.Default;
 /// node's price, stopping costs the comeback (the resumed traffic served off the node during the stop and the boot,
 /// and the boot's billed part); or the value of the traffic (off-node prices per second, averaged over a comeback)
 /// has fallen below the node's price. Idle beyond the longest gap learned (where the histogram says nothing), it
-/// stops once the requests of the last comeback horizon are worth less than the node over that horizon. Never
+/// stops once the requests of the last comeback horizon are worth less than the node time a stop saves even if they
+/// come again at once (the stop and the boot's unbilled head). Never
 /// before the start's minimum billing ends, and never within the start window of a request the start rule would
 /// start the node for (a node it would start now is not stopped now).</item>
 /// <item>Any key requested while the node runs is loaded (a load costs one GET); at ready, every key requested within
@@ -534,7 +535,8 @@ public sealed class DefaultPolicy : ICachePolicy
     }
 
     // the node stops when its traffic is worth less than its price, or when idle past the learned timeout; beyond the
-    // longest idle gap learned, once the traffic of the last comeback horizon is worth less than the node over it;
+    // longest idle gap learned, once the traffic of the last comeback horizon is worth less than the node time a stop
+    // saves even if that traffic resumes at once (the stop and the boot's unbilled head: the comeback's Extra < 0);
     // never before the start's minimum billing ends, nor before the minimum a start at the last request would bill
     // if the start rule would start the node for that request
     private void PlanStop(DateTimeOffset lastRequest, bool startPaysOff = false)
@@ -551,7 +553,7 @@ public sealed class DefaultPolicy : ICachePolicy
             }
             else
             {
-                double falls = _keepWindow.FallsBelow(_lastSeconds, Settings.NodePerSecond * Settings.ComebackSeconds);
+                double falls = _keepWindow.FallsBelow(_lastSeconds, Settings.NodePerSecond * (Settings.StopSeconds + Settings.PendingSeconds));
                 var fallsAt = (_origin ?? lastRequest) + TimeSpan.FromSeconds(falls);
                 var afterLongest = lastRequest + TimeSpan.FromSeconds(longestSeen);
                 stopAt = fallsAt > afterLongest ? fallsAt : afterLongest;

@@ -10,8 +10,8 @@ namespace ReactiveCache.Domain.Policy.Default;
 /// stopping at τ saves the node's price from τ to the comeback but serves the resumed traffic off the node until
 /// the node is back (the rest of the stop, then a boot) and pays the boot's billed part again.</item>
 /// </list>
-/// Beyond the longest idle gap learned the history says nothing: <see cref="DefaultPolicy"/> then stops by the value
-/// of the traffic of the last comeback horizon against the node's price over it.
+/// Beyond the longest idle gap learned the history says nothing: <see cref="DefaultPolicy"/> then stops once stopping
+/// would pay even if the traffic of the last comeback horizon resumed at once.
 /// </summary>
 internal sealed class OffNodeEconomics(DefaultPolicySettings settings)
 {

@@ -130,11 +130,11 @@ public sealed class DefaultPolicyTests
     }
 
     [Fact]
-    public void A_node_idle_past_every_gap_it_has_seen_stops_once_its_last_comeback_of_traffic_is_worth_less_than_the_node()
+    public void A_node_idle_past_every_gap_it_has_seen_stops_within_a_comeback_horizon_once_its_traffic_there_is_worth_less_than_a_stop_saves()
     {
         // a burst far above the node's price, then silence: the history says nothing about idleness this long, so the
-        // node stops once the requests of the last comeback horizon are worth less than the node over it (here: once
-        // they have left it), not after a break-even at the burst's rate (hours)
+        // node stops once the requests of the last comeback horizon are worth less than the node time a stop saves
+        // (at the latest once they have left it), not after a break-even at the burst's rate (hours)
         ToRunning();
         for (int i = 0; i < 120; i++)
         {
