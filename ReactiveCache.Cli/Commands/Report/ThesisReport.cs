@@ -100,11 +100,11 @@ public static class ThesisReport
 
 ## Where DefaultPolicy does not beat the thesis
 
-DefaultPolicy measures each key's rate instead of taking a configured one. On three rows that costs it:
-`60-1-ec2log s4` is cheaper but 2.7 points lower in hits (the log's 141 s lull looks like a fading key), and the
-long tails of `12-spike-simple-100-250` and `38-spike-simple-300-600` (≈ 3 requests/min, the log's own rate) keep the
-node up to the end of the window (+0.8 % and +22 % cost at 2.5 and 4.2 more points of hits); the thesis,
-configured with rate 9 for the spikes, cuts those tails. The test `DefaultPolicyComparisonTests` names these rows.
+DefaultPolicy minimises J = $ + v × GETs answered by S3, not this pair, so some rows trade differently: at s = 4 on
+`7-spike-simple-50-150`, `12-spike-simple-100-250` and `38-spike-simple-300-600` it buys 2–3 more points of hits for
+1–3 % more cost (the function bridge and the spike's sparse tail, where a hit is worth more in J than the node time
+it takes); at s = 2 it serves from S3, where a hit is worth less than the node or a function costs per request, and
+on `60-1-ec2log` at s = 3 it takes fewer hits at a much lower cost. The test `DefaultPolicyComparisonTests` names these rows.
 
 """;
 

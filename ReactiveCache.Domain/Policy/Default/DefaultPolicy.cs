@@ -17,7 +17,11 @@ namespace ReactiveCache.Domain.Policy.Default;
 /// expected cost of the idle gap under the learned histogram of gaps between any two requests — staying costs the
 /// node's price, stopping costs the comeback (the resumed traffic served off the node during the stop and the boot,
 /// and the boot's billed part); or the value of the traffic (off-node prices per second, averaged over a comeback)
-/// has fallen below the node's price. Never before the start's minimum billing ends.</item>
+/// has fallen below the node's price. Idle beyond the longest gap learned (where the histogram says nothing), it
+/// stops once the requests of the last comeback horizon are worth less than the node time a stop saves even if they
+/// come again at once (the stop and the boot's unbilled head). Never
+/// before the start's minimum billing ends, and never within the start window of a request the start rule would
+/// start the node for (a node it would start now is not stopped now).</item>
 /// <item>Any key requested while the node runs is loaded (a load costs one GET); at ready, every key requested within
 /// a comeback is loaded.</item>
 /// </list>
@@ -90,8 +94,8 @@ public sealed class DefaultPolicy : ICachePolicy
 
     public ObjectState StateOf(string key) => _objects.TryGetValue(key, out var o) ? o.State : ObjectState.S3;
 
-    /// <summary>The learned idle timeout of the node, in seconds (∞: idleness alone never stops it).</summary>
-    public double IdleTimeoutSeconds => _economics.IdleTimeout(_arrivals, RunValue);
+    /// <summary>How long after the last request the node is planned to stop, in seconds (∞: no stop planned).</summary>
+    public double IdleTimeoutSeconds => _stopAt is { } stop && _lastRequest is { } last ? (stop - last).TotalSeconds : double.PositiveInfinity;
 
     /// <summary>How long the key keeps a function after a request, in seconds (0: none).</summary>
     public double KeepAliveSeconds(DefaultObject o)
@@ -231,7 +235,7 @@ public sealed class DefaultPolicy : ICachePolicy
         {
             case NodeState.Running:
                 Load(o, commands);
-                PlanStop(time);
+                PlanStop(time, StartPaysOff(gapBefore));
                 break;
             case NodeState.Booting:
                 Want(o);
@@ -530,20 +534,39 @@ public sealed class DefaultPolicy : ICachePolicy
         }
     }
 
-    // the node stops when its traffic is worth less than its price, or when idle past the learned timeout; never
-    // before the start's minimum billing ends
-    private void PlanStop(DateTimeOffset lastRequest)
+    // the node stops when its traffic is worth less than its price, or when idle past the learned timeout; beyond the
+    // longest idle gap learned, once the traffic of the last comeback horizon is worth less than the node time a stop
+    // saves even if that traffic resumes at once (the stop and the boot's unbilled head: the comeback's Extra < 0);
+    // never before the start's minimum billing ends, nor before the minimum a start at the last request would bill
+    // if the start rule would start the node for that request
+    private void PlanStop(DateTimeOffset lastRequest, bool startPaysOff = false)
     {
         double value = RunValue;
-        double idle = value >= Settings.NodePerSecond ? _economics.IdleTimeout(_arrivals, value) : 0;
         var minimumEnds = _billedFrom + TimeSpan.FromSeconds(Settings.NodeMinimumSeconds);
-        if (!double.IsFinite(idle))
+        var stopAt = lastRequest;
+        if (value >= Settings.NodePerSecond)
         {
-            _stopAt = null;
-            return;
+            double idle = _economics.IdleTimeout(_arrivals, value, out double longestSeen);
+            if (double.IsFinite(idle))
+            {
+                stopAt = lastRequest + TimeSpan.FromSeconds(idle);
+            }
+            else
+            {
+                double falls = _keepWindow.FallsBelow(_lastSeconds, Settings.NodePerSecond * (Settings.StopSeconds + Settings.PendingSeconds));
+                var fallsAt = (_origin ?? lastRequest) + TimeSpan.FromSeconds(falls);
+                var afterLongest = lastRequest + TimeSpan.FromSeconds(longestSeen);
+                stopAt = fallsAt > afterLongest ? fallsAt : afterLongest;
+            }
         }
 
-        var stopAt = lastRequest + TimeSpan.FromSeconds(idle);
+        if (startPaysOff)
+        {
+            // a node this request would start is not stopped before the minimum a start would bill
+            var asStarted = lastRequest + TimeSpan.FromSeconds(Settings.StartWindowToSeconds);
+            stopAt = stopAt > asStarted ? stopAt : asStarted;
+        }
+
         _stopAt = stopAt > minimumEnds ? stopAt : minimumEnds;
     }
 

@@ -10,8 +10,8 @@ namespace ReactiveCache.Domain.Policy.Default;
 /// stopping at τ saves the node's price from τ to the comeback but serves the resumed traffic off the node until
 /// the node is back (the rest of the stop, then a boot) and pays the boot's billed part again.</item>
 /// </list>
-/// With nothing learned about idle gaps beyond the current one, the node falls back to the deterministic ski-rental
-/// break-even (2-competitive).
+/// Beyond the longest idle gap learned the history says nothing: <see cref="DefaultPolicy"/> then stops once stopping
+/// would pay even if the traffic of the last comeback horizon resumed at once.
 /// </summary>
 internal sealed class OffNodeEconomics(DefaultPolicySettings settings)
 {
@@ -57,19 +57,17 @@ internal sealed class OffNodeEconomics(DefaultPolicySettings settings)
     }
 
     /// <summary>
-    /// Seconds the node may stay idle before it stops, given the value per second the traffic resumes at after a gap.
-    /// When no timeout within the gaps seen pays, idleness beyond the longest gap seen is something the history says
-    /// nothing about: then the node waits that long plus the deterministic break-even (rent until a comeback's price is paid).
+    /// Seconds the node may stay idle before it stops, given the value per second the traffic resumes at after a gap;
+    /// +∞ when no timeout within the gaps seen pays. <paramref name="longestSeen"/> is the longest gap seen: idleness
+    /// beyond it is something the history says nothing about, and the caller then decides by the traffic's value.
     /// </summary>
-    public double IdleTimeout(GapHistogram arrivals, double resumeValue)
+    public double IdleTimeout(GapHistogram arrivals, double resumeValue, out double longestSeen)
     {
-        double comeback = Math.Max(0, Extra(0, double.Epsilon, resumeValue));
-        double breakEven = comeback / _p;
+        longestSeen = 0;
         if (arrivals.Count == 0)
         {
-            return breakEven;
+            return double.PositiveInfinity;
         }
-
 
         double best = double.PositiveInfinity;
         double bestExtra = 0;
@@ -93,18 +91,14 @@ internal sealed class OffNodeEconomics(DefaultPolicySettings settings)
             }
         }
 
-        if (double.IsFinite(best))
-        {
-            return best;
-        }
-
         int longest = GapHistogram.BucketCount - 1;
         while (longest > 0 && arrivals.Share(longest) <= 0)
         {
             longest--;
         }
 
-        return Math.Max(arrivals.Mean(longest), GapHistogram.UpperEdge(Math.Max(0, longest - 1))) + breakEven;
+        longestSeen = arrivals.Mean(longest);
+        return best;
     }
 
     // what stopping at `timeout` adds against staying up through an idle gap of `gap` (> timeout)

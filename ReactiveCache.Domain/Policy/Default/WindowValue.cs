@@ -71,6 +71,18 @@ internal sealed class WindowValue(double from, double to)
     /// <summary>What the requests in (<paramref name="since"/>, <paramref name="now"/>] were worth (history reaches back a window's length).</summary>
     public double Since(double since, double now) => CumulativeAt(now) - CumulativeAt(since);
 
+    /// <summary>
+    /// The earliest time at or after <paramref name="last"/> (the last request, seconds) at which the requests of the
+    /// window's length before it are worth less than <paramref name="level"/>: with no request after
+    /// <paramref name="last"/>, that worth only falls, as requests leave the window.
+    /// </summary>
+    public double FallsBelow(double last, double level)
+    {
+        double length = to - from;
+        int first = EntriesAtOrBelow(CumulativeAt(last) - level, cumulative: true);
+        return first < _history.Count ? Math.Max(last, _history[first].Time + length) : last;
+    }
+
     // the first history entry at or after `time` (−1 if none)
     private int IndexAfter(double time)
     {
@@ -135,11 +147,18 @@ internal sealed class WindowValue(double from, double to)
     // the cumulative worth of the requests up to `time` (inclusive)
     private double CumulativeAt(double time)
     {
+        int count = EntriesAtOrBelow(time, cumulative: false);
+        return count == 0 ? 0 : _history[count - 1].Cumulative;
+    }
+
+    // the index after the last history entry whose time (or cumulative worth) is at most `threshold`: both only grow
+    private int EntriesAtOrBelow(double threshold, bool cumulative)
+    {
         int lo = _head, hi = _history.Count;
         while (lo < hi)
         {
             int mid = (lo + hi) >>> 1;
-            if (_history[mid].Time <= time)
+            if ((cumulative ? _history[mid].Cumulative : _history[mid].Time) <= threshold)
             {
                 lo = mid + 1;
             }
@@ -149,6 +168,6 @@ internal sealed class WindowValue(double from, double to)
             }
         }
 
-        return lo == 0 ? 0 : _history[lo - 1].Cumulative;
+        return lo;
     }
 }

@@ -130,6 +130,70 @@ public sealed class DefaultPolicyTests
     }
 
     [Fact]
+    public void A_node_idle_past_every_gap_it_has_seen_stops_within_a_comeback_horizon_once_its_traffic_there_is_worth_less_than_a_stop_saves()
+    {
+        // a burst far above the node's price, then silence: the history says nothing about idleness this long, so the
+        // node stops once the requests of the last comeback horizon are worth less than the node time a stop saves
+        // (at the latest once they have left it), not after a break-even at the burst's rate (hours)
+        ToRunning();
+        for (int i = 0; i < 120; i++)
+        {
+            Request(ManyKeys[i % ManyKeys.Length]);
+            _time.Advance(TimeSpan.FromMilliseconds(500));
+        }
+
+        var limit = _time.GetUtcNow() + TimeSpan.FromSeconds(_settings.ComebackSeconds);
+        bool stopped = false;
+        while (!stopped && _time.GetUtcNow() <= limit)
+        {
+            stopped = Due().Contains(PolicyCommand.StopNode());
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.True(stopped, $"not stopped within a comeback horizon of the last request (planned: {_policy.NextDueAt})");
+    }
+
+    [Fact]
+    public void A_request_the_start_rule_would_start_the_node_for_does_not_stop_the_running_node()
+    {
+        // bursts (six keys in turn, a request every 2 s for 100 s) after silences: the first of 200 s, then of 190 s.
+        // The node can be up when a burst resumes after 190 s (the histogram has seen 200 s), and the last comeback
+        // horizon then holds only that request: its value alone says stop. Once such resumptions were followed by
+        // bursts, the start rule would start the node for that request, so the node is kept for the start window.
+        double[] silences = [200, 190, 190, 190, 190];
+        var harness = new SortedList<double, PolicyEvent>();
+        double t = 0;
+        var resumptions = new List<double>();
+        var stops = new List<double>();
+        int n = 0;
+        foreach (double silence in silences)
+        {
+            for (double end = t + 100; t < end; t += 2)
+            {
+                Tick(t, harness, stops, () => Request(ManyKeys[n++ % ManyKeys.Length]));
+            }
+
+            for (double end = t + silence - 2; t < end; t++)
+            {
+                Tick(t, harness, stops, null);
+            }
+
+            resumptions.Add(t);
+        }
+
+        for (double end = t + 100; t < end; t += 2)
+        {
+            Tick(t, harness, stops, () => Request(ManyKeys[n++ % ManyKeys.Length]));
+        }
+
+        // from the third 190 s silence on, the windows after such a resumption have been learned
+        foreach (double at in resumptions.Skip(3))
+        {
+            Assert.DoesNotContain(stops, s => s >= at && s < at + _settings.StartWindowToSeconds);
+        }
+    }
+
+    [Fact]
     public void Traffic_that_returns_while_the_node_stops_restarts_it_once_stopped()
     {
         ToRunning();
@@ -146,6 +210,44 @@ public sealed class DefaultPolicyTests
         Assert.DoesNotContain(PolicyCommand.StartNode(), all);
         Assert.Equal(ObjectState.RedisBootup, _policy.StateOf("a"));
         Assert.Equal([PolicyCommand.StartNode()], Handle(PolicyEvent.NodeStopped(_time.GetUtcNow())));
+    }
+
+    // one step of a run at second `at`: node events due by then, the policy's timers, then the request (if any); the
+    // node's commands are answered as the start-up model would (ready 30 s after a start, stopped 135 s after a stop)
+    private void Tick(double at, SortedList<double, PolicyEvent> harness, List<double> stops, Func<List<PolicyCommand>>? request)
+    {
+        var origin = new DateTimeOffset(2022, 2, 16, 12, 0, 0, TimeSpan.Zero);
+        _time.SetUtcNow(origin + TimeSpan.FromSeconds(at));
+        var commands = new List<PolicyCommand>();
+        while (harness.Count > 0 && harness.Keys[0] <= at)
+        {
+            var e = harness.Values[0];
+            harness.RemoveAt(0);
+            commands.AddRange(Handle(e));
+        }
+
+        commands.AddRange(Due());
+        if (request is not null)
+        {
+            commands.AddRange(request());
+        }
+
+        foreach (var c in commands)
+        {
+            switch (c.Kind)
+            {
+                case PolicyCommandKind.StartNode:
+                    harness.Add(at + 30, PolicyEvent.NodeReady(origin + TimeSpan.FromSeconds(at + 30)));
+                    break;
+                case PolicyCommandKind.StopNode:
+                    stops.Add(at);
+                    harness.Add(at + 135, PolicyEvent.NodeStopped(origin + TimeSpan.FromSeconds(at + 135)));
+                    break;
+                case PolicyCommandKind.LoadObject:
+                    Handle(PolicyEvent.ObjectLoaded(c.Key, _time.GetUtcNow()));
+                    break;
+            }
+        }
     }
 
     // six keys in turn, 0.5 s apart, until the policy starts the node; returns the requests it took
