@@ -13,7 +13,8 @@ namespace ReactiveCache.Core.Caching;
 /// id and the chunk's number (<see cref="EntryShape.ChunkField"/>). Every field is read into a pooled buffer
 /// (<c>HGET</c> with a lease), so serving from the node leaves no garbage per chunk; a chunk read names the version it
 /// belongs to, so a body is never sent with chunks of two versions: once the entry is replaced (a new write id) or removed,
-/// the old version's chunks are gone and the read finds nothing. One transaction (DEL and HSET) stores an entry whole.
+/// the old version's chunks are gone and the read finds nothing. Field <c>"h"</c> holds the header alone, for requests
+/// that may need no body. One transaction (DEL and HSET) stores an entry whole.
 /// </summary>
 /// <remarks>
 /// Header, big-endian: <c>"RC"</c>, version (2), reserved (0), header length (u16), body length (i64), last modified
@@ -39,6 +40,12 @@ public static class CacheEntryLayout
 
     /// <summary>The field holding the header and the first body bytes.</summary>
     public static readonly RedisValue FirstField = "0";
+
+    /// <summary>
+    /// The field holding the header alone (a copy of field <c>"0"</c>'s first bytes): what a request that may need no body
+    /// (HEAD, a conditional GET, a range) or a check of the entry's version reads, instead of up to a chunk.
+    /// </summary>
+    public static readonly RedisValue HeaderField = "h";
 
     /// <summary>A SCAN/KEYS pattern that matches every entry of this layout.</summary>
     public const string EntryKeyPattern = EntryPrefix + "*";
@@ -119,14 +126,16 @@ public static class CacheEntryLayout
         }
     }
 
+    // the chunk fields, then the header alone
     private static HashEntry[] ToEntries(byte[][] fields, EntryShape shape)
     {
-        var entries = new HashEntry[fields.Length];
+        var entries = new HashEntry[fields.Length + 1];
         for (int n = 0; n < fields.Length; n++)
         {
             entries[n] = new HashEntry(shape.ChunkField(n), fields[n]);
         }
 
+        entries[^1] = new HashEntry(HeaderField, fields[0].AsSpan(0, shape.HeaderLength).ToArray());
         return entries;
     }
 
@@ -171,20 +180,23 @@ public static class CacheEntryLayout
 
     /// <summary>
     /// The metadata and body of an entry from all its fields (as HGETALL returns them); null when they are not one whole
-    /// entry of this layout (a field missing, of another length, or one too many).
+    /// entry of this layout (a field missing, of another length, or one too many; a header field that is not field
+    /// <c>"0"</c>'s header).
     /// </summary>
     public static (ObjectMetadata Metadata, byte[] Body)? Decode(string key, IReadOnlyCollection<HashEntry> fields)
     {
         var byName = fields.ToDictionary(f => Convert.ToHexString((byte[])f.Name!), f => (byte[]?)f.Value ?? []);
         if (!byName.TryGetValue(Convert.ToHexString((byte[])FirstField!), out var first)
+            || !byName.TryGetValue(Convert.ToHexString((byte[])HeaderField!), out var header)
             || !TryReadHeader(key, first, out var metadata, out var shape)
-            || fields.Count != shape.ChunkCount(metadata.Length))
+            || !first.AsSpan(0, shape.HeaderLength).SequenceEqual(header)
+            || fields.Count != shape.ChunkCount(metadata.Length) + 1)
         {
             return null;
         }
 
         var body = new byte[metadata.Length];
-        for (int n = 0; n < fields.Count; n++)
+        for (int n = 0; n < fields.Count - 1; n++)
         {
             if (!byName.TryGetValue(Convert.ToHexString((byte[])shape.ChunkField(n)!), out var field) || field.Length != shape.FieldLength(n, metadata.Length))
             {
@@ -217,7 +229,8 @@ public static class CacheEntryLayout
             return null;
         }
 
-        return Decode(key, [new HashEntry(FirstField, first), .. chunks.Select((c, i) => new HashEntry(shape.ChunkField(i + 1), c))]);
+        var header = await database.HashGetAsync(entryKey, HeaderField);
+        return Decode(key, [new HashEntry(FirstField, first), .. chunks.Select((c, i) => new HashEntry(shape.ChunkField(i + 1), c)), new HashEntry(HeaderField, header)]);
     }
 
     /// <summary>Removes an object from the node.</summary>
@@ -228,8 +241,8 @@ public static class CacheEntryLayout
     {
         try
         {
-            using var first = await database.HashGetLeaseAsync(EntryKey(key), FirstField);
-            return first is not null && TryReadHeader(key, first.Span, out var metadata, out _) ? metadata : null;
+            using var header = await database.HashGetLeaseAsync(EntryKey(key), HeaderField);
+            return header is not null && TryReadHeader(key, header.Span, out var metadata, out _) ? metadata : null;
         }
         catch (RedisServerException e) when (IsNotAnEntry(e))
         {

@@ -14,8 +14,9 @@ namespace ReactiveCache.Gateway.Layers;
 
 /// <summary>
 /// Serves objects held by the cache node (layout: <see cref="CacheEntryLayout"/>, one hash per object, the body in
-/// chunks). Every request first reads field <c>"0"</c> (header and first body bytes): a plain GET of an object that fits
-/// there is ONE command. Longer bodies are streamed chunk by chunk, a few chunks requested ahead. Every read goes into a
+/// chunks). A plain GET first reads field <c>"0"</c> (header and first body bytes): for an object that fits there that is
+/// ONE command; other requests (HEAD, conditional GETs, ranges) first read the header field alone, then the body's chunks
+/// if the answer has one. Longer bodies are streamed chunk by chunk, a few chunks requested ahead. Every read goes into a
 /// pooled buffer (a lease), returned once its bytes are written to the response: no garbage per chunk. A miss, an error
 /// or a timeout before the first byte falls through: the reads before the response starts wait
 /// <see cref="CacheNodeOptions.CommandTimeoutMs"/>, those after it the connection's far longer
@@ -51,7 +52,8 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
             Task<Lease<byte>?>? firstRead = null;
             try
             {
-                firstRead = lease.Database.HashGetLeaseAsync(known.EntryKey, CacheEntryLayout.FirstField);
+                // A plain GET: header and first body bytes at once; otherwise (HEAD, conditions, ranges) the header alone.
+                firstRead = lease.Database.HashGetLeaseAsync(known.EntryKey, request.IsPlainGet ? CacheEntryLayout.FirstField : CacheEntryLayout.HeaderField);
                 first = await BeforeFirstByte(firstRead, cancellationToken);
             }
             catch (Exception e) when (ReleaseIfLeftBehind(e, firstRead))
@@ -80,14 +82,18 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
         }
     }
 
-    /// <summary>Answers from the entry whose first field is <paramref name="first"/> (disposed here, as soon as its bytes are written).</summary>
+    /// <summary>
+    /// Answers from the entry whose first read is <paramref name="first"/>: field <c>"0"</c> for a plain GET, the header
+    /// field otherwise (disposed here, as soon as its bytes are written).
+    /// </summary>
     private async Task<LayerOutcome> ServeAsync(HttpContext context, ObjectRequest request, IDatabase db, EntryHeaderMemo.Entry known, Lease<byte> first,
         CancellationToken cancellationToken)
     {
         Lease<byte>? held = first, other = null;
         try
         {
-            if (!_headers.TryReadHeader(ref known, first.Span, out var metadata, out var shape) || first.Length != shape.FieldLength(0, metadata.Length))
+            if (!_headers.TryReadHeader(ref known, first.Span, out var metadata, out var shape)
+                || first.Length != (request.IsPlainGet ? shape.FieldLength(0, metadata.Length) : shape.HeaderLength))
             {
                 // Not an entry of this layout, or a damaged one: not ours to serve.
                 return LayerOutcome.Miss;
@@ -98,10 +104,10 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
             var head = ReadOnlyMemory<byte>.Empty;
             if (bodyRange is { } range)
             {
-                // The answer's first bytes: from the first field, or from the chunk the range starts in.
+                // The answer's first bytes: from the first field read already (a plain GET), or from the chunk the range starts in.
                 var n = shape.ChunkOf(range.From);
                 var field = first;
-                if (n > 0)
+                if (!request.IsPlainGet)
                 {
                     Task<Lease<byte>?>? read = null;
                     try
@@ -119,9 +125,11 @@ public sealed class RedisLayer(CacheNodeConnection node, LayerCircuitBreakers br
                         return LayerOutcome.Failed;
                     }
 
-                    if (other is null || other.Length != shape.FieldLength(n, metadata.Length))
+                    // Replaced (or removed) since the header was read: the next layer answers. A chunk field's name holds the
+                    // header's write id; field "0" is named for no version, so it must start with that header.
+                    if (other is null || other.Length != shape.FieldLength(n, metadata.Length)
+                        || (n == 0 && !other.Span.StartsWith(first.Span[..shape.HeaderLength])))
                     {
-                        // Replaced (or removed) since the first field was read: the next layer answers.
                         return LayerOutcome.Miss;
                     }
 

@@ -202,6 +202,35 @@ public sealed class HttpSemanticsTests : IClassFixture<SharedGatewayServers>, IA
     }
 
     [Fact]
+    public async Task A_HEAD_or_a_revalidation_on_redis_reads_the_header_field_alone_not_the_first_chunk()
+    {
+        // An entry whose field "0" (header and first 64 KiB) is gone: only a request that reads it can notice.
+        const string key = "header-only.bin";
+        var metadata = new global::ReactiveCache.Core.Objects.ObjectMetadata(key, 100_000, "\"h1\"", "application/octet-stream", DateTimeOffset.UnixEpoch);
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_servers.Redis.ConnectionString);
+        await global::ReactiveCache.Core.Caching.CacheEntryLayout.StoreAsync(redis.GetDatabase(), metadata, new byte[100_000]);
+        await redis.GetDatabase().HashDeleteAsync(global::ReactiveCache.Core.Caching.CacheEntryLayout.EntryKey(key), global::ReactiveCache.Core.Caching.CacheEntryLayout.FirstField);
+        _gateway.Route(key, CacheLayer.Redis);
+        try
+        {
+            using var head = await _client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/objects/{key}"));
+            Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+            Assert.Equal("redis", Origin(head));
+            Assert.Equal(100_000, head.Content.Headers.ContentLength);
+
+            using var revalidation = new HttpRequestMessage(HttpMethod.Get, $"/objects/{key}");
+            revalidation.Headers.TryAddWithoutValidation("If-None-Match", "\"h1\"");
+            using var notModified = await _client.SendAsync(revalidation);
+            Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+            Assert.Equal("redis", Origin(notModified));
+        }
+        finally
+        {
+            await global::ReactiveCache.Core.Caching.CacheEntryLayout.RemoveAsync(redis.GetDatabase(), key);
+        }
+    }
+
+    [Fact]
     public async Task A_missing_key_routed_to_redis_falls_back_and_answers_404()
     {
         _gateway.Route("gone.txt", CacheLayer.Redis);

@@ -24,7 +24,7 @@ public sealed class CacheEntryStoreTests(RedisServerFixture redis) : IClassFixtu
         await CacheEntryLayout.StoreAsync(database, metadata, new MemoryStream(body), CancellationToken.None);
 
         var stored = await database.HashGetAllAsync(CacheEntryLayout.EntryKey(metadata.Key));
-        Assert.Equal(5, stored.Length); // 64 KiB fields: the header and 65 000-odd body bytes, then four chunks
+        Assert.Equal(6, stored.Length); // 64 KiB fields: the header and 65 000-odd body bytes, then four chunks; the header alone
         Assert.All(stored, f => Assert.True(((byte[])f.Value!).Length <= CacheEntryLayout.DefaultChunkBytes));
         var (read, readBody) = CacheEntryLayout.Decode(metadata.Key, stored)!.Value;
         Assert.Equal(metadata, read);
@@ -35,7 +35,7 @@ public sealed class CacheEntryStoreTests(RedisServerFixture redis) : IClassFixtu
         var replaced = metadata with { Length = shorter.Length, ETag = "\"etag-2\"" };
         await CacheEntryLayout.StoreAsync(database, replaced, new MemoryStream(shorter), CancellationToken.None);
         stored = await database.HashGetAllAsync(CacheEntryLayout.EntryKey(metadata.Key));
-        Assert.Equal(2, stored.Length);
+        Assert.Equal(3, stored.Length);
         Assert.Equal(shorter, CacheEntryLayout.Decode(metadata.Key, stored)!.Value.Body);
     }
 

@@ -16,13 +16,17 @@ public sealed class CacheEntryLayoutTests
 
         var fields = CacheEntryLayout.Encode(metadata, body);
 
-        var first = Assert.Single(fields);
+        // One chunk field (header and body) and the header field.
+        Assert.Equal(2, fields.Length);
+        var first = fields[0];
         Assert.Equal(CacheEntryLayout.FirstField, first.Name);
         var bytes = (byte[])first.Value!;
         Assert.True(CacheEntryLayout.TryReadHeader("index.html", bytes, out var read, out var shape));
         Assert.Equal(metadata, read);
         Assert.Equal(body, bytes[shape.HeaderLength..]);
         Assert.Equal(CacheEntryLayout.DefaultChunkBytes, shape.ChunkBytes);
+        Assert.Equal(CacheEntryLayout.HeaderField, fields[1].Name);
+        Assert.Equal(bytes[..shape.HeaderLength], (byte[])fields[1].Value!);
         var decoded = CacheEntryLayout.Decode("index.html", fields)!.Value;
         Assert.Equal(metadata, decoded.Metadata);
         Assert.Equal(body, decoded.Body);
@@ -44,9 +48,10 @@ public sealed class CacheEntryLayoutTests
         var fields = CacheEntryLayout.Encode(metadata, body, chunkBytes: 2048);
 
         Assert.True(CacheEntryLayout.TryReadHeader("a.bin", (byte[])fields[0].Value!, out _, out var shape));
-        Assert.Equal(shape.ChunkCount(length), fields.Length);
+        Assert.Equal(shape.ChunkCount(length) + 1, fields.Length); // the chunks, then the header alone
+        Assert.Equal(CacheEntryLayout.HeaderField, fields[^1].Name);
         Assert.All(fields, f => Assert.True(((byte[])f.Value!).Length <= 2048));
-        for (int n = 0; n < fields.Length; n++)
+        for (int n = 0; n < fields.Length - 1; n++)
         {
             Assert.Equal(shape.ChunkField(n), fields[n].Name);
             Assert.Equal(shape.FieldLength(n, length), ((byte[])fields[n].Value!).Length);
@@ -73,10 +78,12 @@ public sealed class CacheEntryLayoutTests
         var two = CacheEntryLayout.Encode(metadata, body, chunkBytes: 2048);
 
         Assert.Equal(one[0].Name, two[0].Name); // the first field is always "0": it names the version itself
-        Assert.Empty(one.Skip(1).Select(f => f.Name).Intersect(two.Skip(1).Select(f => f.Name)));
-        // A chunk of another version does not complete an entry.
-        HashEntry[] mixed = [one[0], .. two.Skip(1)];
-        Assert.Null(CacheEntryLayout.Decode("a.bin", mixed));
+        var chunksOf = (HashEntry[] fields) => fields[1..^1].Select(f => f.Name);
+        Assert.Empty(chunksOf(one).Intersect(chunksOf(two)));
+        // A chunk of another version does not complete an entry, nor does another version's header field.
+        Assert.Null(CacheEntryLayout.Decode("a.bin", [one[0], .. two[1..]]));
+        Assert.Null(CacheEntryLayout.Decode("a.bin", [.. one[..^1], two[^1]]));
+        Assert.NotNull(CacheEntryLayout.Decode("a.bin", one));
     }
 
     [Fact]
