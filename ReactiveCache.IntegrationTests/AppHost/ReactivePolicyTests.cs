@@ -46,6 +46,19 @@ public sealed class ReactivePolicyTests(AppHostFixture fixture, ITestOutputHelpe
             firstRedis ??= origin == "redis" ? clock.Elapsed : null;
             AddIfNew(states, await control.StateOfAsync(key));
             nodeEndpoint ??= (await control.NodeAsync()).Endpoint;
+            if (firstLambda is null && states[^1] == "Lambda")
+            {
+                // The thesis counts every request in the Lambda state towards the node, served by the function or not:
+                // on a loaded machine a cold start slower than the rest of the burst would go straight from S3 to the
+                // node (seen once in CI: 43 S3 answers, then Redis). The burst pauses until the function serves the
+                // key (or the key left the Lambda state), so the walk, not the machine's speed, is what is checked.
+                var paused = Stopwatch.StartNew();
+                await Eventually.HoldsAsync(async () =>
+                    (await ControlApiClient.RoutesAsync(gateway)).Routes.GetValueOrDefault(key) == "lambda"
+                    || await control.StateOfAsync(key) != "Lambda", Limit, "the key's function serves it", interval: Poll);
+                output.WriteLine($"paused the burst {paused.ElapsedMilliseconds} ms while the function started");
+            }
+
             await Task.Delay(Gap);
         }
 
