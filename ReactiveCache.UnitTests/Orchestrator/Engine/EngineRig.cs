@@ -52,6 +52,7 @@ internal sealed class EngineRig : IAsyncDisposable
         [
             nodeWork,
             reconciler,
+            new LateFunctions(Hub, launcher, functions, pins, states, Gateways, reconciler, _inbox, time, NullLogger<LateFunctions>.Instance),
             new NodeWatcher(controller, Node, loader, nodeWork, node, time, engineOptions, NullLogger<NodeWatcher>.Instance),
             new GatewayEventPump(Gateways, _inbox, costs, NullLogger<GatewayEventPump>.Instance),
             new PolicyLoop(policy, _inbox, executor, pins, states, reconciler, time, NullLogger<PolicyLoop>.Instance),
