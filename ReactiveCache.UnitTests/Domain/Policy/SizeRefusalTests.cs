@@ -37,12 +37,13 @@ public sealed class SizeRefusalTests
         Assert.NotEqual(ObjectState.RedisRunning, engine.Policy.StateOf(Big));
     }
 
-    [Fact]
-    public void The_thesis_never_boots_the_node_for_a_key_whose_size_the_engine_read_at_its_function()
+    [Theory]
+    [MemberData(nameof(Policies))]
+    public void No_policy_boots_the_node_for_a_key_whose_size_the_engine_read_at_its_function(string kind)
     {
         // As the orchestrator does: the key's size is read when its first function starts, and every layer it is too
         // large for is told then, before the key's requests would have it on the node.
-        var engine = new SizedEngine(Policy("thesis"), _time, tellWhenRead: true);
+        var engine = new SizedEngine(Policy(kind), _time, tellWhenRead: true);
         engine.TooLarge(Big, CacheLayer.Redis);
 
         engine.Requests(Big, every: TimeSpan.FromMilliseconds(200), Run);
