@@ -4,7 +4,8 @@ namespace ReactiveCache.Domain.Policy;
 /// Baseline: the node is started on the first request and never stopped; every key is loaded into it on
 /// its first request (like the thesis's ElastiCache proxy: that first request is served by S3).
 /// A failed boot or a lost node backs off (<see cref="NodeFailureRules"/>); a key whose load failed, whose object
-/// changed or that was pinned is forgotten (loaded again on its next request, once unpinned).
+/// changed or that was pinned is forgotten (loaded again on its next request, once unpinned); a key too large for the node
+/// stays on S3 until its object changes (<see cref="SizeRefusals"/>).
 /// </summary>
 public sealed class AlwaysOnPolicy(TimeProvider time) : ICachePolicy
 {
@@ -81,8 +82,19 @@ public sealed class AlwaysOnPolicy(TimeProvider time) : ICachePolicy
                 _failures.BootFailed(Time.GetUtcNow());
                 Forget(commands);
                 break;
-            case PolicyEventKind.NodeCommandFailed when e.Command == PolicyCommandKind.LoadObject:
+            case PolicyEventKind.NodeCommandFailed when e.Command == PolicyCommandKind.LoadObject && StateOf(e.Key) == ObjectState.RedisBootup:
                 _states.Remove(e.Key);
+                break;
+            case PolicyEventKind.ObjectTooLarge when e.Layer == CacheLayer.Redis:
+                // Kept on S3 (known, so not loaded again) until its object changes (SizeRefusals' rule: the node never takes it).
+                if (StateOf(e.Key) == ObjectState.RedisRunning)
+                {
+                    commands.Add(PolicyCommand.RemoveRoute(e.Key));
+                    commands.Add(PolicyCommand.EvictObject(e.Key));
+                }
+
+                _states[e.Key] = ObjectState.S3;
+                _waiting.Remove(e.Key);
                 break;
             case PolicyEventKind.ObjectChanged:
             case PolicyEventKind.KeyPinned:

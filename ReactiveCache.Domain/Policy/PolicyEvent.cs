@@ -42,6 +42,10 @@ public readonly record struct PolicyEvent(PolicyEventKind Kind, string Key, Date
     public static PolicyEvent ObjectChanged(string key, DateTimeOffset time) =>
         new(PolicyEventKind.ObjectChanged, key, time, CacheLayer.S3);
 
+    /// <summary>The orchestrator refused to put <paramref name="key"/> on <paramref name="layer"/>: it is too large for it.</summary>
+    public static PolicyEvent ObjectTooLarge(string key, CacheLayer layer, DateTimeOffset time) =>
+        new(PolicyEventKind.ObjectTooLarge, key, time, layer);
+
     public static PolicyEvent KeyRestored(string key, CacheLayer layer, DateTimeOffset time) =>
         new(PolicyEventKind.KeyRestored, key, time, layer);
 }

@@ -46,4 +46,12 @@ public enum PolicyEventKind
     /// or the adopted node): the policy takes the key up in the matching state.
     /// </summary>
     KeyRestored = 12,
+
+    /// <summary>
+    /// The orchestrator refused to put <see cref="PolicyEvent.Key"/> on <see cref="PolicyEvent.Layer"/>: the object is larger
+    /// than that layer's size limit. Comes before the usual end of the refused command (its function's
+    /// <see cref="FunctionEnded"/>, its load's <see cref="NodeCommandFailed"/>); not a failure of the node. The policy keeps
+    /// the key off that layer until <see cref="ObjectChanged"/> (<see cref="SizeRefusals"/>).
+    /// </summary>
+    ObjectTooLarge = 13,
 }

@@ -15,7 +15,7 @@ public static class EngineRegistration
     /// The configured policy (section <c>Policy</c>) and the engine that runs it: the inbox of events, the loop that
     /// feeds them to the policy, the pump of gateway events, the command executor, the node's work queue and
     /// commands, the node's watcher, the function runner, the objects' sizes against the layers' limits (section <c>SizeLimits</c>), the control API's pins, the reconciliation of a (re)started
-    /// orchestrator; the node loader and the cost meter. The policy decides with the orchestrator's start-up model
+    /// orchestrator and the functions that dial back after it; the node loader and the cost meter. The policy decides with the orchestrator's start-up model
     /// (<see cref="PolicyStartup"/>).
     /// </summary>
     public static IHostApplicationBuilder AddPolicyEngine(this IHostApplicationBuilder builder)
@@ -58,6 +58,7 @@ public static class EngineRegistration
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeWorkQueue>());
         // Before the links are served (hosted services start before the server): gateways that connect report first.
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Reconciler>());
+        builder.Services.AddHostedService<LateFunctions>();
         builder.Services.AddHostedService<NodeWatcher>();
         builder.Services.AddHostedService<GatewayEventPump>();
         builder.Services.AddHostedService<PolicyLoop>();

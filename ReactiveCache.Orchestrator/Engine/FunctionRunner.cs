@@ -30,8 +30,15 @@ public sealed class FunctionRunner
         ILogger<FunctionRunner> logger)
     {
         (_launcher, _inbox, _costs, _sizes, _time, _logger) = (launcher, inbox, costs, sizes, time, logger);
-        control.FunctionConnected += keys =>
+        control.FunctionConnected += (invocationId, keys) =>
         {
+            // Only this orchestrator's own functions are ready for the policy; one an earlier life started is the
+            // reconciliation's (or, dialling after it, LateFunctions').
+            if (!_launcher.IsRunning(invocationId))
+            {
+                return;
+            }
+
             foreach (var key in keys)
             {
                 RecordActivation(key);

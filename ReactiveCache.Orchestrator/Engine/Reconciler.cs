@@ -27,7 +27,8 @@ namespace ReactiveCache.Orchestrator.Engine;
 /// The first table it publishes is therefore never emptier than what is really there: a gateway that reports late
 /// (after the window) gets the node's current keys and the connected functions' keys, not an empty table.
 /// A function found this way is not one this orchestrator invoked: its end is taken from its control stream (gone for
-/// longer than <see cref="EngineOptions.FunctionRedialGrace"/>).
+/// longer than <see cref="EngineOptions.FunctionRedialGrace"/>). One that dials only after the reconciliation is
+/// <see cref="LateFunctions"/>' to adopt or send away.
 /// </summary>
 public sealed class Reconciler(
     GatewaySessions gateways,
@@ -45,6 +46,8 @@ public sealed class Reconciler(
 {
     private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _adopted = new(StringComparer.Ordinal);
+    private readonly Lock _takeOver = new();
+    private bool _functionsTaken;
 
     /// <summary>Completes once the reconciliation is done (at once when there is none).</summary>
     public Task Completed => _completed.Task;
@@ -60,6 +63,8 @@ public sealed class Reconciler(
             gateways.BeginReconciliation();
         }
 
+        // Only the functions taken over are watched (see OnFunctionDisconnected): at reconciliation, or later (LateFunctions).
+        functions.FunctionDisconnected += OnFunctionDisconnected;
         return base.StartAsync(cancellationToken);
     }
 
@@ -67,13 +72,16 @@ public sealed class Reconciler(
     {
         if (options.Value.ReconcileWindow <= TimeSpan.Zero)
         {
+            lock (_takeOver)
+            {
+                _functionsTaken = true;
+            }
+
             _completed.TrySetResult();
             return;
         }
 
         var started = time.GetUtcNow();
-        // Only the functions taken over are watched (see OnFunctionDisconnected).
-        functions.FunctionDisconnected += OnFunctionDisconnected;
         try
         {
             await ReconcileAsync(started, stoppingToken);
@@ -176,7 +184,7 @@ public sealed class Reconciler(
     {
         var awaited = invocationIds.ToHashSet(StringComparer.Ordinal);
         var allBack = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void Check(IReadOnlyList<string> _)
+        void Check(string invocationId, IReadOnlyList<string> keys)
         {
             if (awaited.All(functions.IsConnected))
             {
@@ -187,7 +195,7 @@ public sealed class Reconciler(
         functions.FunctionConnected += Check;
         try
         {
-            Check([]);
+            Check("", []);
             await allBack.Task.WaitAsync(window, time, cancellationToken);
         }
         catch (TimeoutException)
@@ -220,20 +228,40 @@ public sealed class Reconciler(
     /// </summary>
     private Dictionary<string, CacheLayer> FunctionRoutes(Dictionary<string, CacheLayer> routes)
     {
-        foreach (var (invocationId, keys) in functions.Connected)
+        // Under the lock: a function that connects meanwhile is either taken here or, after, found late (Claims).
+        lock (_takeOver)
         {
-            _adopted[invocationId] = keys;
-            foreach (var key in keys)
+            _functionsTaken = true;
+            foreach (var (invocationId, keys) in functions.Connected)
             {
-                if (!routes.TryAdd(key, CacheLayer.Lambda) && routes[key] == CacheLayer.Redis)
+                _adopted[invocationId] = keys;
+                foreach (var key in keys)
                 {
-                    functions.Shutdown(key);
+                    if (!routes.TryAdd(key, CacheLayer.Lambda) && routes[key] == CacheLayer.Redis)
+                    {
+                        functions.Shutdown(key);
+                    }
                 }
             }
         }
 
         return routes;
     }
+
+    /// <summary>
+    /// Whether the reconciliation has (or will have) the function <paramref name="invocationId"/>: it connected before the
+    /// reconciliation took the connected functions over, or was taken over. False for a function that dials later.
+    /// </summary>
+    public bool Claims(string invocationId)
+    {
+        lock (_takeOver)
+        {
+            return !_functionsTaken || _adopted.ContainsKey(invocationId);
+        }
+    }
+
+    /// <summary>Takes over a function found after the reconciliation (see <see cref="LateFunctions"/>): its end is its control stream's.</summary>
+    public void TakeOver(string invocationId, IReadOnlyList<string> keys) => _adopted[invocationId] = keys;
 
     private async Task<CacheNodeEndpoint?> FindNodeAsync(CancellationToken cancellationToken)
     {

@@ -24,8 +24,8 @@ public sealed class FunctionControlHub(TimeProvider time, ILogger<FunctionContro
     public IReadOnlyCollection<(string InvocationId, IReadOnlyList<string> Keys)> Connected =>
         [.. _connections.Values.Select(c => (c.InvocationId, c.Keys))];
 
-    /// <summary>A function connected its control stream: it holds <c>keys</c> and its tunnel is opening.</summary>
-    public event Action<IReadOnlyList<string>>? FunctionConnected;
+    /// <summary>A function connected its control stream (its invocation id, the keys it holds): its tunnel is opening.</summary>
+    public event Action<string, IReadOnlyList<string>>? FunctionConnected;
 
     /// <summary>A function's control stream ended (its life ended, or the stream broke: it dials again if it lives on).</summary>
     public event Action<string>? FunctionDisconnected;
@@ -36,6 +36,19 @@ public sealed class FunctionControlHub(TimeProvider time, ILogger<FunctionContro
     public bool KeepRunning(string key) => Send(key, new ControlCommand { KeepRunning = new KeepRunning() });
 
     public bool Shutdown(string key) => Send(key, new ControlCommand { Shutdown = new Shutdown() });
+
+    /// <summary>Tells one invocation (not every function holding its keys) to shut down; false when its stream is not open.</summary>
+    public bool ShutdownInvocation(string invocationId)
+    {
+        var told = _connections.TryGetValue(invocationId, out var connection)
+                   && connection.Commands.Writer.TryWrite(new ControlCommand { Shutdown = new Shutdown() });
+        logger.LogInformation("Shutdown for invocation {Invocation}: {Told}", invocationId, told ? "sent" : "not connected");
+        return told;
+    }
+
+    /// <summary>Whether a connected invocation other than <paramref name="invocationId"/> holds <paramref name="key"/>.</summary>
+    public bool HeldByAnother(string key, string invocationId) =>
+        _connections.Values.Any(c => c.InvocationId != invocationId && c.Keys.Contains(key, StringComparer.Ordinal));
 
     /// <summary>Drops a command kept for <paramref name="key"/> until its function connects (the function it was meant for is not coming).</summary>
     public void ForgetPending(string key) => _pending.TryRemove(key, out _);
@@ -53,18 +66,18 @@ public sealed class FunctionControlHub(TimeProvider time, ILogger<FunctionContro
         }
 
         logger.LogInformation("Function invocation {Invocation} connected its control stream for {Keys}", invocationId, string.Join(", ", keys));
-        Announce(keys);
+        Announce(invocationId, keys);
         return connection;
     }
 
     /// <summary>Tells every listener; one that throws is logged and counted, and the others still hear it.</summary>
-    private void Announce(IReadOnlyList<string> keys)
+    private void Announce(string invocationId, IReadOnlyList<string> keys)
     {
-        foreach (var listener in FunctionConnected?.GetInvocationList().Cast<Action<IReadOnlyList<string>>>() ?? [])
+        foreach (var listener in FunctionConnected?.GetInvocationList().Cast<Action<string, IReadOnlyList<string>>>() ?? [])
         {
             try
             {
-                listener(keys);
+                listener(invocationId, keys);
             }
             catch (Exception failure)
             {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using ReactiveCache.Core.Functions;
@@ -17,6 +18,7 @@ public sealed class FunctionLauncher(IFunctionInvoker invoker, FunctionTokens to
     /// <summary>The status of an invocation refused because <see cref="FunctionOptions.MaxConcurrentInvocations"/> run already.</summary>
     public const int RefusedStatus = 429;
 
+    private readonly ConcurrentDictionary<string, byte> _invocations = new(StringComparer.Ordinal);
     private int _running;
     private long _started;
     private long _refused;
@@ -32,6 +34,12 @@ public sealed class FunctionLauncher(IFunctionInvoker invoker, FunctionTokens to
 
     public int MaxConcurrent => options.Value.MaxConcurrentInvocations;
 
+    /// <summary>
+    /// Whether <paramref name="invocationId"/> is an invocation this launcher started and that has not returned yet (false for
+    /// a function started by an earlier life of the orchestrator).
+    /// </summary>
+    public bool IsRunning(string invocationId) => _invocations.ContainsKey(invocationId);
+
     public async Task<FunctionInvocation> InvokeAsync(IReadOnlyList<string> keys, TimeSpan tick, FunctionInvocationType type, CancellationToken cancellationToken)
     {
         var o = options.Value;
@@ -43,10 +51,13 @@ public sealed class FunctionLauncher(IFunctionInvoker invoker, FunctionTokens to
             return new FunctionInvocation(RefusedStatus, null, "ConcurrencyLimitReached", []);
         }
 
+        string? invocationId = null;
         try
         {
             Interlocked.Increment(ref _started);
             var payload = tokens.Payload(keys, tick, [gateway, .. o.MoreGatewayTunnelUrls], o.OrchestratorUrl);
+            invocationId = payload.InvocationId;
+            _invocations[invocationId] = 0;
             using var activity = Source.StartActivity("invoke", ActivityKind.Client);
             activity?.SetTag("layer", "lambda");
             activity?.SetTag("faas.invoked_name", o.Name);
@@ -69,6 +80,11 @@ public sealed class FunctionLauncher(IFunctionInvoker invoker, FunctionTokens to
         }
         finally
         {
+            if (invocationId is not null)
+            {
+                _invocations.TryRemove(invocationId, out _);
+            }
+
             Interlocked.Decrement(ref _running);
         }
     }

@@ -24,6 +24,9 @@ public sealed class DefaultObject(string key)
     /// <summary>Its load onto the running node failed: not loaded again before the node's next boot.</summary>
     public bool LoadFailed { get; internal set; }
 
+    /// <summary>The layers the key was refused for its size: it does not go there again until its object changes.</summary>
+    public SizeRefusals TooLarge { get; internal set; }
+
     /// <summary>When the policy shuts the key's functions unless another request comes first (null: none planned).</summary>
     public DateTimeOffset? FunctionUntil { get; internal set; }
 }

@@ -29,7 +29,9 @@ namespace ReactiveCache.Domain.Policy.Default;
 /// off (<see cref="NodeFailureRules"/>) and the keys that waited for the node or were on it go back to their function or
 /// S3; a failed stop is retried; a key whose load failed leaves the node's queue and is not loaded again before the
 /// node's next boot; a pinned key is left alone until unpinned and a key pinned to the node keeps it up
-/// (<see cref="KeyPins"/>); a restarted orchestrator's keys are taken up in the state of their layer.
+/// (<see cref="KeyPins"/>); a restarted orchestrator's keys are taken up in the state of their layer; a key the
+/// orchestrator refused for its size stays off that layer, and a key too large for the node counts for nothing in the
+/// node's start and stop rules (<see cref="SizeRefusals"/>).
 /// Pure: events and the clock in, commands out.
 /// </summary>
 public sealed class DefaultPolicy : ICachePolicy
@@ -137,6 +139,11 @@ public sealed class DefaultPolicy : ICachePolicy
                 break;
             case PolicyEventKind.ObjectChanged when _objects.TryGetValue(e.Key, out var changed):
                 Withdraw(changed, commands);
+                // a new version: it may fit where the old one did not
+                changed.TooLarge = default;
+                break;
+            case PolicyEventKind.ObjectTooLarge:
+                OnTooLarge(GetOrCreate(e.Key), e.Layer, commands);
                 break;
             case PolicyEventKind.NodeStopped:
                 OnNodeStopped(commands);
@@ -210,15 +217,24 @@ public sealed class DefaultPolicy : ICachePolicy
 
     private void OnRequest(DefaultObject o, DateTimeOffset time, List<PolicyCommand> commands)
     {
-        double t = Seconds(time);
         double gap = o.LastRequest is { } last ? (time - last).TotalSeconds : double.PositiveInfinity;
-        double value = Settings.OffNodePrice.Of(gap);
         if (o.LastRequest is not null)
         {
             o.Gaps.Add(gap);
             _keyGaps.Add(gap);
         }
 
+        if (!o.TooLarge.Allows(CacheLayer.Redis))
+        {
+            // the node can never serve this key (SizeRefusals): its requests are worth nothing to the node, so they
+            // neither start it nor keep it up; only its function, if it fits one, is its business
+            o.LastRequest = time;
+            KeepFunction(o, time, commands);
+            return;
+        }
+
+        double t = Seconds(time);
+        double value = Settings.OffNodePrice.Of(gap);
         double gapBefore = _lastRequest is { } any ? (time - any).TotalSeconds : double.PositiveInfinity;
         if (_lastRequest is not null)
         {
@@ -300,7 +316,7 @@ public sealed class DefaultPolicy : ICachePolicy
 
     private void Load(DefaultObject o, List<PolicyCommand> commands)
     {
-        if (o.State is ObjectState.S3 or ObjectState.Lambda && !o.LoadFailed)
+        if (o.State is ObjectState.S3 or ObjectState.Lambda && !o.LoadFailed && o.TooLarge.Allows(CacheLayer.Redis))
         {
             o.State = ObjectState.RedisBootup;
             commands.Add(PolicyCommand.LoadObject(o.Key));
@@ -371,6 +387,38 @@ public sealed class DefaultPolicy : ICachePolicy
         }
 
         o.State = ObjectState.S3;
+    }
+
+    // the orchestrator refused to put the key on this layer (SizeRefusals): it does not go there again, and leaves it if
+    // it is on it or waiting for it. A refused function ends on its own (FunctionEnded follows); one that runs but whose
+    // route was refused is shut down. The node is not stopped here: with the key's requests no longer counted for it, the
+    // stop rule stops it at its planned time (a node booted for this key alone stops at the end of its minimum billing).
+    private void OnTooLarge(DefaultObject o, CacheLayer layer, List<PolicyCommand> commands)
+    {
+        o.TooLarge = o.TooLarge.With(layer);
+        switch (layer)
+        {
+            case CacheLayer.Lambda when o.Route == CacheLayer.Lambda:
+                o.Route = CacheLayer.S3;
+                commands.Add(PolicyCommand.RemoveRoute(o.Key));
+                o.FunctionUntil = null;
+                commands.Add(PolicyCommand.ShutdownFunction(o.Key));
+                break;
+            case CacheLayer.Redis when o.State is ObjectState.RedisBootup or ObjectState.RedisRunning:
+                if (o.State == ObjectState.RedisRunning)
+                {
+                    commands.Add(PolicyCommand.EvictObject(o.Key));
+                }
+
+                o.State = o.FunctionsRunning > 0 ? ObjectState.Lambda : ObjectState.S3;
+                if (o.Route == CacheLayer.Redis)
+                {
+                    o.Route = CacheLayer.S3;
+                    commands.Add(PolicyCommand.RemoveRoute(o.Key));
+                }
+
+                break;
+        }
     }
 
     private void OnPinned(string key, CacheLayer layer, List<PolicyCommand> commands)
@@ -509,7 +557,7 @@ public sealed class DefaultPolicy : ICachePolicy
     private void KeepFunction(DefaultObject o, DateTimeOffset now, List<PolicyCommand> commands)
     {
         double keep = _economics.KeepAlive(o.Gaps, _keyGaps);
-        if (keep <= 0)
+        if (keep <= 0 || !o.TooLarge.Allows(CacheLayer.Lambda))
         {
             return;
         }

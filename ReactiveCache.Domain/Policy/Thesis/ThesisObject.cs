@@ -23,6 +23,9 @@ public sealed class ThesisObject(string key)
     /// <summary>The last function was invoked from RedisShutdown (the thesis's restricted Lambda).</summary>
     internal bool LastFunctionRestricted { get; set; }
 
+    /// <summary>The layers the key was refused for its size: it does not go there again until its object changes.</summary>
+    public SizeRefusals TooLarge { get; internal set; }
+
     /// <summary>When the next one-minute node check is due (RedisRunning only).</summary>
     public DateTimeOffset? NextCheckAt { get; internal set; }
 }

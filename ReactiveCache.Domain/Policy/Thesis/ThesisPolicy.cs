@@ -18,7 +18,9 @@ namespace ReactiveCache.Domain.Policy.Thesis;
 /// Beyond the thesis, failures (which it did not handle): a failed boot, load or lost node sends the keys waiting
 /// for the node back to S3 (their held functions are shut down) and the next boot backs off
 /// (<see cref="NodeFailureRules"/>); a failed stop is retried; a node left with nothing on it stops. A pinned key is
-/// left alone (<see cref="KeyPins"/>); a changed object leaves every layer; a restarted orchestrator restores keys.
+/// left alone (<see cref="KeyPins"/>); a changed object leaves every layer; a restarted orchestrator restores keys; a key
+/// the orchestrator refused for its size stays off that layer (<see cref="SizeRefusals"/>). A key too large for a function
+/// never reaches the node here either (the thesis goes to the node through the Lambda state): it stays on S3.
 /// </para>
 /// <para>
 /// Bounded (<see cref="BoundedKeyMap{T}"/>): a key at rest (S3, no route, no function, no node check) is forgotten
@@ -129,8 +131,13 @@ public sealed class ThesisPolicy : ICachePolicy
                 if (_objects.TryGetValue(e.Key, out var changed))
                 {
                     Withdraw(changed, commands);
+                    // A new version: it may fit where the old one did not.
+                    changed.TooLarge = default;
                 }
 
+                break;
+            case PolicyEventKind.ObjectTooLarge:
+                OnTooLarge(GetOrCreate(e.Key), e.Layer, commands);
                 break;
             case PolicyEventKind.KeyRestored:
                 OnRestored(GetOrCreate(e.Key), e.Layer);
@@ -177,7 +184,7 @@ public sealed class ThesisPolicy : ICachePolicy
             case ObjectState.Lambda:
                 o.LambdaCount++;
                 // After failed boots the node is not started again before its backoff ends: the function serves on.
-                if (o.LambdaCount > Parameters.RedisThreshold && (Node != NodeState.Stopped || _failures.MayStartNode(_time.GetUtcNow())))
+                if (o.LambdaCount > Parameters.RedisThreshold && o.TooLarge.Allows(CacheLayer.Redis) && (Node != NodeState.Stopped || _failures.MayStartNode(_time.GetUtcNow())))
                 {
                     commands.Add(PolicyCommand.KeepRunning(o.Key));
                     StartRedis(o, commands);
@@ -200,7 +207,7 @@ public sealed class ThesisPolicy : ICachePolicy
     private void CheckLambdaThreshold(ThesisObject o, bool restricted, List<PolicyCommand> commands)
     {
         int window = Parameters.LambdaWindowElements;
-        if (o.Timestamps.Count < window)
+        if (o.Timestamps.Count < window || !o.TooLarge.Allows(CacheLayer.Lambda))
         {
             return;
         }
@@ -479,6 +486,24 @@ public sealed class ThesisPolicy : ICachePolicy
                 o.Timestamps.Add(now);
                 o.NextCheckAt = now + Parameters.RedisCheckInterval;
                 _checks.Schedule(o, o.NextCheckAt.Value);
+                break;
+        }
+    }
+
+    // The orchestrator refused to put the key on this layer (SizeRefusals): it does not go there again, and leaves it if it
+    // is on it or waiting for it. A refused function ends on its own (FunctionEnded follows); one that runs but whose route
+    // was refused is shut down. Leaving the node's queue may leave the node with nothing: it stops (StopIfIdle).
+    private void OnTooLarge(ThesisObject o, CacheLayer layer, List<PolicyCommand> commands)
+    {
+        o.TooLarge = o.TooLarge.With(layer);
+        switch (layer)
+        {
+            case CacheLayer.Lambda when o.Route == CacheLayer.Lambda:
+                commands.Add(PolicyCommand.ShutdownFunction(o.Key));
+                SetRouteToS3(o, commands);
+                break;
+            case CacheLayer.Redis when o.State is ObjectState.RedisBootup or ObjectState.RedisRunning:
+                Withdraw(o, commands);
                 break;
         }
     }

@@ -118,7 +118,6 @@ public sealed class EngineFaultTests
             return policy.Heard.Any(e => e.Kind == PolicyEventKind.KeyRestored);
         }, Timeout, "the policy heard the key restored", () => string.Join(", ", policy.Heard.Select(e => e.Kind)));
 
-        // (The function's reconnection is also heard as FunctionReady: the policy ignores it for a key it does not hold.)
         var restored = Assert.Single(policy.Heard, e => e.Kind == PolicyEventKind.KeyRestored);
         Assert.Equal((PolicyEventKind.KeyRestored, "k", CacheLayer.Lambda), (restored.Kind, restored.Key, restored.Layer));
         Assert.False(rig.Gateways.Reconciling);

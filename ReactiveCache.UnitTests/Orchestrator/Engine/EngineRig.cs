@@ -38,7 +38,7 @@ internal sealed class EngineRig : IAsyncDisposable
         var costs = new CostMeter(controller, time, Options.Create(new CostOptions()));
         // No reconciliation unless the test asks for one: the rig's engine starts from nothing.
         var engineOptions = Options.Create(options ?? new EngineOptions { ReconcileWindow = TimeSpan.Zero });
-        Sizes = new ObjectSizes(store, Options.Create(sizeLimits ?? new SizeLimitsOptions()));
+        Sizes = new ObjectSizes(store, _inbox, time, Options.Create(sizeLimits ?? new SizeLimitsOptions()));
         var node = Commands = new NodeCommands(controller, loader, Gateways, costs, Sizes, _inbox, time, engineOptions, NullLogger<NodeCommands>.Instance);
         var functions = new FunctionRunner(launcher, Hub, _inbox, costs, Sizes, time, NullLogger<FunctionRunner>.Instance);
         var nodeWork = new NodeWorkQueue(_inbox, time, NullLogger<NodeWorkQueue>.Instance);
@@ -52,6 +52,7 @@ internal sealed class EngineRig : IAsyncDisposable
         [
             nodeWork,
             reconciler,
+            new LateFunctions(Hub, launcher, functions, pins, states, Gateways, reconciler, _inbox, time, NullLogger<LateFunctions>.Instance),
             new NodeWatcher(controller, Node, loader, nodeWork, node, time, engineOptions, NullLogger<NodeWatcher>.Instance),
             new GatewayEventPump(Gateways, _inbox, costs, NullLogger<GatewayEventPump>.Instance),
             new PolicyLoop(policy, _inbox, executor, pins, states, reconciler, time, NullLogger<PolicyLoop>.Instance),

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using ReactiveCache.Core.Link;
+using ReactiveCache.Core.Protos.Function;
 using ReactiveCache.Core.Routing;
 using ReactiveCache.Domain;
 using ReactiveCache.Domain.Policy;
@@ -83,6 +84,55 @@ public sealed class ReconcilerTests
         Assert.Equal([("k", CacheLayer.Lambda)], snapshot.Routes.ToRoutes().Select(r => (r.Key, r.Value)));
         Assert.Contains(policy.Heard, e => e is { Kind: PolicyEventKind.KeyRestored, Key: "k", Layer: CacheLayer.Lambda });
         Assert.Equal(0, rig.Node.Starts);
+    }
+
+    [Fact]
+    public async Task A_function_that_dials_back_after_the_reconciliation_is_adopted_when_nothing_else_holds_its_key()
+    {
+        var policy = new ScriptedPolicy(_ => []);
+        await using var rig = new EngineRig(policy, new FailingObjectStore(() => new IOException()), Reconciling);
+        await rig.StartAsync();
+        rig.Gateways.Open(Report("g1", version: 7));
+        await rig.Reconciler.Completed.WaitAsync(Timeout);
+
+        // Slow: the previous orchestrator's function dials its control stream only now.
+        var late = rig.Hub.Connect("invocation-late", ["k"]);
+
+        await Eventually.HoldsAsync(() => policy.Heard.Any(e => e is { Kind: PolicyEventKind.KeyRestored, Key: "k", Layer: CacheLayer.Lambda }), Timeout,
+            "the policy took the key up on its function", () => string.Join(", ", policy.Heard.Select(e => $"{e.Kind}({e.Key})")));
+        Assert.False(late.Commands.Reader.TryRead(out var told), $"the adopted function was told {told}");
+
+        // Taken over like the functions found in the window: its end is its control stream's (gone past the grace).
+        rig.Hub.Disconnect(late);
+        await Eventually.HoldsAsync(() =>
+        {
+            rig.Time.Advance(TimeSpan.FromSeconds(1));
+            return policy.Heard.Any(e => e is { Kind: PolicyEventKind.FunctionEnded, Key: "k" });
+        }, Timeout, "the policy heard the adopted function end");
+    }
+
+    [Fact]
+    public async Task A_function_that_dials_back_after_the_reconciliation_is_told_to_go_when_its_key_has_a_function_or_is_on_the_node()
+    {
+        var policy = new ScriptedPolicy(_ => []);
+        await using var rig = new EngineRig(policy, new FailingObjectStore(() => new IOException()), Reconciling);
+        await rig.StartAsync();
+        var first = rig.Hub.Connect("invocation-k", ["k"]);
+        rig.Gateways.Open(Report("g1", version: 7, ("k", CacheLayer.Lambda)));
+        await rig.Reconciler.Completed.WaitAsync(Timeout);
+        rig.Gateways.SetRoute("r", CacheLayer.Redis);
+
+        // Two slow functions: one for the key that has a function already, one for a key on the node.
+        var second = rig.Hub.Connect("invocation-late-k", ["k"]);
+        var onNode = rig.Hub.Connect("invocation-late-r", ["r"]);
+
+        using var wait = new CancellationTokenSource(Timeout);
+        Assert.Equal(ControlCommand.CommandOneofCase.Shutdown, (await second.Commands.Reader.ReadAsync(wait.Token)).CommandCase);
+        Assert.Equal(ControlCommand.CommandOneofCase.Shutdown, (await onNode.Commands.Reader.ReadAsync(wait.Token)).CommandCase);
+        Assert.False(first.Commands.Reader.TryRead(out var told), $"the key's first function was told {told}");
+        Assert.Single(policy.Heard, e => e is { Kind: PolicyEventKind.KeyRestored, Key: "k" });
+        Assert.DoesNotContain(policy.Heard, e => e is { Kind: PolicyEventKind.KeyRestored, Key: "r" });
+        Assert.DoesNotContain(policy.Heard, e => e is { Kind: PolicyEventKind.FunctionReady });
     }
 
     /// <summary>A gateway's hello: its route version, its routes, and a function for each Lambda route.</summary>

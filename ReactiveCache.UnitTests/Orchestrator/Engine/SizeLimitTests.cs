@@ -32,6 +32,28 @@ public sealed class SizeLimitTests
             "both functions ended", () => string.Join(", ", policy.Heard.Select(e => $"{e.Kind}({e.Key})")));
         Assert.Equal(1, rig.Invoker.Invokes); // only the small key's
         Assert.Equal(Big, rig.Sizes.Known("big"));
+
+        // The policy heard why, before the function's end (so that it does not ask again), and only for the big key.
+        var heard = policy.Heard;
+        var told = IndexOf(heard, e => e is { Kind: PolicyEventKind.ObjectTooLarge, Key: "big", Layer: CacheLayer.Lambda });
+        Assert.InRange(told, 0, IndexOf(heard, e => e is { Kind: PolicyEventKind.FunctionEnded, Key: "big" }) - 1);
+        Assert.DoesNotContain(heard, e => e is { Kind: PolicyEventKind.ObjectTooLarge, Key: "small" });
+    }
+
+    [Fact]
+    public async Task The_policy_hears_every_layer_a_key_is_too_large_for_as_soon_as_its_size_is_read()
+    {
+        // Too large for the node only: its function is invoked, and the policy learns at that moment that the node cannot
+        // take the key, before its requests would have it boot the node.
+        var policy = new ScriptedPolicy(e => e.Kind == PolicyEventKind.RequestReceived ? [PolicyCommand.InvokeFunction(e.Key, TimeSpan.FromSeconds(1))] : []);
+        await using var rig = new EngineRig(policy, Store(), sizeLimits: new SizeLimitsOptions { FunctionMaxBytes = 2 * Big, NodeMaxBytes = Limit });
+        await rig.StartAsync();
+
+        rig.Post(PolicyEvent.RequestReceived("big", DateTimeOffset.UnixEpoch, CacheLayer.S3));
+
+        await Eventually.HoldsAsync(() => policy.Heard.Any(e => e.Kind == PolicyEventKind.FunctionEnded), Timeout, "the function ended");
+        Assert.Equal(1, rig.Invoker.Invokes);
+        Assert.Equal([CacheLayer.Redis], policy.Heard.Where(e => e.Kind == PolicyEventKind.ObjectTooLarge).Select(e => e.Layer));
     }
 
     [Fact]
@@ -49,6 +71,10 @@ public sealed class SizeLimitTests
         // Events are handled in order: once the small key is routed, the big one's command was dealt with.
         await Eventually.HoldsAsync(() => rig.Gateways.Routes.Lookup("small") == CacheLayer.Lambda, Timeout, "the small key is routed to lambda");
         Assert.Equal(CacheLayer.S3, rig.Gateways.Routes.Lookup("big"));
+
+        // Told when its size was read, and told again at the refusal (a policy that forgot the key hears it again).
+        await Eventually.HoldsAsync(() => policy.Heard.Count(e => e is { Kind: PolicyEventKind.ObjectTooLarge, Key: "big", Layer: CacheLayer.Lambda }) == 2,
+            Timeout, "the policy heard of the refused route");
     }
 
     [Fact]
@@ -66,6 +92,25 @@ public sealed class SizeLimitTests
         await Eventually.HoldsAsync(() => policy.Heard.Any(e => e is { Kind: PolicyEventKind.NodeCommandFailed, Command: PolicyCommandKind.LoadObject, Key: "big" }),
             Timeout, "the policy heard the load failed");
         Assert.DoesNotContain(policy.Heard, e => e.Kind == PolicyEventKind.ObjectLoaded);
+
+        // Its size was read by the first (direct) load: the refused load of the policy is told again, before its failure.
+        var heard = policy.Heard;
+        var failed = IndexOf(heard, e => e is { Kind: PolicyEventKind.NodeCommandFailed, Key: "big" });
+        Assert.Contains(heard.Take(failed), e => e is { Kind: PolicyEventKind.ObjectTooLarge, Key: "big", Layer: CacheLayer.Redis });
+        Assert.Equal(2, heard.Count(e => e is { Kind: PolicyEventKind.ObjectTooLarge, Key: "big", Layer: CacheLayer.Redis }));
+    }
+
+    private static int IndexOf(IReadOnlyList<PolicyEvent> heard, Func<PolicyEvent, bool> match)
+    {
+        for (var i = 0; i < heard.Count; i++)
+        {
+            if (match(heard[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     [Fact]

@@ -10,8 +10,8 @@ public sealed class FunctionControlHubTests
     {
         var hub = new FunctionControlHub(TimeProvider.System, NullLogger<FunctionControlHub>.Instance);
         var heard = new List<string>();
-        hub.FunctionConnected += _ => throw new InvalidOperationException("A listener's bug.");
-        hub.FunctionConnected += keys => heard.AddRange(keys);
+        hub.FunctionConnected += (_, _) => throw new InvalidOperationException("A listener's bug.");
+        hub.FunctionConnected += (_, keys) => heard.AddRange(keys);
 
         var connection = hub.Connect("invocation-1", ["a"]);
 
