@@ -52,15 +52,17 @@ public sealed class CacheNodeOptions
     /// <see cref="ReadAheadBudgetChunks"/> allows: each response always has one read in flight.
     /// </summary>
     [Range(1, 64)]
-    public int ReadAheadChunks { get; set; } = 8;
+    public int ReadAheadChunks { get; set; } = 4;
 
     /// <summary>
     /// Chunks all responses together may have requested beyond the one read each has in flight. Every chunk read is a
-    /// (pooled) buffer held until it is sent: without a shared bound, 64 concurrent 1 MB GETs held 64 × 8 × 64 KiB = 32 MiB of
-    /// chunks (and the garbage collector's room for them). A few streams still read <see cref="ReadAheadChunks"/> ahead.
+    /// (pooled) buffer held until it is sent, of up to <see cref="ReactiveCache.Core.Caching.CacheEntryLayout.DefaultChunkBytes"/>
+    /// (256 KiB): without a shared bound, 64 concurrent 1 MB GETs would hold 64 × 3 chunks = 48 MiB (and the garbage
+    /// collector's room for them); the default bounds it to 32 × 256 KiB = 8 MiB. A few streams still read
+    /// <see cref="ReadAheadChunks"/> ahead.
     /// </summary>
     [Range(0, 65_536)]
-    public int ReadAheadBudgetChunks { get; set; } = 64;
+    public int ReadAheadBudgetChunks { get; set; } = 32;
 
     /// <summary>How long a drain waits for reads in flight before acknowledging anyway.</summary>
     [Range(100, 600_000)]

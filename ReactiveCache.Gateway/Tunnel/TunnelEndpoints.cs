@@ -16,7 +16,9 @@ public static class TunnelEndpoints
 {
     public static WebApplication MapLambdaTunnel(this WebApplication app)
     {
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        // The WebSocket middleware puts a handshake feature on every HTTP/1.1 request it sees: only the dial path needs one.
+        app.UseWhen(static context => context.Request.Path.StartsWithSegments(TunnelProtocol.ConnectPath, StringComparison.Ordinal),
+            static branch => branch.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) }));
         var tunnel = app.MapGroup("").WithTags("Tunnel").ExcludeFromDescription();
         tunnel.MapGet(TunnelProtocol.ConnectPath, ConnectAsync);
         tunnel.MapDelete($"{TunnelProtocol.InvocationsPath}/{{invocationId}}", GoodbyeAsync);

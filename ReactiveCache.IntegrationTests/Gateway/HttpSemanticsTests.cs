@@ -204,7 +204,7 @@ public sealed class HttpSemanticsTests : IClassFixture<SharedGatewayServers>, IA
     [Fact]
     public async Task A_HEAD_or_a_revalidation_on_redis_reads_the_header_field_alone_not_the_first_chunk()
     {
-        // An entry whose field "0" (header and first 64 KiB) is gone: only a request that reads it can notice.
+        // An entry whose field "0" (header and first 256 KiB) is gone: only a request that reads it can notice.
         const string key = "header-only.bin";
         var metadata = new global::ReactiveCache.Core.Objects.ObjectMetadata(key, 100_000, "\"h1\"", "application/octet-stream", DateTimeOffset.UnixEpoch);
         await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_servers.Redis.ConnectionString);

@@ -18,20 +18,20 @@ public sealed class CacheEntryStoreTests(RedisServerFixture redis) : IClassFixtu
     {
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
         var database = connection.GetDatabase();
-        var body = Body(300_000);
+        var body = Body(1_200_000);
         var metadata = Metadata("streamed.bin", body.Length);
 
         await CacheEntryLayout.StoreAsync(database, metadata, new MemoryStream(body), CancellationToken.None);
 
         var stored = await database.HashGetAllAsync(CacheEntryLayout.EntryKey(metadata.Key));
-        Assert.Equal(6, stored.Length); // 64 KiB fields: the header and 65 000-odd body bytes, then four chunks; the header alone
+        Assert.Equal(6, stored.Length); // 256 KiB fields: the header and 261 000-odd body bytes, then four chunks; the header alone
         Assert.All(stored, f => Assert.True(((byte[])f.Value!).Length <= CacheEntryLayout.DefaultChunkBytes));
         var (read, readBody) = CacheEntryLayout.Decode(metadata.Key, stored)!.Value;
         Assert.Equal(metadata, read);
         Assert.Equal(body, readBody);
 
         // Stored again (a new version, shorter): one whole entry of the new version, none of the old version's chunks.
-        var shorter = Body(70_000);
+        var shorter = Body(300_000);
         var replaced = metadata with { Length = shorter.Length, ETag = "\"etag-2\"" };
         await CacheEntryLayout.StoreAsync(database, replaced, new MemoryStream(shorter), CancellationToken.None);
         stored = await database.HashGetAllAsync(CacheEntryLayout.EntryKey(metadata.Key));
