@@ -71,7 +71,7 @@ public sealed partial class CacheNodeConnection : IAsyncDisposable
             }
 
             retired = current;
-            var node = new Node(nodeId, endpoint);
+            var node = new Node(nodeId, endpoint, _time.GetUtcNow());
             _current = node;
             node.Connecting = ConnectAsync(node);
         }
@@ -97,6 +97,32 @@ public sealed partial class CacheNodeConnection : IAsyncDisposable
         {
             LogNodeCleared(retired.Id);
             _ = RetireAsync(retired);
+        }
+    }
+
+    /// <summary>
+    /// Completes once the node in use is connected, or <see cref="CacheNodeOptions.ConnectTimeoutMs"/> after it was named if
+    /// it is not (at once when there is no node).
+    /// </summary>
+    public async Task WaitForConnectionAsync(CancellationToken cancellationToken)
+    {
+        var node = Volatile.Read(ref _current);
+        if (node is null)
+        {
+            return;
+        }
+
+        var deadline = node.NamedAt + TimeSpan.FromMilliseconds(_options.ConnectTimeoutMs);
+        if (node.Connecting is { } connecting)
+        {
+            await connecting.WaitAsync(cancellationToken);
+        }
+
+        // StackExchange.Redis returns from a connect that may fail (abortConnect=false) before a slow node has answered and
+        // raises no event for that first connection: polled, for at most the connect timeout.
+        while (!node.Retired && node.Multiplexer?.IsConnected != true && _time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken);
         }
     }
 
@@ -233,9 +259,10 @@ public sealed partial class CacheNodeConnection : IAsyncDisposable
     [LoggerMessage(LogLevel.Warning, "Cannot connect to cache node {NodeId} at {Endpoint}")]
     private partial void LogConnectFailed(Exception exception, string nodeId, string endpoint);
 
-    private sealed class Node(string id, string endpoint) : IAsyncDisposable
+    private sealed class Node(string id, string endpoint, DateTimeOffset namedAt) : IAsyncDisposable
     {
         public string Id { get; } = id;
+        public DateTimeOffset NamedAt { get; } = namedAt;
         public string Endpoint { get; } = endpoint;
         /// <summary>The reads in flight on this node; closed while it drains or once it is retired.</summary>
         public InFlightGate Reads { get; } = new();

@@ -5,6 +5,7 @@ using Polly;
 using Polly.Retry;
 using ReactiveCache.Core.Link;
 using ReactiveCache.Core.Routing;
+using ReactiveCache.Domain;
 using ReactiveCache.Gateway.CacheNode;
 using ReactiveCache.Gateway.Layers;
 using ReactiveCache.Gateway.Telemetry;
@@ -135,6 +136,15 @@ public sealed partial class OrchestratorLink(
 
                 if (message.KindCase is OrchestratorMessage.KindOneofCase.Snapshot or OrchestratorMessage.KindOneofCase.Delta)
                 {
+                    // The orchestrator shuts a key's function down once every gateway has acked the version that moves the
+                    // key to the node: a version that routes keys to the node is acked once the node is connected (or not
+                    // within CacheNode:ConnectTimeoutMs of being named). Acked at once, a read in the meantime found
+                    // neither the node (still connecting) nor the function (shut down) and went to S3.
+                    if (RoutesToNode(message))
+                    {
+                        await node.WaitForConnectionAsync(session.Token);
+                    }
+
                     await writer.WriteAsync(new GatewayMessage { RouteAck = new RouteAck { Version = routes.Version } }, session.Token);
                 }
             }
@@ -192,6 +202,10 @@ public sealed partial class OrchestratorLink(
 
         return hello;
     }
+
+    private static bool RoutesToNode(OrchestratorMessage message) =>
+        (message.KindCase == OrchestratorMessage.KindOneofCase.Snapshot ? message.Snapshot.Routes : message.Delta.Upserts)
+        .Any(r => r.Layer.ToCacheLayer() == CacheLayer.Redis);
 
     /// <summary>Applies one message. Returns <c>false</c> when a delta does not fit the table held (resynchronise).</summary>
     private bool Apply(OrchestratorMessage message, SessionWriter writer, CancellationToken cancellationToken)

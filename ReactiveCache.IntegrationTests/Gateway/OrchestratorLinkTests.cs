@@ -3,6 +3,7 @@ using ReactiveCache.Core.Link;
 using ReactiveCache.Core.Objects;
 using ReactiveCache.Core.Routing;
 using ReactiveCache.Gateway.CacheNode;
+using ReactiveCache.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using ReactiveCache.Domain;
 
@@ -172,6 +173,30 @@ public sealed class OrchestratorLinkTests : IClassFixture<KillableGatewayServers
         Assert.Contains("1KB.txt", function.Keys);
         Assert.Equal("node-1", hello.CacheNode.NodeId);
         Assert.Equal(_servers.RedisEndpoint, hello.CacheNode.Endpoint);
+    }
+
+    [Fact]
+    public async Task A_version_that_moves_a_key_to_a_node_still_connecting_is_acked_once_the_node_answers()
+    {
+        // The orchestrator shuts a key's function down once every gateway has acked the version that moves the key to the
+        // node. A node slow to answer its first connection (here a proxy that holds every byte until opened): acked at
+        // once, the next read would find neither the node nor the function and go to S3.
+        const string key = "1KB.txt";
+        await SwitchAsync(key, CacheLayer.Lambda);
+        await using var slowNode = new GatedTcpProxy(_servers.RedisEndpoint);
+        Orchestrator.SetNode("node-2", slowNode.Endpoint);
+        var version = Orchestrator.SetRoutes((key, CacheLayer.Redis));
+        await Eventually.HoldsAsync(() => _gateway.Routes.Version >= version && slowNode.Accepted > 0, Wait, $"route version {version} applied, node dialled");
+
+        await Task.Delay(300);
+        Assert.DoesNotContain(version, Orchestrator.RouteAcks);
+        Assert.False(NodeConnected());
+
+        slowNode.Open();
+        await Eventually.HoldsAsync(() => Orchestrator.RouteAcks.Contains(version), Wait, "the gateway acked the version once the node answered",
+            () => string.Join(", ", Orchestrator.RouteAcks));
+        Assert.True(NodeConnected());
+        Assert.Equal("redis", await OriginOfGetAsync(key));
     }
 
     [Fact]
