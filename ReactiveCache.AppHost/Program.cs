@@ -33,7 +33,8 @@ var orchestrator = builder.AddProject<Projects.ReactiveCache_Orchestrator>("orch
     .WithLinksEndpoint()
     .WithControlApiKey(controlApiKey)
     .WithPolicy(builder.Configuration)
-    .WithLocalCacheNode(cacheNodeWriterPassword, cacheNodeReaderPassword, bootDelay: builder.Configuration["CacheNode:BootDelay"] ?? "00:00:05")
+    .WithLocalCacheNode(cacheNodeWriterPassword, cacheNodeReaderPassword, bootDelay: builder.Configuration["CacheNode:BootDelay"] ?? "00:00:05",
+        stateDirectory: builder.Configuration["CacheNode:StateDirectory"])
     .WithEnvironment("Tunnel__Secret", tunnelSecret)
     .WithEnvironment("GatewayLink__Secret", linkSecret)
     .WithEnvironment("Function__EmulatorAccessKey", emulatorKeys.AccessKey)

@@ -21,7 +21,8 @@ internal static class ResourceBuilderExtensions
         this IResourceBuilder<ProjectResource> orchestrator,
         IResourceBuilder<ParameterResource> writerPassword,
         IResourceBuilder<ParameterResource> readerPassword,
-        string bootDelay) =>
+        string bootDelay,
+        string? stateDirectory = null) =>
         orchestrator.WithEnvironment("CacheNode__Kind", "Local")
             .WithEnvironment("CacheNode__User", CacheNodeUsers.Writer)
             .WithEnvironment("CacheNode__Password", writerPassword)
@@ -29,8 +30,10 @@ internal static class ResourceBuilderExtensions
             .WithEnvironment("CacheNode__ReaderPassword", readerPassword)
             .WithEnvironment("CacheNode__BootDelay", bootDelay)
             .WithEnvironment("CacheNode__OwnerProcessId", Environment.ProcessId.ToString())
-            .WithEnvironment("CacheNode__StateDirectory",
-                Path.Combine(Path.GetTempPath(), "reactive-cache", $"apphost-{Environment.ProcessId}"));
+            // One state file per AppHost (CacheNode:StateDirectory, else one of its own), not per process: AppHosts built
+            // in one process (the tests run several at once) adopted each other's node, whose passwords they do not have.
+            .WithEnvironment("CacheNode__StateDirectory", stateDirectory
+                ?? Path.Combine(Path.GetTempPath(), "reactive-cache", $"apphost-{Environment.ProcessId}-{Guid.NewGuid():N}"));
 
     /// <summary>
     /// A gateway: the object store, the gRPC link to the orchestrator's HTTP/2 links endpoint and its secret, the

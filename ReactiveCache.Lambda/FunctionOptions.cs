@@ -23,6 +23,13 @@ public sealed class FunctionOptions
     /// <summary>How long, after saying goodbye, the function waits for in-flight requests to finish.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long an invocation waits for its first tunnel connection before its life counts anyway: the life's first TICK
+    /// counts from that connection (a slow cold start does not eat it), and a gateway that never answers does not keep the
+    /// function up for longer than this.
+    /// </summary>
+    public TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Kept free before the Lambda deadline to say goodbye and respond.</summary>
     public TimeSpan DeadlineMargin { get; set; } = TimeSpan.FromMilliseconds(500);
 

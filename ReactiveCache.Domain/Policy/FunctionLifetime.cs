@@ -4,7 +4,7 @@ namespace ReactiveCache.Domain.Policy;
 /// How long a function invocation holds its objects: the thesis's Lambda life rules, in one place,
 /// used by the real function and by the simulator.
 /// <list type="bullet">
-/// <item>An invocation starts with one TICK of life.</item>
+/// <item>An invocation starts with one TICK of life, counted from when it can serve (<see cref="OnReady"/>).</item>
 /// <item>Each served GET adds one TICK to the deadline (thesis code: <c>due = due + TICK</c>).</item>
 /// <item><c>keepRunning</c> holds it up: the deadline no longer ends it (the thesis resets to 120 s and disables the timer).</item>
 /// <item><c>shutdown</c> ends it.</item>
@@ -45,6 +45,19 @@ public sealed class FunctionLifetime
 
     /// <summary>The moment the life ends if nothing else happens.</summary>
     public DateTimeOffset EndsAt => IsShutDown ? Start : IsHeld ? Timeout : Min(Deadline, Timeout);
+
+    /// <summary>
+    /// The function can serve from <paramref name="now"/> (its first tunnel connected): its first TICK counts from here,
+    /// as in the simulator, whose lives start when the function is ready. A cold start longer than one TICK no longer ends
+    /// the life as the function becomes able to serve.
+    /// </summary>
+    public void OnReady(DateTimeOffset now)
+    {
+        if (now + Tick > Deadline)
+        {
+            Deadline = now + Tick;
+        }
+    }
 
     /// <summary>A GET was served: one more TICK (unless held or over).</summary>
     public void OnServed(DateTimeOffset now)

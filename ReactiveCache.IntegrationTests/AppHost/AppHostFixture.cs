@@ -86,10 +86,12 @@ public class AppHostFixture : IAsyncLifetime
     /// Starts the AppHost with two gateways, the objects in <paramref name="objectsRoot"/>, <paramref name="controlApiKey"/>
     /// and the <paramref name="policy"/> settings (null: the thesis's short configuration, see the class summary); returns once
     /// every resource has started (not yet healthy). The projects export telemetry to <paramref name="telemetryEndpoint"/>
-    /// (none when null); <paramref name="configure"/> may set more before the AppHost is built.
+    /// (none when null); <paramref name="configure"/> may set more before the AppHost is built. The orchestrator keeps its
+    /// node's state file in <paramref name="nodeStateDirectory"/> (null: a directory of this AppHost's own).
     /// </summary>
     public static async Task<DistributedApplication> StartAsync(string objectsRoot, string controlApiKey, CancellationToken cancellationToken,
-        string? telemetryEndpoint = null, Action<IDistributedApplicationTestingBuilder>? configure = null, IReadOnlyList<string>? policy = null)
+        string? telemetryEndpoint = null, Action<IDistributedApplicationTestingBuilder>? configure = null, IReadOnlyList<string>? policy = null,
+        string? nodeStateDirectory = null)
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ReactiveCache_AppHost>(
         [
@@ -97,6 +99,7 @@ public class AppHostFixture : IAsyncLifetime
             $"Parameters:control-api-key={controlApiKey}",
             "Gateways=2",
             "CacheNode:BootDelay=00:00:02",
+            .. nodeStateDirectory is null ? Array.Empty<string>() : [$"CacheNode:StateDirectory={nodeStateDirectory}"],
             .. policy ?? ThesisShortPolicy,
         ], cancellationToken);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));

@@ -86,6 +86,7 @@ public sealed class InvocationHandler(
     {
         // One token for every gateway: any refusal means the invocation cannot serve.
         var refused = Task.WhenAny(sessions.Select(s => s.Refused));
+        await WhenReadyAsync(active, sessions, refused, cancellationToken);
         while (true)
         {
             var (endsAt, isOver, isShutDown, isHeld, timeout) = active.Snapshot();
@@ -106,6 +107,28 @@ public sealed class InvocationHandler(
                 await Task.WhenAny(Task.Delay(wait, time, cancellationToken), active.ShutdownRequested, refused);
                 cancellationToken.ThrowIfCancellationRequested();
             }
+        }
+    }
+
+    /// <summary>
+    /// Waits for the first tunnel connection (or a refusal, a shutdown, <see cref="FunctionOptions.ReadyTimeout"/>), and
+    /// starts the life's first TICK there when it came.
+    /// </summary>
+    private async Task WhenReadyAsync(ActiveInvocation active, IReadOnlyList<TunnelSession> sessions, Task refused, CancellationToken cancellationToken)
+    {
+        if (sessions.Count == 0)
+        {
+            return;
+        }
+
+        var ready = Task.WhenAny(sessions.Select(s => s.FirstConnection));
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await Task.WhenAny(ready, refused, active.ShutdownRequested, Task.Delay(options.Value.ReadyTimeout, time, waiting.Token));
+        await waiting.CancelAsync();
+        cancellationToken.ThrowIfCancellationRequested();
+        if (ready.IsCompleted)
+        {
+            active.OnReady();
         }
     }
 

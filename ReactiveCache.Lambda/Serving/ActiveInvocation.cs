@@ -29,6 +29,15 @@ public sealed class ActiveInvocation(string id, IReadOnlySet<string> keys, Funct
         }
     }
 
+    /// <summary>The first tunnel connected: the life's first TICK counts from now.</summary>
+    public void OnReady()
+    {
+        lock (lifetime)
+        {
+            lifetime.OnReady(time.GetUtcNow());
+        }
+    }
+
     public void KeepRunning()
     {
         lock (lifetime)

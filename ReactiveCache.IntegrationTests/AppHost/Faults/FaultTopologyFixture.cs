@@ -44,6 +44,9 @@ public sealed class FaultTopologyFixture : IAsyncLifetime
 
     public string ControlApiKey { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
 
+    /// <summary>Where this AppHost's orchestrator keeps its node's state file (the node's process id and port).</summary>
+    public string NodeStateDirectory { get; } = Directory.CreateTempSubdirectory("fault-node-state-").FullName;
+
     public IReadOnlyDictionary<string, byte[]> Bodies { get; } = new Dictionary<string, byte[]>
     {
         [HotSmall] = Bytes(1, 4 * 1024),
@@ -74,7 +77,8 @@ public sealed class FaultTopologyFixture : IAsyncLifetime
         }
 
         using var cts = new CancellationTokenSource(AppHostFixture.StartTimeout);
-        _app = await AppHostFixture.StartAsync(_objects.FullName, ControlApiKey, cts.Token, policy: AppHostFixture.ThesisShortPolicy);
+        _app = await AppHostFixture.StartAsync(_objects.FullName, ControlApiKey, cts.Token, policy: AppHostFixture.ThesisShortPolicy,
+            nodeStateDirectory: NodeStateDirectory);
         foreach (var name in AppHostFixture.ServiceResources)
         {
             _ = FollowLogsAsync(name);
@@ -277,6 +281,7 @@ public sealed class FaultTopologyFixture : IAsyncLifetime
         }
 
         _objects.Delete(recursive: true);
+        Directory.Delete(NodeStateDirectory, recursive: true);
     }
 
     /// <summary>Bytes no two objects share at any offset (a body mixed from two objects shows).</summary>

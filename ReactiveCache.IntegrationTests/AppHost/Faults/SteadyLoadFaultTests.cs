@@ -260,9 +260,9 @@ public sealed class SteadyLoadFaultTests(FaultTopologyFixture fixture, ITestOutp
     }
 
     /// <summary>The cache node's process, from the state file the orchestrator keeps for this AppHost (never another's).</summary>
-    private static int NodeProcessId()
+    private int NodeProcessId()
     {
-        var state = Path.Combine(Path.GetTempPath(), "reactive-cache", $"apphost-{Environment.ProcessId}", "cache-node.state");
+        var state = Path.Combine(fixture.NodeStateDirectory, "cache-node.state");
         return int.Parse(File.ReadAllText(state).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
     }
 }

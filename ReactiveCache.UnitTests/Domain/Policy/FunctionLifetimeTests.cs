@@ -22,6 +22,25 @@ public sealed class FunctionLifetimeTests
     }
 
     [Fact]
+    public void The_first_tick_counts_from_when_the_function_can_serve()
+    {
+        // A cold start of 11 s (longer than a TICK): the first tunnel connects at +11 s, and the life has a whole TICK
+        // from there, as a simulated function's life starts at ready (a quick start too counts from its connection).
+        var slow = new FunctionLifetime(Tick, Start, Timeout);
+        slow.OnReady(Start + TimeSpan.FromSeconds(11));
+        Assert.Equal(Start + TimeSpan.FromSeconds(11) + Tick, slow.EndsAt);
+        Assert.False(slow.IsOver(Start + TimeSpan.FromSeconds(18)));
+
+        var quick = new FunctionLifetime(Tick, Start, Timeout);
+        quick.OnReady(Start + TimeSpan.FromSeconds(0.5));
+        Assert.Equal(Start + TimeSpan.FromSeconds(0.5) + Tick, quick.EndsAt);
+
+        var late = new FunctionLifetime(Tick, Start, TimeSpan.FromSeconds(12));
+        late.OnReady(Start + TimeSpan.FromSeconds(11));
+        Assert.Equal(Start + TimeSpan.FromSeconds(12), late.EndsAt); // never past the function timeout
+    }
+
+    [Fact]
     public void A_GET_after_the_deadline_does_not_revive_it()
     {
         var life = new FunctionLifetime(Tick, Start, Timeout);
