@@ -410,13 +410,7 @@ public sealed class DefaultPolicy : ICachePolicy
                     commands.Add(PolicyCommand.EvictObject(o.Key));
                 }
 
-                o.State = o.FunctionsRunning > 0 ? ObjectState.Lambda : ObjectState.S3;
-                if (o.Route == CacheLayer.Redis)
-                {
-                    o.Route = CacheLayer.S3;
-                    commands.Add(PolicyCommand.RemoveRoute(o.Key));
-                }
-
+                LeaveNode(o, commands);
                 break;
         }
     }
@@ -473,7 +467,7 @@ public sealed class DefaultPolicy : ICachePolicy
                 // not left waiting for a load that will not come (its function is kept by its own keep-alive, not held):
                 // back to its function or S3, and not loaded again before the node's next boot
                 o.LoadFailed = true;
-                o.State = o.FunctionsRunning > 0 ? ObjectState.Lambda : ObjectState.S3;
+                LeaveNode(o, commands);
                 break;
             case PolicyCommandKind.StopNode when Node == NodeState.Stopping:
                 _failures.StopFailed(now);
@@ -632,13 +626,19 @@ public sealed class DefaultPolicy : ICachePolicy
         {
             if (o.State is ObjectState.RedisRunning or ObjectState.RedisBootup)
             {
-                o.State = o.FunctionsRunning > 0 ? ObjectState.Lambda : ObjectState.S3;
-                if (o.Route == CacheLayer.Redis)
-                {
-                    o.Route = CacheLayer.S3;
-                    commands.Add(PolicyCommand.RemoveRoute(o.Key));
-                }
+                LeaveNode(o, commands);
             }
+        }
+    }
+
+    // one key off the node (or its queue): back to its function, if one runs, or S3, and no longer routed to the node
+    private static void LeaveNode(DefaultObject o, List<PolicyCommand> commands)
+    {
+        o.State = o.FunctionsRunning > 0 ? ObjectState.Lambda : ObjectState.S3;
+        if (o.Route == CacheLayer.Redis)
+        {
+            o.Route = CacheLayer.S3;
+            commands.Add(PolicyCommand.RemoveRoute(o.Key));
         }
     }
 }
