@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
@@ -15,7 +16,9 @@ namespace ReactiveCache.Cli.Commands.Bench;
 /// two floors, each the baseline plus one hop and nothing else, to tell the gateway's own cost from the hop's:
 /// <c>GET /redis/{key}</c> answers with the bytes of ONE Redis read (a GET, into a pooled buffer, of a plain
 /// copy of the body stored beside the entries), what any Redis-backed answer pays on the same machine; <c>GET /proxy/{key}</c> forwards to <c>/objects/{key}</c> of
-/// this same endpoint over loopback with YARP, what any forwarded answer (the Lambda path's tunnel) pays.
+/// this same endpoint over loopback with YARP, what any forwarded answer (the Lambda path's tunnel) pays; with an
+/// origin in another process (<see cref="BenchOrigin"/>), <c>GET /proxy-out/{key}</c> forwards to it the same way, what
+/// a forwarded answer pays when another process serves it, as the function's does.
 /// </summary>
 public sealed class BareEndpoint : IAsyncDisposable
 {
@@ -31,7 +34,7 @@ public sealed class BareEndpoint : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<BareEndpoint> StartAsync(IReadOnlyDictionary<string, byte[]> objects, IDatabase redis, CancellationToken cancellationToken)
+    public static async Task<BareEndpoint> StartAsync(IReadOnlyDictionary<string, byte[]> objects, IDatabase redis, Uri? otherProcess, CancellationToken cancellationToken)
     {
         var port = BenchPorts.Free();
         var self = $"http://127.0.0.1:{port}/";
@@ -54,8 +57,7 @@ public sealed class BareEndpoint : IAsyncDisposable
             UseCookies = false,
         });
 
-        app.MapGet("/objects/{**key}", (string key) =>
-            objects.TryGetValue(key, out var body) ? HttpResults.Bytes(body, "text/plain") : HttpResults.NotFound());
+        MapObjects(app, objects);
         app.MapGet("/redis/{**key}", async (HttpContext context, string key) =>
         {
             using var body = await redis.StringGetLeaseAsync(FloorKey(key));
@@ -67,14 +69,28 @@ public sealed class BareEndpoint : IAsyncDisposable
             await HttpResults.Bytes(body.Memory, "text/plain").ExecuteAsync(context);
             return HttpResults.Empty;
         });
-        app.MapGet("/proxy/{**key}", async (HttpContext context, string key, IHttpForwarder forwarder) =>
+        MapHop(app, "/proxy/{**key}", self, proxyClient);
+        if (otherProcess is not null)
         {
-            context.Request.Path = $"/objects/{key}";
-            await forwarder.SendAsync(context, self, proxyClient, ForwarderRequestConfig.Empty, HttpTransformer.Empty);
-        });
+            MapHop(app, "/proxy-out/{**key}", otherProcess.ToString(), proxyClient);
+        }
+
         await app.StartAsync(cancellationToken);
         return new BareEndpoint(app, proxyClient, port);
     }
+
+    /// <summary>The baseline's answer, <c>GET /objects/{key}</c>: the bytes from memory (also what <see cref="BenchOrigin"/> serves).</summary>
+    public static void MapObjects(IEndpointRouteBuilder app, IReadOnlyDictionary<string, byte[]> objects) =>
+        app.MapGet("/objects/{**key}", (string key) =>
+            objects.TryGetValue(key, out var body) ? HttpResults.Bytes(body, "text/plain") : HttpResults.NotFound());
+
+    /// <summary>A YARP hop: <paramref name="pattern"/> forwards to <c>/objects/{key}</c> of <paramref name="destination"/>.</summary>
+    private static void MapHop(IEndpointRouteBuilder app, string pattern, string destination, HttpMessageInvoker client) =>
+        app.MapGet(pattern, async (HttpContext context, string key, IHttpForwarder forwarder) =>
+        {
+            context.Request.Path = $"/objects/{key}";
+            await forwarder.SendAsync(context, destination, client, ForwarderRequestConfig.Empty, HttpTransformer.Empty);
+        });
 
     /// <summary>Where the floor's plain copy of an object's body is (not an entry: the gateway never reads it).</summary>
     private static RedisKey FloorKey(string key) => "bench:floor:" + key;

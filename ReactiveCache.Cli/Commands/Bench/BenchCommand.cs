@@ -67,6 +67,7 @@ public static class BenchCommand
         command.Subcommands.Add(BenchLoadCommand.Create());
         command.Subcommands.Add(SoakBenchCommand.Create());
         command.Subcommands.Add(SoakLoadCommand.Create());
+        command.Subcommands.Add(BenchOriginCommand.Create());
         return command;
     }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 
 namespace ReactiveCache.Cli.Commands.Bench;
@@ -43,36 +41,22 @@ public sealed class BenchRedisServer : IAsyncDisposable
 
         var port = BenchPorts.Free();
         var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var info = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(path);
         foreach (var argument in new[] { "--bind", "127.0.0.1", "--port", port.ToString(), "--save", "", "--appendonly", "no", "--requirepass", password })
         {
             info.ArgumentList.Add(argument);
         }
 
-        var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start redis-server.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var server = new BenchRedisServer(process, port, password);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (true)
+        var server = new BenchRedisServer(BenchChildProcess.Start(info, "redis-server"), port, password);
+        try
         {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
-                return server;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
-            {
-                await Task.Delay(50, cancellationToken);
-            }
-            catch (SocketException e)
-            {
-                await server.DisposeAsync();
-                throw new InvalidOperationException($"redis-server did not listen on {port}.", e);
-            }
+            await BenchChildProcess.WaitUntilListeningAsync(server._process, port, "redis-server", TimeSpan.FromSeconds(10), cancellationToken);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
         }
     }
 

@@ -11,7 +11,7 @@ public static class GatewayBenchReport
         console.MarkupLine($"[grey]{Environment.ProcessorCount} cores shared by the load generator, both servers and redis-server; \"CPU µs/req here\" counts this process (load generator + server under test), \"alloc B/req here\" the managed bytes it allocated per request (a row's minus its floor's: what the path under test allocates). errors: failed requests, non-200 answers, and gateway answers from another layer than the row's (Content-Origin), which are not counted as requests. Latencies: every round's samples pooled (HDR histogram, 3 significant digits).[/]");
         if (results.Targets.Any(t => t.Cpu == SideProcess.Function))
         {
-            console.MarkupLine("[grey]lambda rows: the same in-process gateway, keys routed to the Lambda layer, forwarding through the tunnel to one function process that holds the objects in memory; \"CPU µs/req here\" leaves the function's process out, the last column is the function's. YARP-hop floor: bare Kestrel forwarding to itself over loopback with YARP, nothing else.[/]");
+            console.MarkupLine("[grey]lambda rows: the same in-process gateway, keys routed to the Lambda layer, forwarding through the tunnel to one function process that holds the objects in memory; \"CPU µs/req here\" leaves the function's process out, the last column is the function's. YARP-hop floor: bare Kestrel forwarding to itself over loopback with YARP, nothing else; to another process: the same hop to bare Kestrel in a process of its own (the last column is that process's CPU), the hop the tunnel makes to the function's process.[/]");
         }
 
         if (results.Targets.Any(t => t.Cpu == SideProcess.Nginx))
@@ -31,7 +31,7 @@ public static class GatewayBenchReport
     private static Table Rows(GatewayBenchResults results)
     {
         var table = new Table().AddColumns("object", "target", "requests", "errors", "RPS", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms",
-            "CPU µs/req here", "CPU µs/req redis-server | function | nginx", "alloc B/req here");
+            "CPU µs/req here", "CPU µs/req redis-server | function | origin | nginx", "alloc B/req here");
         foreach (var @object in results.Objects)
         {
             foreach (var target in results.Targets)

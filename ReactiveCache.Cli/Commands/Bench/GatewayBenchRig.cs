@@ -10,7 +10,7 @@ namespace ReactiveCache.Cli.Commands.Bench;
 /// <summary>
 /// The set-up of <c>bench gateway</c>, all on loopback: redis-server holding the objects as the orchestrator
 /// stores them, the gateway in process, the bare endpoint with its floors, and (with a <see cref="LambdaSetup"/>)
-/// the function serving through its tunnel. Knows where each <see cref="GatewayTarget"/> is and readies the
+/// the function serving through its tunnel and the origin of the floor in another process. Knows where each <see cref="GatewayTarget"/> is and readies the
 /// gateway for it; disposing stops everything it started.
 /// </summary>
 internal sealed class GatewayBenchRig : IAsyncDisposable
@@ -24,10 +24,12 @@ internal sealed class GatewayBenchRig : IAsyncDisposable
     private readonly BareEndpoint _bare;
     private readonly GatewayBenchFunction? _function;
     private readonly NginxProxyCache? _nginx;
+    private readonly BenchOrigin? _origin;
 
     private GatewayBenchRig(List<IAsyncDisposable> owned, BenchRedisServer redis, InProcessGateway gateway, BareEndpoint bare, GatewayBenchFunction? function,
-        NginxProxyCache? nginx, LoadGenerator load)
+        NginxProxyCache? nginx, BenchOrigin? origin, LoadGenerator load)
     {
+        _origin = origin;
         _owned = owned;
         _redis = redis;
         _gateway = gateway;
@@ -38,6 +40,7 @@ internal sealed class GatewayBenchRig : IAsyncDisposable
         Targets = GatewayTarget.All.Where(t => t.Cpu switch
         {
             SideProcess.Function => function is not null,
+            SideProcess.Origin => origin is not null,
             SideProcess.Nginx => nginx is not null,
             _ => true,
         }).ToList();
@@ -67,11 +70,13 @@ internal sealed class GatewayBenchRig : IAsyncDisposable
             var gateway = Own(await InProcessGateway.StartAsync(root, (redis.Endpoint, redis.Password), settings.Telemetry, cancellationToken,
                 tunnelPort: settings.Lambda?.TunnelPort ?? true));
             var objects = Objects.ToDictionary(k => k, k => SampleObjects.All[k]);
-            var bare = Own(await BareEndpoint.StartAsync(objects, node.GetDatabase(), cancellationToken));
+            // The Lambda path's floor in another process (the function's hop), only when the run measures that path.
+            var origin = settings.Lambda is not null ? Own(await BenchOrigin.StartAsync(cancellationToken)) : null;
+            var bare = Own(await BareEndpoint.StartAsync(objects, node.GetDatabase(), origin?.BaseAddress, cancellationToken));
             var load = new LoadGenerator(settings.Connections);
             var nginx = await StartNginxAsync(settings, bare, objects, load, Own, cancellationToken);
             var function = settings.Lambda is { } lambda ? Own(await GatewayBenchFunction.StartAsync(lambda, root, gateway, Objects, cancellationToken)) : null;
-            return new GatewayBenchRig(owned, redis, gateway, bare, function, nginx, load);
+            return new GatewayBenchRig(owned, redis, gateway, bare, function, nginx, origin, load);
         }
         catch
         {
@@ -116,6 +121,7 @@ internal sealed class GatewayBenchRig : IAsyncDisposable
         SideProcess.RedisServer => () => _redis.CpuTime,
         SideProcess.Function => () => _function!.CpuTime,
         SideProcess.Nginx => () => _nginx!.CpuTime,
+        SideProcess.Origin => () => _origin!.CpuTime,
         _ => throw new ArgumentOutOfRangeException(nameof(target), target.Cpu, null),
     };
 

@@ -35,9 +35,15 @@ public sealed record GatewayTarget(string Name, string Label, BenchServer Server
     /// <summary>Floor: bare Kestrel forwarding to itself over loopback with YARP, nothing else.</summary>
     public static readonly GatewayTarget YarpFloor = new("YARP floor", "bare + 1 YARP hop (floor)", BenchServer.Bare, "proxy", null, SideProcess.RedisServer);
 
+    /// <summary>
+    /// Floor: bare Kestrel forwarding with YARP to bare Kestrel in another process (<see cref="BenchOrigin"/>),
+    /// nothing else: the hop the Lambda path makes to the function's process, without the tunnel and the function.
+    /// </summary>
+    public static readonly GatewayTarget ProcessHopFloor = new("YARP floor, 2 processes", "bare + 1 YARP hop to another process (floor)", BenchServer.Bare, "proxy-out", null, SideProcess.Origin);
+
     /// <summary>The gateway with the keys routed to Lambda, forwarding through the tunnel to the function.</summary>
     public static readonly GatewayTarget GatewayLambda = new("gateway (lambda)", "gateway, lambda (tunnel)", BenchServer.Gateway, "objects", CacheLayer.Lambda, SideProcess.Function);
 
     /// <summary>Every row, in the order measured (within a round) and printed.</summary>
-    public static readonly IReadOnlyList<GatewayTarget> All = [Bare, GatewayRedis, RedisFloor, Nginx, YarpFloor, GatewayLambda];
+    public static readonly IReadOnlyList<GatewayTarget> All = [Bare, GatewayRedis, RedisFloor, Nginx, YarpFloor, ProcessHopFloor, GatewayLambda];
 }

@@ -13,7 +13,8 @@ public static class GatewayVerdicts
         new("P1", GatewayTarget.GatewayRedis, GatewayTarget.RedisFloor, BenchMetric.Cpu, Threshold: 5, Object: Small, Scale: VerdictScale.Difference),
         new("P1", GatewayTarget.GatewayRedis, GatewayTarget.RedisFloor, BenchMetric.Rps, Threshold: 1.0, Object: Large),
         // P2: the Lambda path (through the tunnel) against the YARP hop it must make; at 1 MB against the Redis path.
-        new("P2", GatewayTarget.GatewayLambda, GatewayTarget.YarpFloor, BenchMetric.Rps, Threshold: 1.0, Object: Small),
+        // Blocked at 1 KB when a bare YARP hop to another process (the function's is one) misses the in-process hop too.
+        new("P2", GatewayTarget.GatewayLambda, GatewayTarget.YarpFloor, BenchMetric.Rps, Threshold: 1.0, Object: Small, Floor: GatewayTarget.ProcessHopFloor),
         new("P2", GatewayTarget.GatewayLambda, GatewayTarget.GatewayRedis, BenchMetric.Rps, Threshold: 1.0, Object: Large, Floor: GatewayTarget.YarpFloor),
         // P3: the gateway's Redis path against the peer, nginx answering from its proxy_cache; blocked when even
         // the Redis floor (bare Kestrel + 1 Redis read) is below the threshold.
@@ -27,6 +28,9 @@ public static class GatewayVerdicts
         new(null, GatewayTarget.Nginx, GatewayTarget.Bare, BenchMetric.Rps),
         new(null, GatewayTarget.YarpFloor, GatewayTarget.Bare, BenchMetric.Rps),
         new(null, GatewayTarget.GatewayLambda, GatewayTarget.YarpFloor, BenchMetric.Cpu, Scale: VerdictScale.Difference),
+        new(null, GatewayTarget.ProcessHopFloor, GatewayTarget.YarpFloor, BenchMetric.Rps),
+        new(null, GatewayTarget.GatewayLambda, GatewayTarget.ProcessHopFloor, BenchMetric.Rps),
+        new(null, GatewayTarget.GatewayLambda, GatewayTarget.ProcessHopFloor, BenchMetric.Cpu, Scale: VerdictScale.Difference),
         new(null, GatewayTarget.GatewayLambda, GatewayTarget.GatewayRedis, BenchMetric.Rps),
     ];
 

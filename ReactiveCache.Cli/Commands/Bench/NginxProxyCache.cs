@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace ReactiveCache.Cli.Commands.Bench;
 
@@ -54,37 +52,28 @@ public sealed class NginxProxyCache : IAsyncDisposable
                                          | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         }
 
-        var info = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(binary);
         foreach (var argument in new[] { "-p", folder, "-c", config, "-e", Path.Combine(folder, "error.log"), "-g", "daemon off;" })
         {
             info.ArgumentList.Add(argument);
         }
 
-        var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start nginx.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var nginx = new NginxProxyCache(process, folder, port);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (true)
+        var nginx = new NginxProxyCache(BenchChildProcess.Start(info, "nginx"), folder, port);
+        try
         {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
-                return nginx;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
-            {
-                await Task.Delay(50, cancellationToken);
-            }
-            catch (SocketException e)
-            {
-                var log = File.Exists(Path.Combine(folder, "error.log")) ? await File.ReadAllTextAsync(Path.Combine(folder, "error.log"), cancellationToken) : "";
-                await nginx.DisposeAsync();
-                throw new InvalidOperationException($"nginx did not listen on {port}:\n{log}", e);
-            }
+            await BenchChildProcess.WaitUntilListeningAsync(nginx._master, port, "nginx", TimeSpan.FromSeconds(10), cancellationToken);
+            return nginx;
+        }
+        catch (InvalidOperationException e)
+        {
+            var log = File.Exists(Path.Combine(folder, "error.log")) ? await File.ReadAllTextAsync(Path.Combine(folder, "error.log"), cancellationToken) : "";
+            await nginx.DisposeAsync();
+            throw new InvalidOperationException($"{e.Message}\n{log}", e);
+        }
+        catch
+        {
+            await nginx.DisposeAsync();
+            throw;
         }
     }
 

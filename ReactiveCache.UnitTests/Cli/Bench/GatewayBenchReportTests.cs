@@ -101,6 +101,29 @@ public sealed class GatewayBenchReportTests
         Assert.Equal("blocked (floor redis floor: 0.25×)", Rows(output, "1KB.txt", p3.Rule.Name).Single(cells => cells[2] == "P3")[^1]);
     }
 
+    [Theory]
+    [InlineData(0.85, true)]   // a bare hop to another process reaches 0.85 of the in-process hop: no path through a second process can meet 1.0
+    [InlineData(1.0, false)]   // it reaches the in-process hop: the tunnel's miss is its own
+    public void P2_at_1_KB_is_blocked_only_when_a_bare_hop_to_another_process_misses_the_in_process_hop_too(double processHop, bool blocked)
+    {
+        // The Lambda path at 0.8 of the in-process YARP hop's RPS.
+        var results = Results(GatewayTarget.All, (_, target) => target switch
+        {
+            _ when target == GatewayTarget.GatewayLambda => 1.25,
+            _ when target == GatewayTarget.ProcessHopFloor => 1 / processHop,
+            _ => 1.0,
+        });
+
+        var p2 = GatewayVerdicts.Judge(results).Single(v => v.Rule.Goal == "P2" && v.Object == "1KB.txt");
+
+        Assert.Equal(0.8, p2.Value, 3);
+        Assert.Equal(processHop, p2.FloorValue!.Value, 3);
+        Assert.False(p2.Met);
+        Assert.Equal(blocked, p2.Blocked);
+        Assert.Equal(blocked ? "blocked (floor YARP floor, 2 processes: 0.85×)" : "not met",
+            Rows(Render(results), "1KB.txt", p2.Rule.Name).Single(cells => cells[2] == "P2")[^1]);
+    }
+
     [Fact]
     public void The_cpu_verdict_is_the_gateways_cpu_per_request_above_its_floors_in_microseconds()
     {
