@@ -17,7 +17,7 @@ namespace ReactiveCache.Cli.Commands.Bench;
 /// <c>GET /redis/{key}</c> answers with the bytes of ONE Redis read (a GET, into a pooled buffer, of a plain
 /// copy of the body stored beside the entries), what any Redis-backed answer pays on the same machine; <c>GET /proxy/{key}</c> forwards to <c>/objects/{key}</c> of
 /// this same endpoint over loopback with YARP, what any forwarded answer (the Lambda path's tunnel) pays; with an
-/// origin in another process (<see cref="BenchOrigin"/>), <c>GET /proxy-out/{key}</c> forwards to it the same way, what
+/// origin in another process (<see cref="LocalProcess.StartOriginAsync"/>), <c>GET /proxy-out/{key}</c> forwards to it the same way, what
 /// a forwarded answer pays when another process serves it, as the function's does.
 /// </summary>
 public sealed class BareEndpoint : IAsyncDisposable
@@ -79,7 +79,7 @@ public sealed class BareEndpoint : IAsyncDisposable
         return new BareEndpoint(app, proxyClient, port);
     }
 
-    /// <summary>The baseline's answer, <c>GET /objects/{key}</c>: the bytes from memory (also what <see cref="BenchOrigin"/> serves).</summary>
+    /// <summary>The baseline's answer, <c>GET /objects/{key}</c>: the bytes from memory (also what <see cref="LocalProcess.StartOriginAsync"/> serves).</summary>
     public static void MapObjects(IEndpointRouteBuilder app, IReadOnlyDictionary<string, byte[]> objects) =>
         app.MapGet("/objects/{**key}", (string key) =>
             objects.TryGetValue(key, out var body) ? HttpResults.Bytes(body, "text/plain") : HttpResults.NotFound());

@@ -9,7 +9,7 @@ namespace ReactiveCache.Cli.Commands.Bench;
 
 /// <summary>
 /// <c>reactive-cache bench origin</c> (hidden): bare Kestrel serving the bench's objects from memory on a loopback
-/// port, in a process of its own (<see cref="BenchOrigin"/> starts it for <c>bench gateway</c>). It stops when its
+/// port, in a process of its own (<see cref="LocalProcess.StartOriginAsync"/> starts it for <c>bench gateway</c>). It stops when its
 /// standard input closes, so that it never outlives the bench.
 /// </summary>
 public static class BenchOriginCommand

@@ -6,9 +6,9 @@ namespace ReactiveCache.Cli.Commands.Bench;
 /// <summary>A throw-away <c>redis-server</c> on a free loopback port, with a random password, no persistence.</summary>
 public sealed class BenchRedisServer : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly LocalProcess _process;
 
-    private BenchRedisServer(Process process, int port, string password)
+    private BenchRedisServer(LocalProcess process, int port, string password)
     {
         _process = process;
         Port = port;
@@ -22,14 +22,7 @@ public sealed class BenchRedisServer : IAsyncDisposable
     public string Endpoint => $"127.0.0.1:{Port}";
 
     /// <summary>CPU time the server has used so far.</summary>
-    public TimeSpan CpuTime
-    {
-        get
-        {
-            _process.Refresh();
-            return _process.TotalProcessorTime;
-        }
-    }
+    public TimeSpan CpuTime => _process.CpuTime;
 
     public static async Task<BenchRedisServer> StartAsync(CancellationToken cancellationToken)
     {
@@ -47,27 +40,8 @@ public sealed class BenchRedisServer : IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
 
-        var server = new BenchRedisServer(BenchChildProcess.Start(info, "redis-server"), port, password);
-        try
-        {
-            await BenchChildProcess.WaitUntilListeningAsync(server._process, port, "redis-server", TimeSpan.FromSeconds(10), cancellationToken);
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
+        return new BenchRedisServer(await LocalProcess.StartAsync(info, port, "redis-server", TimeSpan.FromSeconds(10), cancellationToken), port, password);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

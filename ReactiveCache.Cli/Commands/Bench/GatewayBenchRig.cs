@@ -24,10 +24,10 @@ internal sealed class GatewayBenchRig : IAsyncDisposable
     private readonly BareEndpoint _bare;
     private readonly GatewayBenchFunction? _function;
     private readonly NginxProxyCache? _nginx;
-    private readonly BenchOrigin? _origin;
+    private readonly LocalProcess? _origin;
 
     private GatewayBenchRig(List<IAsyncDisposable> owned, BenchRedisServer redis, InProcessGateway gateway, BareEndpoint bare, GatewayBenchFunction? function,
-        NginxProxyCache? nginx, BenchOrigin? origin, LoadGenerator load)
+        NginxProxyCache? nginx, LocalProcess? origin, LoadGenerator load)
     {
         _origin = origin;
         _owned = owned;
@@ -71,7 +71,7 @@ internal sealed class GatewayBenchRig : IAsyncDisposable
                 tunnelPort: settings.Lambda?.TunnelPort ?? true));
             var objects = Objects.ToDictionary(k => k, k => SampleObjects.All[k]);
             // The Lambda path's floor in another process (the function's hop), only when the run measures that path.
-            var origin = settings.Lambda is not null ? Own(await BenchOrigin.StartAsync(cancellationToken)) : null;
+            var origin = settings.Lambda is not null ? Own(await LocalProcess.StartOriginAsync(cancellationToken)) : null;
             var bare = Own(await BareEndpoint.StartAsync(objects, node.GetDatabase(), origin?.BaseAddress, cancellationToken));
             var load = new LoadGenerator(settings.Connections);
             var nginx = await StartNginxAsync(settings, bare, objects, load, Own, cancellationToken);

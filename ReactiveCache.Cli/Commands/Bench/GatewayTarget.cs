@@ -36,7 +36,7 @@ public sealed record GatewayTarget(string Name, string Label, BenchServer Server
     public static readonly GatewayTarget YarpFloor = new("YARP floor", "bare + 1 YARP hop (floor)", BenchServer.Bare, "proxy", null, SideProcess.RedisServer);
 
     /// <summary>
-    /// Floor: bare Kestrel forwarding with YARP to bare Kestrel in another process (<see cref="BenchOrigin"/>),
+    /// Floor: bare Kestrel forwarding with YARP to bare Kestrel in another process (<see cref="LocalProcess.StartOriginAsync"/>),
     /// nothing else: the hop the Lambda path makes to the function's process, without the tunnel and the function.
     /// </summary>
     public static readonly GatewayTarget ProcessHopFloor = new("YARP floor, 2 processes", "bare + 1 YARP hop to another process (floor)", BenchServer.Bare, "proxy-out", null, SideProcess.Origin);

@@ -16,10 +16,10 @@ public sealed class NginxProxyCache : IAsyncDisposable
     /// <summary>nginx's <c>$upstream_cache_status</c>: HIT, MISS, EXPIRED…</summary>
     public const string CacheStatusHeader = "X-Cache-Status";
 
-    private readonly Process _master;
+    private readonly LocalProcess _master;
     private readonly string _folder;
 
-    private NginxProxyCache(Process master, string folder, int port)
+    private NginxProxyCache(LocalProcess master, string folder, int port)
     {
         _master = master;
         _folder = folder;
@@ -36,7 +36,7 @@ public sealed class NginxProxyCache : IAsyncDisposable
         .FirstOrDefault(File.Exists);
 
     /// <summary>CPU time nginx's master and worker processes have used so far.</summary>
-    public TimeSpan CpuTime => ProcessTreeCpu.Of(_master.Id);
+    public TimeSpan CpuTime => _master.CpuTime;
 
     /// <summary>Starts nginx caching <c>GET /objects/{key}</c> of <paramref name="origin"/>.</summary>
     public static async Task<NginxProxyCache> StartAsync(string binary, Uri origin, CancellationToken cancellationToken)
@@ -58,22 +58,15 @@ public sealed class NginxProxyCache : IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
 
-        var nginx = new NginxProxyCache(BenchChildProcess.Start(info, "nginx"), folder, port);
         try
         {
-            await BenchChildProcess.WaitUntilListeningAsync(nginx._master, port, "nginx", TimeSpan.FromSeconds(10), cancellationToken);
-            return nginx;
+            return new NginxProxyCache(await LocalProcess.StartAsync(info, port, "nginx", TimeSpan.FromSeconds(10), cancellationToken), folder, port);
         }
         catch (InvalidOperationException e)
         {
             var log = File.Exists(Path.Combine(folder, "error.log")) ? await File.ReadAllTextAsync(Path.Combine(folder, "error.log"), cancellationToken) : "";
-            await nginx.DisposeAsync();
+            DeleteFolder(folder);
             throw new InvalidOperationException($"{e.Message}\n{log}", e);
-        }
-        catch
-        {
-            await nginx.DisposeAsync();
-            throw;
         }
     }
 
@@ -143,23 +136,15 @@ public sealed class NginxProxyCache : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            if (!_master.HasExited)
-            {
-                _master.Kill(entireProcessTree: true);
-                await _master.WaitForExitAsync();
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
+        await _master.DisposeAsync();
+        DeleteFolder(_folder);
+    }
 
-        _master.Dispose();
+    private static void DeleteFolder(string folder)
+    {
         try
         {
-            Directory.Delete(_folder, recursive: true);
+            Directory.Delete(folder, recursive: true);
         }
         catch (IOException)
         {

@@ -9,7 +9,7 @@ public enum SideProcess
     /// <summary>The function serving through its tunnel; a target reading it is measured only when the run has a function.</summary>
     Function,
 
-    /// <summary>The origin in a process of its own (<see cref="BenchOrigin"/>); measured, like the function, only when the run has a function.</summary>
+    /// <summary>The origin in a process of its own (<see cref="LocalProcess.StartOriginAsync"/>); measured, like the function, only when the run has a function.</summary>
     Origin,
 
     /// <summary>nginx (master and workers); a target reading it is measured only when nginx is installed.</summary>
