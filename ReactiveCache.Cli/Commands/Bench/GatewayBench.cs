@@ -17,8 +17,7 @@ internal static class GatewayBench
     {
         if (Console.IsOutputRedirected)
         {
-            // Wide enough for the table's twelve columns in a log.
-            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 200);
+            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, GatewayBenchReport.LogWidth);
         }
 
         var root = Directory.CreateTempSubdirectory("reactive-cache-bench-").FullName;

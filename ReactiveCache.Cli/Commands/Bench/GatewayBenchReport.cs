@@ -5,6 +5,9 @@ namespace ReactiveCache.Cli.Commands.Bench;
 /// <summary>Prints what <c>bench gateway</c> measured: one row per object and target, then the verdicts.</summary>
 public static class GatewayBenchReport
 {
+    /// <summary>The width the report is printed at into a log (output redirected): wide enough for every column and row label whole.</summary>
+    public const int LogWidth = 200;
+
     public static void Write(IAnsiConsole console, GatewayBenchResults results, IReadOnlyList<Verdict> verdicts)
     {
         console.Write(Rows(results));

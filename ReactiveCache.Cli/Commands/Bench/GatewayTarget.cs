@@ -39,7 +39,7 @@ public sealed record GatewayTarget(string Name, string Label, BenchServer Server
     /// Floor: bare Kestrel forwarding with YARP to bare Kestrel in another process (<see cref="LocalProcess.StartOriginAsync"/>),
     /// nothing else: the hop the Lambda path makes to the function's process, without the tunnel and the function.
     /// </summary>
-    public static readonly GatewayTarget ProcessHopFloor = new("YARP floor, 2 processes", "bare + 1 YARP hop to another process (floor)", BenchServer.Bare, "proxy-out", null, SideProcess.Origin);
+    public static readonly GatewayTarget ProcessHopFloor = new("YARP floor, 2 processes", "2-process YARP hop (floor)", BenchServer.Bare, "proxy-out", null, SideProcess.Origin);
 
     /// <summary>The gateway with the keys routed to Lambda, forwarding through the tunnel to the function.</summary>
     public static readonly GatewayTarget GatewayLambda = new("gateway (lambda)", "gateway, lambda (tunnel)", BenchServer.Gateway, "objects", CacheLayer.Lambda, SideProcess.Function);

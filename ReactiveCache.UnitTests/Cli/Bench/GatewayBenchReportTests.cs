@@ -204,7 +204,7 @@ public sealed class GatewayBenchReportTests
             ColorSystem = ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
         });
-        console.Profile.Width = 250;
+        console.Profile.Width = GatewayBenchReport.LogWidth; // as printed into a log: a label that wraps is not found whole
         GatewayBenchReport.Write(console, results, GatewayVerdicts.Judge(results));
         return writer.ToString();
     }
