@@ -42,6 +42,7 @@ public sealed class DefaultPolicy : ICachePolicy
     private readonly GapHistogram _arrivals = new();
     private readonly GapHistogram _keyGaps = new();
     private readonly WindowValue _startWindow;
+    private readonly WindowValue _runWindow;
     private readonly WindowValue _keepWindow;
     private readonly OffNodeEconomics _economics;
     private readonly KeyPins _pins = new();
@@ -62,6 +63,7 @@ public sealed class DefaultPolicy : ICachePolicy
         Settings = settings;
         _time = time;
         _startWindow = new WindowValue(settings.StartWindowFromSeconds, settings.StartWindowToSeconds);
+        _runWindow = new WindowValue(settings.StartWindowFromSeconds, settings.RunWindowToSeconds);
         _keepWindow = new WindowValue(0, settings.ComebackSeconds);
         _economics = new OffNodeEconomics(settings);
         _failures = new NodeFailureRules(failures ?? NodeFailureSettings.Default);
@@ -244,6 +246,7 @@ public sealed class DefaultPolicy : ICachePolicy
         o.LastRequest = time;
         _lastRequest = time;
         _startWindow.Add(t, value, gapBefore);
+        _runWindow.Add(t, value, gapBefore);
         _keepWindow.Add(t, value, gapBefore);
         _lastSeconds = t;
 
@@ -277,23 +280,31 @@ public sealed class DefaultPolicy : ICachePolicy
         }
     }
 
-    // the requests of the start's first billed minute are expected to cost at least that minute off the node: learned
-    // per preceding gap, shrunk towards what the current rate of traffic (over the last comeback horizon) would bring
-    private bool StartPaysOff(double gapBefore)
+    // a start pays off if the requests expected while it serves cost at least its node time off the node, judged on
+    // two runs: stopped at the end of its billed minimum (the start window), or kept for a comeback horizon (the run
+    // window: the stop rule keeps a node whose traffic is worth its price, so a start is not judged on its minimum
+    // alone). Each learned per preceding gap, shrunk towards what the current rate of traffic (over the last
+    // comeback horizon) would bring
+    private bool StartPaysOff(double gapBefore) =>
+        Pays(_startWindow, gapBefore, Settings.StartWindowFromSeconds, Settings.StartWindowToSeconds, Settings.NodeMinimumSeconds)
+        || Pays(_runWindow, gapBefore, Settings.StartWindowFromSeconds, Settings.RunWindowToSeconds, Settings.ComebackSeconds);
+
+    private bool Pays(WindowValue window, double gapBefore, double from, double to, double billedSeconds)
     {
-        double window = Settings.StartWindowToSeconds - Settings.StartWindowFromSeconds;
-        double persists = _keepWindow.Recent(_lastSeconds) * window / Settings.ComebackSeconds;
-        return _startWindow.Expected(gapBefore, persists) >= Settings.NodePerSecond * Settings.NodeMinimumSeconds;
+        double persists = _keepWindow.Recent(_lastSeconds) * (to - from) / Settings.ComebackSeconds;
+        return window.Expected(gapBefore, persists) >= Settings.NodePerSecond * billedSeconds;
     }
 
-    // what the node's traffic is worth off the node per second: over the last comeback horizon, or since the node was
-    // started if that is shorter (the level traffic is expected to resume at after an idle gap)
+    // what the node's traffic is worth off the node per second (the level traffic is expected to resume at after an
+    // idle gap): the higher of its rate since the node was started (a fresh burst) and over the last comeback horizon
+    // (a node restarted at a lone request still has the traffic before the start behind it)
     private double RunValue
     {
         get
         {
-            double horizon = Math.Min(Settings.ComebackSeconds, _lastSeconds - _startSeconds);
-            return horizon > 0 ? _keepWindow.Since(_lastSeconds - horizon, _lastSeconds) / horizon : 0;
+            double sinceStart = Math.Min(Settings.ComebackSeconds, _lastSeconds - _startSeconds);
+            double horizon = _keepWindow.Since(_lastSeconds - Settings.ComebackSeconds, _lastSeconds) / Settings.ComebackSeconds;
+            return sinceStart > 0 ? Math.Max(horizon, _keepWindow.Since(_lastSeconds - sinceStart, _lastSeconds) / sinceStart) : horizon;
         }
     }
 

@@ -48,6 +48,13 @@ public sealed record DefaultPolicySettings(double ValuePerHitUsd, PriceTable Pri
 
     public double StartWindowToSeconds => PendingSeconds + NodeMinimumSeconds;
 
+    /// <summary>
+    /// The end of the window a start is also judged on if the node, once up, is kept for a comeback horizon (the stop
+    /// rule keeps a node whose traffic is worth its price): billed from start + pending for the horizon, serving from
+    /// the expected ready time on.
+    /// </summary>
+    public double RunWindowToSeconds => PendingSeconds + ComebackSeconds;
+
     /// <summary>How long the node takes to serve again after a stop (the stop, then a boot): the horizon of the stop rules.</summary>
     public double ComebackSeconds => StopSeconds + ExpectedBootSeconds;
 
