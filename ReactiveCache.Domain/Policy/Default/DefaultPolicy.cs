@@ -52,6 +52,7 @@ public sealed class DefaultPolicy : ICachePolicy
     private double _lastSeconds;
     private double _startSeconds;
     private DateTimeOffset _billedFrom;
+    private DateTimeOffset _expectedReady;
     private DateTimeOffset? _stopAt;
     private bool _restartWhenStopped;
 
@@ -322,6 +323,7 @@ public sealed class DefaultPolicy : ICachePolicy
         var now = _time.GetUtcNow();
         _startSeconds = Math.Min(Seconds(now), _lastSeconds);
         _billedFrom = now + TimeSpan.FromSeconds(Settings.PendingSeconds);
+        _expectedReady = now + TimeSpan.FromSeconds(Settings.ExpectedBootSeconds);
         commands.Add(PolicyCommand.StartNode());
     }
 
@@ -558,10 +560,16 @@ public sealed class DefaultPolicy : ICachePolicy
         }
     }
 
-    // keep a function for the key's learned keep-alive time after this request (invoke one if none lasts that long)
+    // keep a function for the key's learned keep-alive time after this request (invoke one if none lasts that long);
+    // while the node boots, until it is expected ready if the key's requests, one per mean gap, are worth more off the
+    // node than the function time between them (the boot is bridged for the key as a whole, not gap by gap)
     private void KeepFunction(DefaultObject o, DateTimeOffset now, List<PolicyCommand> commands)
     {
         double keep = _economics.KeepAlive(o.Gaps, _keyGaps);
+        if (Node == NodeState.Booting && o.Gaps.Count > 0 && o.Gaps.MeanGap <= Settings.BridgeGapSeconds)
+        {
+            keep = Math.Max(keep, (_expectedReady - now).TotalSeconds);
+        }
         if (keep <= 0 || !o.TooLarge.Allows(CacheLayer.Lambda))
         {
             return;

@@ -36,6 +36,12 @@ public sealed record DefaultPolicySettings(double ValuePerHitUsd, PriceTable Pri
 
     public double InvocationUsd => (double)Prices.LambdaPerRequest;
 
+    /// <summary>
+    /// The break-even gap of a function: S3 + v buys this many seconds of function time. Requests further apart than
+    /// this are cheaper served by S3 than by a function kept between them.
+    /// </summary>
+    public double BridgeGapSeconds => MissUsd / FunctionPerSecond;
+
     /// <summary>The off-node price of a request (the same rule the optimum prices requests with).</summary>
     public OffNodePrice OffNodePrice => new(MissUsd, InvocationUsd, FunctionPerSecond, Startup.FunctionWarmMs / 1000.0, FunctionTimeoutSeconds);
 
