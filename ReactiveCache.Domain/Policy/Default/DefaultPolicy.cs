@@ -8,16 +8,19 @@ namespace ReactiveCache.Domain.Policy.Default;
 /// <item>Functions (per key, ski rental): after a request the key keeps a function for the time T that minimises the
 /// expected cost of its next gap under the key's learned gap histogram (pooled with every key's while it has few):
 /// function time until the next request or T, plus S3 + v if the request comes later. This bridges boots and
-/// quiet periods alike: a key whose gaps are short gets a function at its first request after a silence.</item>
+/// quiet periods alike: a key whose gaps are short gets a function at its first request after a silence. While the
+/// node boots, a key whose mean gap is under the function's break-even gap keeps its function until the node is
+/// expected ready.</item>
 /// <item>Start: the node starts when the requests expected in its first billed minute (from the boot's end to the
-/// minimum's end) would cost at least that minute off the node. The expectation is learned: for every request, what
+/// minimum's end) would cost at least that minute off the node, or those of a comeback-long run its node time. The
+/// expectation is learned: for every request, what
 /// the following window turned out to be worth, kept per size of the gap that preceded the request; before a size
 /// has been seen, the current rate (one request per preceding gap) stands in.</item>
 /// <item>Stop (one decision for the node, over all keys): idle for longer than the timeout that minimises the
 /// expected cost of the idle gap under the learned histogram of gaps between any two requests — staying costs the
 /// node's price, stopping costs the comeback (the resumed traffic served off the node during the stop and the boot,
-/// and the boot's billed part); or the value of the traffic (off-node prices per second, averaged over a comeback)
-/// has fallen below the node's price. Idle beyond the longest gap learned (where the histogram says nothing), it
+/// and the boot's billed part); or the value of the traffic (off-node prices per second, the higher of its rate since
+/// the start and over the last comeback horizon) has fallen below the node's price. Idle beyond the longest gap learned (where the histogram says nothing), it
 /// stops once the requests of the last comeback horizon are worth less than the node time a stop saves even if they
 /// come again at once (the stop and the boot's unbilled head). Never
 /// before the start's minimum billing ends, and never within the start window of a request the start rule would

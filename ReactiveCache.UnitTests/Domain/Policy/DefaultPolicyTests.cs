@@ -51,6 +51,37 @@ public sealed class DefaultPolicyTests
     }
 
     [Fact]
+    public void A_key_whose_gaps_are_short_keeps_its_function_until_the_booting_node_is_expected_ready()
+    {
+        // six keys in turn, 0.5 s apart: each key's gap is 3 s, far under the function's break-even gap at s = 4
+        // (S3 + v buys about 19 s of function), but its learned keep-alive is a few seconds. While the node boots the
+        // function is kept until the node is expected ready, not gap by gap, so a pause in the boot is bridged too.
+        BurstUntilStart();
+        var started = _time.GetUtcNow() - TimeSpan.FromMilliseconds(500 * ManyKeys.Length);
+        foreach (var key in ManyKeys)
+        {
+            // every key once more, so that each has a gap learned while the node boots
+            _time.Advance(TimeSpan.FromMilliseconds(500));
+            Request(key);
+        }
+
+        Assert.Equal(NodeState.Booting, _policy.Node);
+        Assert.All(ManyKeys, key => Assert.True(_policy.KeepAliveSeconds(_policy.Find(key)!) < 10));
+        var ready = started + TimeSpan.FromSeconds(_settings.ExpectedBootSeconds);
+        var shutdowns = new List<PolicyCommand>();
+        while (_time.GetUtcNow() < ready - TimeSpan.FromSeconds(1))
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            shutdowns.AddRange(Due().Where(c => c.Kind == PolicyCommandKind.ShutdownFunction));
+        }
+
+        Assert.Empty(shutdowns);
+        _time.SetUtcNow(ready + TimeSpan.FromSeconds(1));
+        var due = Due();
+        Assert.All(ManyKeys, key => Assert.Contains(PolicyCommand.ShutdownFunction(key), due));
+    }
+
+    [Fact]
     public void Two_requests_after_a_silence_do_not_start_the_node()
     {
         // with one gap seen, the current rate is judged over a comeback's length: two requests 20 s apart are

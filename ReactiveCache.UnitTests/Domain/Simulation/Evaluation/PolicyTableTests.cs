@@ -15,7 +15,7 @@ public sealed class PolicyTableTests
 {
     private const double Bound = 1.25;
     private const int RowsWithinBound = 48;
-    private const double DefaultMeanRatio = 1.35;
+    private const double DefaultMeanRatio = 1.34;
     private static readonly int[] TableSeeds = [.. Enumerable.Range(1, 20)];
 
     [Fact]
