@@ -101,10 +101,10 @@ public static class ThesisReport
 ## Where DefaultPolicy does not beat the thesis
 
 DefaultPolicy minimises J = $ + v × GETs answered by S3, not this pair, so some rows trade differently: at s = 4 on
-`7-spike-simple-50-150`, `12-spike-simple-100-250` and `38-spike-simple-300-600` it buys 2–3 more points of hits for
-1–3 % more cost (the function bridge and the spike's sparse tail, where a hit is worth more in J than the node time
-it takes); at s = 2 it serves from S3, where a hit is worth less than the node or a function costs per request, and
-on `60-1-ec2log` at s = 3 it takes fewer hits at a much lower cost. The test `DefaultPolicyComparisonTests` names these rows.
+`7-spike-simple-50-150`, `12-spike-simple-100-250` and `38-spike-simple-300-600` it buys 2–4 more points of hits for
+1–17 % more cost (the function bridge and the spike's sparse tail, where a hit is worth more in J than the node time
+it takes); at s = 2 it serves mostly from S3, where a hit is worth less than the node or a function costs per
+request, and on `60-1-ec2log` at s = 3 it takes a few fewer hits at a much lower cost. The test `DefaultPolicyComparisonTests` names these rows.
 
 """;
 

@@ -8,16 +8,19 @@ namespace ReactiveCache.Domain.Policy.Default;
 /// <item>Functions (per key, ski rental): after a request the key keeps a function for the time T that minimises the
 /// expected cost of its next gap under the key's learned gap histogram (pooled with every key's while it has few):
 /// function time until the next request or T, plus S3 + v if the request comes later. This bridges boots and
-/// quiet periods alike: a key whose gaps are short gets a function at its first request after a silence.</item>
+/// quiet periods alike: a key whose gaps are short gets a function at its first request after a silence. While the
+/// node boots, a key whose mean gap is under the function's break-even gap keeps its function until the node is
+/// expected ready.</item>
 /// <item>Start: the node starts when the requests expected in its first billed minute (from the boot's end to the
-/// minimum's end) would cost at least that minute off the node. The expectation is learned: for every request, what
+/// minimum's end) would cost at least that minute off the node, or those of a comeback-long run its node time. The
+/// expectation is learned: for every request, what
 /// the following window turned out to be worth, kept per size of the gap that preceded the request; before a size
 /// has been seen, the current rate (one request per preceding gap) stands in.</item>
 /// <item>Stop (one decision for the node, over all keys): idle for longer than the timeout that minimises the
 /// expected cost of the idle gap under the learned histogram of gaps between any two requests — staying costs the
 /// node's price, stopping costs the comeback (the resumed traffic served off the node during the stop and the boot,
-/// and the boot's billed part); or the value of the traffic (off-node prices per second, averaged over a comeback)
-/// has fallen below the node's price. Idle beyond the longest gap learned (where the histogram says nothing), it
+/// and the boot's billed part); or the value of the traffic (off-node prices per second, the higher of its rate since
+/// the start and over the last comeback horizon) has fallen below the node's price. Idle beyond the longest gap learned (where the histogram says nothing), it
 /// stops once the requests of the last comeback horizon are worth less than the node time a stop saves even if they
 /// come again at once (the stop and the boot's unbilled head). Never
 /// before the start's minimum billing ends, and never within the start window of a request the start rule would
@@ -42,6 +45,7 @@ public sealed class DefaultPolicy : ICachePolicy
     private readonly GapHistogram _arrivals = new();
     private readonly GapHistogram _keyGaps = new();
     private readonly WindowValue _startWindow;
+    private readonly WindowValue _runWindow;
     private readonly WindowValue _keepWindow;
     private readonly OffNodeEconomics _economics;
     private readonly KeyPins _pins = new();
@@ -51,6 +55,7 @@ public sealed class DefaultPolicy : ICachePolicy
     private double _lastSeconds;
     private double _startSeconds;
     private DateTimeOffset _billedFrom;
+    private DateTimeOffset _expectedReady;
     private DateTimeOffset? _stopAt;
     private bool _restartWhenStopped;
 
@@ -62,6 +67,7 @@ public sealed class DefaultPolicy : ICachePolicy
         Settings = settings;
         _time = time;
         _startWindow = new WindowValue(settings.StartWindowFromSeconds, settings.StartWindowToSeconds);
+        _runWindow = new WindowValue(settings.StartWindowFromSeconds, settings.RunWindowToSeconds);
         _keepWindow = new WindowValue(0, settings.ComebackSeconds);
         _economics = new OffNodeEconomics(settings);
         _failures = new NodeFailureRules(failures ?? NodeFailureSettings.Default);
@@ -244,6 +250,7 @@ public sealed class DefaultPolicy : ICachePolicy
         o.LastRequest = time;
         _lastRequest = time;
         _startWindow.Add(t, value, gapBefore);
+        _runWindow.Add(t, value, gapBefore);
         _keepWindow.Add(t, value, gapBefore);
         _lastSeconds = t;
 
@@ -277,23 +284,31 @@ public sealed class DefaultPolicy : ICachePolicy
         }
     }
 
-    // the requests of the start's first billed minute are expected to cost at least that minute off the node: learned
-    // per preceding gap, shrunk towards what the current rate of traffic (over the last comeback horizon) would bring
-    private bool StartPaysOff(double gapBefore)
+    // a start pays off if the requests expected while it serves cost at least its node time off the node, judged on
+    // two runs: stopped at the end of its billed minimum (the start window), or kept for a comeback horizon (the run
+    // window: the stop rule keeps a node whose traffic is worth its price, so a start is not judged on its minimum
+    // alone). Each learned per preceding gap, shrunk towards what the current rate of traffic (over the last
+    // comeback horizon) would bring
+    private bool StartPaysOff(double gapBefore) =>
+        Pays(_startWindow, gapBefore, Settings.StartWindowFromSeconds, Settings.StartWindowToSeconds, Settings.NodeMinimumSeconds)
+        || Pays(_runWindow, gapBefore, Settings.StartWindowFromSeconds, Settings.RunWindowToSeconds, Settings.ComebackSeconds);
+
+    private bool Pays(WindowValue window, double gapBefore, double from, double to, double billedSeconds)
     {
-        double window = Settings.StartWindowToSeconds - Settings.StartWindowFromSeconds;
-        double persists = _keepWindow.Recent(_lastSeconds) * window / Settings.ComebackSeconds;
-        return _startWindow.Expected(gapBefore, persists) >= Settings.NodePerSecond * Settings.NodeMinimumSeconds;
+        double persists = _keepWindow.Recent(_lastSeconds) * (to - from) / Settings.ComebackSeconds;
+        return window.Expected(gapBefore, persists) >= Settings.NodePerSecond * billedSeconds;
     }
 
-    // what the node's traffic is worth off the node per second: over the last comeback horizon, or since the node was
-    // started if that is shorter (the level traffic is expected to resume at after an idle gap)
+    // what the node's traffic is worth off the node per second (the level traffic is expected to resume at after an
+    // idle gap): the higher of its rate since the node was started (a fresh burst) and over the last comeback horizon
+    // (a node restarted at a lone request still has the traffic before the start behind it)
     private double RunValue
     {
         get
         {
-            double horizon = Math.Min(Settings.ComebackSeconds, _lastSeconds - _startSeconds);
-            return horizon > 0 ? _keepWindow.Since(_lastSeconds - horizon, _lastSeconds) / horizon : 0;
+            double sinceStart = Math.Min(Settings.ComebackSeconds, _lastSeconds - _startSeconds);
+            double horizon = _keepWindow.Since(_lastSeconds - Settings.ComebackSeconds, _lastSeconds) / Settings.ComebackSeconds;
+            return sinceStart > 0 ? Math.Max(horizon, _keepWindow.Since(_lastSeconds - sinceStart, _lastSeconds) / sinceStart) : horizon;
         }
     }
 
@@ -311,6 +326,7 @@ public sealed class DefaultPolicy : ICachePolicy
         var now = _time.GetUtcNow();
         _startSeconds = Math.Min(Seconds(now), _lastSeconds);
         _billedFrom = now + TimeSpan.FromSeconds(Settings.PendingSeconds);
+        _expectedReady = now + TimeSpan.FromSeconds(Settings.ExpectedBootSeconds);
         commands.Add(PolicyCommand.StartNode());
     }
 
@@ -547,10 +563,16 @@ public sealed class DefaultPolicy : ICachePolicy
         }
     }
 
-    // keep a function for the key's learned keep-alive time after this request (invoke one if none lasts that long)
+    // keep a function for the key's learned keep-alive time after this request (invoke one if none lasts that long);
+    // while the node boots, until it is expected ready if the key's requests, one per mean gap, are worth more off the
+    // node than the function time between them (the boot is bridged for the key as a whole, not gap by gap)
     private void KeepFunction(DefaultObject o, DateTimeOffset now, List<PolicyCommand> commands)
     {
         double keep = _economics.KeepAlive(o.Gaps, _keyGaps);
+        if (Node == NodeState.Booting && o.Gaps.Count > 0 && o.Gaps.MeanGap <= Settings.BridgeGapSeconds)
+        {
+            keep = Math.Max(keep, (_expectedReady - now).TotalSeconds);
+        }
         if (keep <= 0 || !o.TooLarge.Allows(CacheLayer.Lambda))
         {
             return;

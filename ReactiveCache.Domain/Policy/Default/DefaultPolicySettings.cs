@@ -36,6 +36,12 @@ public sealed record DefaultPolicySettings(double ValuePerHitUsd, PriceTable Pri
 
     public double InvocationUsd => (double)Prices.LambdaPerRequest;
 
+    /// <summary>
+    /// The break-even gap of a function: S3 + v buys this many seconds of function time. Requests further apart than
+    /// this are cheaper served by S3 than by a function kept between them.
+    /// </summary>
+    public double BridgeGapSeconds => MissUsd / FunctionPerSecond;
+
     /// <summary>The off-node price of a request (the same rule the optimum prices requests with).</summary>
     public OffNodePrice OffNodePrice => new(MissUsd, InvocationUsd, FunctionPerSecond, Startup.FunctionWarmMs / 1000.0, FunctionTimeoutSeconds);
 
@@ -47,6 +53,13 @@ public sealed record DefaultPolicySettings(double ValuePerHitUsd, PriceTable Pri
     public double StartWindowFromSeconds => ExpectedBootSeconds;
 
     public double StartWindowToSeconds => PendingSeconds + NodeMinimumSeconds;
+
+    /// <summary>
+    /// The end of the window a start is also judged on if the node, once up, is kept for a comeback horizon (the stop
+    /// rule keeps a node whose traffic is worth its price): billed from start + pending for the horizon, serving from
+    /// the expected ready time on.
+    /// </summary>
+    public double RunWindowToSeconds => PendingSeconds + ComebackSeconds;
 
     /// <summary>How long the node takes to serve again after a stop (the stop, then a boot): the horizon of the stop rules.</summary>
     public double ComebackSeconds => StopSeconds + ExpectedBootSeconds;

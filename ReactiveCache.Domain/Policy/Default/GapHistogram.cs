@@ -63,6 +63,21 @@ public sealed class GapHistogram
     /// <summary>The mean gap of bucket b (its upper edge when empty).</summary>
     public double Mean(int b) => _weight[b] > 0 ? _sum[b] / _weight[b] : Math.Min(Edges[b], 1e6);
 
+    /// <summary>The mean gap (fading as the buckets do); 0 before any gap.</summary>
+    public double MeanGap
+    {
+        get
+        {
+            double mean = 0;
+            for (int b = 0; b < BucketCount; b++)
+            {
+                mean += Share(b) * Mean(b);
+            }
+
+            return mean;
+        }
+    }
+
     internal static int BucketOf(double gap)
     {
         if (double.IsPositiveInfinity(gap) || double.IsNaN(gap))

@@ -14,7 +14,7 @@ public sealed class DefaultPolicyTests
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2022, 2, 16, 12, 0, 0, TimeSpan.Zero));
     private readonly List<PolicyCommand> _commands = [];
     private readonly DefaultPolicySettings _settings = DefaultPolicySettings.FromSensitivity(4);
-    private readonly DefaultPolicy _policy;
+    private DefaultPolicy _policy;
 
     public DefaultPolicyTests() => _policy = new DefaultPolicy(_settings, _time);
 
@@ -48,6 +48,37 @@ public sealed class DefaultPolicyTests
         Assert.Equal(
             [PolicyCommand.SetRoute(Key, CacheLayer.Redis), PolicyCommand.ShutdownFunction(Key)],
             Handle(PolicyEvent.ObjectLoaded(Key, _time.GetUtcNow())));
+    }
+
+    [Fact]
+    public void A_key_whose_gaps_are_short_keeps_its_function_until_the_booting_node_is_expected_ready()
+    {
+        // six keys in turn, 0.5 s apart: each key's gap is 3 s, far under the function's break-even gap at s = 4
+        // (S3 + v buys about 19 s of function), but its learned keep-alive is a few seconds. While the node boots the
+        // function is kept until the node is expected ready, not gap by gap, so a pause in the boot is bridged too.
+        BurstUntilStart();
+        var started = _time.GetUtcNow() - TimeSpan.FromMilliseconds(500 * ManyKeys.Length);
+        foreach (var key in ManyKeys)
+        {
+            // every key once more, so that each has a gap learned while the node boots
+            _time.Advance(TimeSpan.FromMilliseconds(500));
+            Request(key);
+        }
+
+        Assert.Equal(NodeState.Booting, _policy.Node);
+        Assert.All(ManyKeys, key => Assert.True(_policy.KeepAliveSeconds(_policy.Find(key)!) < 10));
+        var ready = started + TimeSpan.FromSeconds(_settings.ExpectedBootSeconds);
+        var shutdowns = new List<PolicyCommand>();
+        while (_time.GetUtcNow() < ready - TimeSpan.FromSeconds(1))
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            shutdowns.AddRange(Due().Where(c => c.Kind == PolicyCommandKind.ShutdownFunction));
+        }
+
+        Assert.Empty(shutdowns);
+        _time.SetUtcNow(ready + TimeSpan.FromSeconds(1));
+        var due = Due();
+        Assert.All(ManyKeys, key => Assert.Contains(PolicyCommand.ShutdownFunction(key), due));
     }
 
     [Fact]
@@ -194,6 +225,29 @@ public sealed class DefaultPolicyTests
     }
 
     [Fact]
+    public void Traffic_worth_the_nodes_price_but_sparser_than_its_billed_minute_starts_the_node()
+    {
+        // one request every 72 s at s = 4: each is worth more than 72 s of node, so the node pays for itself, but no
+        // request lands in the start window of another ([30.2 s, 70 s] after it): judged on its billed minute alone no
+        // start pays. Judged on a comeback-long run (two requests in [30.2 s, 175.2 s]) it does.
+        var stops = new List<double>();
+        Assert.True(EveryGap(72, 30, stops) is not null, "the node was never started");
+    }
+
+    [Fact]
+    public void A_node_started_at_a_lone_request_values_its_traffic_over_the_last_comeback_horizon_and_stays_up()
+    {
+        // one request every 72 s at s = 5, worth far more than the node's price: a node started at one of them has no
+        // traffic since its start, but the comeback horizon before it holds two more; valued at those it stays up
+        // rather than stopping at the end of its minimum (70 s), before the next request
+        _policy = new DefaultPolicy(DefaultPolicySettings.FromSensitivity(5), _time);
+        var stops = new List<double>();
+        Assert.True(EveryGap(72, 30, stops) is not null, "the node was never started");
+        Assert.Empty(stops);
+        Assert.Equal(NodeState.Running, _policy.Node);
+    }
+
+    [Fact]
     public void Traffic_that_returns_while_the_node_stops_restarts_it_once_stopped()
     {
         ToRunning();
@@ -248,6 +302,25 @@ public sealed class DefaultPolicyTests
                     break;
             }
         }
+    }
+
+    // one key requested every `gap` seconds, `count` times, run second by second with Tick; returns when the node
+    // was first started (null: never)
+    private double? EveryGap(int gap, int count, List<double> stops)
+    {
+        var harness = new SortedList<double, PolicyEvent>();
+        double? startedAt = null;
+        for (int i = 0; i < count; i++)
+        {
+            for (int second = 0; second < gap; second++)
+            {
+                double at = (i * gap) + second;
+                Tick(at, harness, stops, second == 0 ? () => Request(Key) : null);
+                startedAt ??= _policy.Node == NodeState.Stopped ? null : at;
+            }
+        }
+
+        return startedAt;
     }
 
     // six keys in turn, 0.5 s apart, until the policy starts the node; returns the requests it took
