@@ -130,6 +130,9 @@ public sealed class ReconcilerTests
         Assert.Equal(ControlCommand.CommandOneofCase.Shutdown, (await second.Commands.Reader.ReadAsync(wait.Token)).CommandCase);
         Assert.Equal(ControlCommand.CommandOneofCase.Shutdown, (await onNode.Commands.Reader.ReadAsync(wait.Token)).CommandCase);
         Assert.False(first.Commands.Reader.TryRead(out var told), $"the key's first function was told {told}");
+        // The policy hears the reconciliation's events on its own loop: wait for the one it must hear, then check it heard no more.
+        await Eventually.HoldsAsync(() => policy.Heard.Any(e => e is { Kind: PolicyEventKind.KeyRestored, Key: "k" }), Timeout,
+            "the policy took the key up on its first function", () => string.Join(", ", policy.Heard.Select(e => $"{e.Kind}({e.Key})")));
         Assert.Single(policy.Heard, e => e is { Kind: PolicyEventKind.KeyRestored, Key: "k" });
         Assert.DoesNotContain(policy.Heard, e => e is { Kind: PolicyEventKind.KeyRestored, Key: "r" });
         Assert.DoesNotContain(policy.Heard, e => e is { Kind: PolicyEventKind.FunctionReady });
