@@ -64,6 +64,9 @@ public sealed class ReactivePolicyTests(AppHostFixture fixture, ITestOutputHelpe
 
         output.WriteLine($"origins: {string.Join(",", origins)}");
         output.WriteLine($"first lambda hit after {firstLambda?.TotalMilliseconds:0} ms, first redis hit after {firstRedis?.TotalMilliseconds:0} ms (requests every {Gap.TotalMilliseconds} ms)");
+        var burst = await control.HistoryOfAsync(key);
+        output.WriteLine($"history of the burst: {string.Join(" → ", burst.Select(c => $"{c.State} +{(c.At - burst[0].At).TotalMilliseconds:0} ms"))}");
+        output.WriteLine($"costs after the burst: {await control.CostsAsync()}");
 
         // What the client saw: S3 first, the function next, then the node, and nothing after the node but the node.
         Assert.Equal("s3", origins[0]);
