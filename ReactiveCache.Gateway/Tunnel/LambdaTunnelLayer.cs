@@ -31,7 +31,7 @@ internal sealed class LambdaTunnelLayer : ILambdaLayer, IDisposable
         _logger = logger;
         var connectTimeout = options.Value.ConnectTimeout;
         _maxBufferedBytes = options.Value.MaxBufferedBytes;
-        _invoker = new HttpMessageInvoker(new SocketsHttpHandler
+        _invoker = new HttpMessageInvoker(new FirstByteTimeoutHandler(options.Value.FirstByteTimeout, new SocketsHttpHandler
         {
             UseProxy = false,
             AllowAutoRedirect = false,
@@ -57,7 +57,7 @@ internal sealed class LambdaTunnelLayer : ILambdaLayer, IDisposable
                              ?? throw new HttpRequestException($"No function tunnel is connected as {context.DnsEndPoint.Host}.");
                 return await tunnel.TakeAsync(connectTimeout, cancellationToken);
             },
-        });
+        }));
         _requestConfig = new ForwarderRequestConfig
         {
             ActivityTimeout = options.Value.ActivityTimeout,

@@ -50,6 +50,12 @@ public sealed class TunnelOptions : IValidatableObject
     /// <summary>How long a forwarded request waits for a free tunnel connection before falling back.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long a forwarded request waits for the function's response head before it fails and the request falls back
+    /// (a function answers from memory: its head comes in milliseconds unless it is stuck).
+    /// </summary>
+    public TimeSpan FirstByteTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>How long a tunnelled request may stay silent before it fails.</summary>
     public TimeSpan ActivityTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -80,9 +86,9 @@ public sealed class TunnelOptions : IValidatableObject
             yield return new ValidationResult("Tunnel:MaxBufferedBytes cannot be negative.", [nameof(MaxBufferedBytes)]);
         }
 
-        if (ConnectTimeout <= TimeSpan.Zero || ActivityTimeout <= TimeSpan.Zero || PooledIdleTimeout <= TimeSpan.Zero || DrainTimeout < TimeSpan.Zero)
+        if (ConnectTimeout <= TimeSpan.Zero || FirstByteTimeout <= TimeSpan.Zero || ActivityTimeout <= TimeSpan.Zero || PooledIdleTimeout <= TimeSpan.Zero || DrainTimeout < TimeSpan.Zero)
         {
-            yield return new ValidationResult("Tunnel:ConnectTimeout, Tunnel:ActivityTimeout and Tunnel:PooledIdleTimeout must be positive, Tunnel:DrainTimeout not negative.", [nameof(ConnectTimeout)]);
+            yield return new ValidationResult("Tunnel:ConnectTimeout, Tunnel:FirstByteTimeout, Tunnel:ActivityTimeout and Tunnel:PooledIdleTimeout must be positive, Tunnel:DrainTimeout not negative.", [nameof(ConnectTimeout)]);
         }
     }
 }

@@ -37,6 +37,18 @@ public static class HandDialledTunnel
         }
     }
 
+    /// <summary>A function that takes every forwarded request and never answers: records each request line until the gateway lets go.</summary>
+    public static async Task SwallowAsync(Stream stream, ICollection<string> requestLines)
+    {
+        while (await ReadHeadAsync(stream) is { Length: > 0 } head)
+        {
+            lock (requestLines)
+            {
+                requestLines.Add(head.Split("\r\n")[0]);
+            }
+        }
+    }
+
     public static Task WriteAsync(Stream stream, string text) => stream.WriteAsync(Encoding.ASCII.GetBytes(text)).AsTask();
 
     /// <summary>Reads an HTTP head (through the blank line); empty when the stream ends first.</summary>

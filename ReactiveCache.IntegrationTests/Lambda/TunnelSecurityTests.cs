@@ -148,6 +148,48 @@ public sealed class TunnelSecurityTests(FunctionFixture fixture)
         await serving.ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
+    /// <summary>
+    /// A function that takes the request and never answers: the client still gets the object from S3, well before the
+    /// request deadline (10 s), because the tunnel gives up on the function's response head (Tunnel:FirstByteTimeout, 3 s).
+    /// </summary>
+    [Fact]
+    public async Task A_function_that_never_answers_falls_back_to_s3_before_the_request_deadline()
+    {
+        const string key = "index.html";
+        const string invocation = "never-answers";
+        var port = new Uri(fixture.GatewayTunnelUrl).Port;
+        using var tcp = new TcpClient(AddressFamily.InterNetwork);
+        await tcp.ConnectAsync(IPAddress.Loopback, port);
+        var stream = tcp.GetStream();
+        Assert.StartsWith("HTTP/1.1 101", await HandDialledTunnel.DialAsync(stream, $"127.0.0.1:{port}", invocation, fixture.Mint(invocation, [key])));
+        var forwarded = new List<string>();
+        var swallowing = Task.Run(() => HandDialledTunnel.SwallowAsync(stream, forwarded));
+
+        // Every answer is the object from S3 within 8 s, until one request has been seen to reach the silent function
+        // (whose answer is the one that must not wait for the deadline).
+        var failures = new List<string>();
+        await Eventually.HoldsAsync(async () =>
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            using var response = await fixture.Gateway.GetAsync($"/objects/{key}");
+            var body = await response.Content.ReadAsByteArrayAsync();
+            if (response.StatusCode != HttpStatusCode.OK || FunctionFixture.Origin(response) != "s3" || !body.AsSpan().SequenceEqual(SampleObjects.All[key])
+                || clock.Elapsed > TimeSpan.FromSeconds(8))
+            {
+                failures.Add($"{(int)response.StatusCode} from {FunctionFixture.Origin(response)} after {clock.ElapsedMilliseconds} ms: {Encoding.ASCII.GetString(body)}");
+            }
+
+            lock (forwarded)
+            {
+                return forwarded.Count > 0;
+            }
+        }, FunctionFixture.Wait, "a request forwarded to the silent function", () => fixture.Logs);
+
+        Assert.Empty(failures);
+        tcp.Dispose();
+        await swallowing.ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
     [Fact]
     public async Task A_refusal_is_problem_json()
     {
