@@ -3,7 +3,6 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
-using ReactiveCache.Core.Objects;
 
 namespace ReactiveCache.Cli.Commands.Bench;
 
@@ -25,7 +24,7 @@ public static class BenchOriginCommand
             builder.Logging.ClearProviders();
             builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, parse.GetValue(port)));
             var app = builder.Build();
-            BareEndpoint.MapObjects(app, GatewayBenchRig.Objects.ToDictionary(k => k, k => SampleObjects.All[k]));
+            BareEndpoint.MapObjects(app, GatewayBenchRig.Bodies);
             await app.StartAsync(cancellationToken);
             await Task.Run(() => Console.In.ReadToEnd(), cancellationToken); // until the bench closes our input (or is gone)
             await app.StopAsync(CancellationToken.None);

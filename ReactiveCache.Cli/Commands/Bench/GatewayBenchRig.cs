@@ -18,6 +18,9 @@ internal sealed class GatewayBenchRig : IAsyncDisposable
     /// <summary>The objects measured, small and large.</summary>
     public static readonly IReadOnlyList<string> Objects = ["1KB.txt", "1MB.txt"];
 
+    /// <summary>The objects measured and their bodies, as every server of the bench holds them.</summary>
+    public static IReadOnlyDictionary<string, byte[]> Bodies => Objects.ToDictionary(k => k, k => SampleObjects.All[k]);
+
     private readonly List<IAsyncDisposable> _owned;
     private readonly BenchRedisServer _redis;
     private readonly InProcessGateway _gateway;
@@ -69,7 +72,7 @@ internal sealed class GatewayBenchRig : IAsyncDisposable
             await StoreObjectsAsync(node.GetDatabase(), root);
             var gateway = Own(await InProcessGateway.StartAsync(root, (redis.Endpoint, redis.Password), settings.Telemetry, cancellationToken,
                 tunnelPort: settings.Lambda?.TunnelPort ?? true));
-            var objects = Objects.ToDictionary(k => k, k => SampleObjects.All[k]);
+            var objects = Bodies;
             // The Lambda path's floor in another process (the function's hop), only when the run measures that path.
             var origin = settings.Lambda is not null ? Own(await LocalProcess.StartOriginAsync(cancellationToken)) : null;
             var bare = Own(await BareEndpoint.StartAsync(objects, node.GetDatabase(), origin?.BaseAddress, cancellationToken));
