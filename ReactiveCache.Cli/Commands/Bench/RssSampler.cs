@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Buffers.Text;
 
 namespace ReactiveCache.Cli.Commands.Bench;
 
@@ -26,6 +26,11 @@ public sealed class RssSampler : IAsyncDisposable
 
     /// <summary>The RSS of <paramref name="pid"/> now, in bytes.</summary>
     /// <exception cref="PlatformNotSupportedException">No <c>/proc</c> (not Linux).</exception>
+    /// <remarks>
+    /// Read into a stack buffer and parsed as bytes: the memory bench charges every byte this process allocates while
+    /// a row runs to the row's GETs, and reading the file line by line allocated about 9 KB a sample, 200 samples a
+    /// second.
+    /// </remarks>
     public static long Read(int pid)
     {
         var path = $"/proc/{pid}/status";
@@ -34,17 +39,29 @@ public sealed class RssSampler : IAsyncDisposable
             throw new PlatformNotSupportedException($"No {path}: RSS is read from Linux's /proc.");
         }
 
-        foreach (var line in File.ReadLines(path))
+        // The whole file is about 1.4 KB; VmRSS is in its first half.
+        Span<byte> status = stackalloc byte[4096];
+        int length;
+        using (var handle = File.OpenHandle(path))
         {
-            // "VmRSS:     123456 kB"
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            {
-                var kb = line["VmRSS:".Length..].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
-                return long.Parse(kb, CultureInfo.InvariantCulture) * 1024;
-            }
+            length = RandomAccess.Read(handle, status, 0);
         }
 
-        throw new InvalidOperationException($"{path} has no VmRSS line.");
+        // "VmRSS:\t  123456 kB"
+        var text = status[..length];
+        var at = text.IndexOf("VmRSS:"u8);
+        if (at < 0)
+        {
+            throw new InvalidOperationException($"{path} has no VmRSS line.");
+        }
+
+        var value = text[(at + "VmRSS:".Length)..].TrimStart(" \t"u8);
+        if (!Utf8Parser.TryParse(value, out long kb, out _))
+        {
+            throw new InvalidOperationException($"{path}'s VmRSS line has no number.");
+        }
+
+        return kb * 1024;
     }
 
     /// <summary>Samples <paramref name="pid"/>'s RSS every <paramref name="interval"/> (5 ms by default) until disposed.</summary>
