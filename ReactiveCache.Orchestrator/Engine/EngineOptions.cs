@@ -42,9 +42,15 @@ public sealed class EngineOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan ReconcileWindow { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>After the gateways reported, how long the functions of the previous orchestrator get to dial the control stream again.</summary>
+    /// <summary>
+    /// After the gateways reported, how long the functions of the previous orchestrator get to dial the control stream
+    /// again. The wait ends as soon as every function the gateways named is back, so the bound costs time only when one
+    /// of them is gone. A function redials at most every 2 s, and its attempt against a freshly started orchestrator
+    /// (its first gRPC stream, on a loaded machine) can take seconds more: a bound of 2 s once let the reconciliation
+    /// end before a live function was back, and its key was left to the late-function path.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
-    public TimeSpan FunctionRedialWindow { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan FunctionRedialWindow { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long a function found at reconciliation may be without its control stream before its end is assumed.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
