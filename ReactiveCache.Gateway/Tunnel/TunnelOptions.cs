@@ -52,7 +52,8 @@ public sealed class TunnelOptions : IValidatableObject
 
     /// <summary>
     /// How long a forwarded request waits for the function's response head before it fails and the request falls back
-    /// (a function answers from memory: its head comes in milliseconds unless it is stuck).
+    /// (a function answers from memory: its head comes in milliseconds unless it is stuck). Counted from the request's
+    /// start, so it includes the wait for a tunnel connection: it must be longer than <see cref="ConnectTimeout"/>.
     /// </summary>
     public TimeSpan FirstByteTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
@@ -89,6 +90,15 @@ public sealed class TunnelOptions : IValidatableObject
         if (ConnectTimeout <= TimeSpan.Zero || FirstByteTimeout <= TimeSpan.Zero || ActivityTimeout <= TimeSpan.Zero || PooledIdleTimeout <= TimeSpan.Zero || DrainTimeout < TimeSpan.Zero)
         {
             yield return new ValidationResult("Tunnel:ConnectTimeout, Tunnel:FirstByteTimeout, Tunnel:ActivityTimeout and Tunnel:PooledIdleTimeout must be positive, Tunnel:DrainTimeout not negative.", [nameof(ConnectTimeout)]);
+        }
+
+        // The wait for the response head runs from the request's start, so it includes the wait for a tunnel connection:
+        // no longer than that, it would cut the connect timeout short and leave the function no time to answer.
+        if (FirstByteTimeout <= ConnectTimeout)
+        {
+            yield return new ValidationResult(
+                $"Tunnel:FirstByteTimeout ({FirstByteTimeout}) must be longer than Tunnel:ConnectTimeout ({ConnectTimeout}): it includes the wait for a tunnel connection.",
+                [nameof(FirstByteTimeout)]);
         }
     }
 }
