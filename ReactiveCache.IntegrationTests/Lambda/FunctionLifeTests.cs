@@ -81,10 +81,10 @@ public sealed class FunctionLifeTests(FunctionFixture fixture)
     {
         var result = await InvokeAndWaitAsync("short", fixture.Payload("100B.txt", TimeSpan.FromSeconds(10), control: false));
 
-        // Ended by itself (not killed by the emulator at 2 s), leaving its margin before the deadline,
-        // which counts from the invoke (a cold start eats into it, as in Lambda).
+        // Ended by itself (not killed by the emulator at its timeout), leaving its margin (Function:DeadlineMargin,
+        // 500 ms) before the deadline, which counts from the invoke (a cold start eats into it, as in Lambda).
         Assert.Equal("timeout", result.EndedBy);
-        Assert.InRange(result.LifeMs, 1, 1500);
+        Assert.InRange(result.LifeMs, 1, FunctionFixture.ShortTimeout.TotalMilliseconds - 500);
     }
 
     private async Task WaitForControlStreamAsync(string key)
