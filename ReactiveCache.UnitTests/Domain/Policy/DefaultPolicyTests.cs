@@ -93,6 +93,22 @@ public sealed class DefaultPolicyTests
     }
 
     [Fact]
+    public void A_first_request_starts_the_node_when_one_request_per_comeback_horizon_is_worth_a_run()
+    {
+        // with no gap seen yet, the request itself is the traffic that persists: one request per comeback horizon
+        // (165 s). At s = 5 a miss ($0.00078) is worth about 210 s of node, so the run window's share of it (145 s of
+        // 165 s) is worth more than a comeback horizon of node: the node starts at the first request, as the optimum's
+        // does. At s = 4 ($0.00031) it is not.
+        _policy = new DefaultPolicy(DefaultPolicySettings.FromSensitivity(5), _time);
+        Assert.Contains(PolicyCommand.StartNode(), Request(Key));
+        Assert.Equal(NodeState.Booting, _policy.Node);
+
+        _policy = new DefaultPolicy(_settings, _time);
+        Assert.DoesNotContain(PolicyCommand.StartNode(), Request(Key));
+        Assert.Equal(NodeState.Stopped, _policy.Node);
+    }
+
+    [Fact]
     public void Many_busy_keys_start_the_node_and_every_recent_key_is_loaded_at_ready()
     {
         int requests = BurstUntilStart();
