@@ -82,12 +82,21 @@ public sealed class DefaultPolicyTests
     }
 
     [Fact]
-    public void Two_requests_after_a_silence_do_not_start_the_node()
+    public void Two_requests_are_judged_at_their_own_rate_from_the_policys_first_requests_on()
     {
-        // with one gap seen, the current rate is judged over a comeback's length: two requests 20 s apart are
-        // worth less than the node's billed minute
+        // the current rate is the worth of the requests after the first over the span they cover, the same estimate
+        // as later in the policy's life. At s = 4 one request per 20 s (S3 + v each) is worth about four times the
+        // node's price, and the start window then holds two of them: the node starts at the second request. (The
+        // span used to be stretched to the window's length over the number of requests seen, so two requests 20 s
+        // apart at the policy's start counted as one per 82 s and started nothing.) One per 100 s is worth less than
+        // either window's node time.
         Request(Key);
         _time.Advance(TimeSpan.FromSeconds(20));
+        Assert.Contains(PolicyCommand.StartNode(), Request(Key));
+
+        _policy = new DefaultPolicy(_settings, _time);
+        Request(Key);
+        _time.Advance(TimeSpan.FromSeconds(100));
         Assert.DoesNotContain(PolicyCommand.StartNode(), Request(Key));
         Assert.Equal(NodeState.Stopped, _policy.Node);
     }
