@@ -353,11 +353,10 @@ public sealed class DefaultPolicy : ICachePolicy
         Node = NodeState.Running;
         _failures.NodeReady();
         var now = _time.GetUtcNow();
-        var recent = now - TimeSpan.FromSeconds(Settings.ComebackSeconds);
         foreach (var o in _objects.Values)
         {
             o.LoadFailed = false;
-            if (o.State == ObjectState.RedisBootup || (o.State is ObjectState.S3 or ObjectState.Lambda && o.LastRequest >= recent))
+            if (o.State == ObjectState.RedisBootup || (o.State is ObjectState.S3 or ObjectState.Lambda && WorthLoading(o, now)))
             {
                 o.State = ObjectState.S3;
                 Load(o, commands);
@@ -365,6 +364,22 @@ public sealed class DefaultPolicy : ICachePolicy
         }
 
         PlanStop(_lastRequest is { } last && last > now ? last : now);
+    }
+
+    // at ready: a key requested within the last comeback horizon, or any key whose requests expected within a comeback
+    // horizon of the node (one per the longer of its mean gap and the time since its last request; a key seen once,
+    // one per the time since) would cost more off the node (S3 + v each) than its load (one S3 GET)
+    private bool WorthLoading(DefaultObject o, DateTimeOffset now)
+    {
+        if (o.LastRequest is not { } last || _pins.IsPinned(o.Key))
+        {
+            return false;
+        }
+
+        double since = (now - last).TotalSeconds;
+        double gap = o.Gaps.Count > 0 ? Math.Max(o.Gaps.MeanGap, since) : since;
+        return since <= Settings.ComebackSeconds
+            || Settings.ComebackSeconds / gap * Settings.MissUsd >= (double)Settings.Prices.S3GetPerRequest;
     }
 
     private void OnLoaded(DefaultObject o, List<PolicyCommand> commands)

@@ -136,6 +136,25 @@ public sealed class DefaultPolicyTests
     }
 
     [Fact]
+    public void A_key_last_requested_before_the_comeback_horizon_is_loaded_at_ready_when_its_expected_requests_are_worth_the_load()
+    {
+        // a key requested twice, 5 minutes apart, then not for 7 minutes: at ready it is outside the last comeback
+        // horizon, but one request per 7 minutes is worth more within a horizon of the node (165 s / 420 s of S3 + v
+        // at s = 4) than its load (one S3 GET): it is loaded with the busy keys, and its next request is a hit
+        const string cold = "cold.html";
+        Request(cold);
+        _time.Advance(TimeSpan.FromMinutes(5));
+        Request(cold);
+        _time.Advance(TimeSpan.FromMinutes(7));
+        Assert.Equal(NodeState.Stopped, _policy.Node);
+        BurstUntilStart();
+        _time.Advance(TimeSpan.FromSeconds(30));
+        var ready = Handle(PolicyEvent.NodeReady(_time.GetUtcNow()));
+        Assert.Contains(PolicyCommand.LoadObject(cold), ready);
+        Assert.Contains(PolicyCommand.LoadObject("a"), ready);
+    }
+
+    [Fact]
     public void A_changed_object_leaves_the_node_and_its_function_and_is_loaded_fresh_on_its_next_request()
     {
         BurstUntilStart();
