@@ -15,7 +15,8 @@ namespace ReactiveCache.Domain.Policy.Default;
 /// minimum's end) would cost at least that minute off the node, or those of a comeback-long run its node time. The
 /// expectation is learned: for every request, what
 /// the following window turned out to be worth, kept per size of the gap that preceded the request; before a size
-/// has been seen, the current rate (one request per preceding gap) stands in.</item>
+/// has been seen, the current rate (one request per preceding gap) stands in, and before any gap has been seen, the
+/// request itself over a comeback horizon.</item>
 /// <item>Stop (one decision for the node, over all keys): idle for longer than the timeout that minimises the
 /// expected cost of the idle gap under the learned histogram of gaps between any two requests — staying costs the
 /// node's price, stopping costs the comeback (the resumed traffic served off the node during the stop and the boot,
@@ -26,7 +27,7 @@ namespace ReactiveCache.Domain.Policy.Default;
 /// before the start's minimum billing ends, and never within the start window of a request the start rule would
 /// start the node for (a node it would start now is not stopped now).</item>
 /// <item>Any key requested while the node runs is loaded (a load costs one GET); at ready, every key requested within
-/// a comeback is loaded.</item>
+/// a comeback is loaded, and every other key whose requests expected within a comeback are worth more than its load.</item>
 /// </list>
 /// Failures and the control API, with the rules every policy shares: a failed boot or a lost node backs the next boot
 /// off (<see cref="NodeFailureRules"/>) and the keys that waited for the node or were on it go back to their function or
