@@ -15,7 +15,8 @@ namespace ReactiveCache.Domain.Policy.Default;
 /// minimum's end) would cost at least that minute off the node, or those of a comeback-long run its node time. The
 /// expectation is learned: for every request, what
 /// the following window turned out to be worth, kept per size of the gap that preceded the request; before a size
-/// has been seen, the current rate (one request per preceding gap) stands in.</item>
+/// has been seen, the current rate (one request per preceding gap) stands in, and before any gap has been seen, the
+/// request itself over a comeback horizon.</item>
 /// <item>Stop (one decision for the node, over all keys): idle for longer than the timeout that minimises the
 /// expected cost of the idle gap under the learned histogram of gaps between any two requests — staying costs the
 /// node's price, stopping costs the comeback (the resumed traffic served off the node during the stop and the boot,
@@ -26,7 +27,7 @@ namespace ReactiveCache.Domain.Policy.Default;
 /// before the start's minimum billing ends, and never within the start window of a request the start rule would
 /// start the node for (a node it would start now is not stopped now).</item>
 /// <item>Any key requested while the node runs is loaded (a load costs one GET); at ready, every key requested within
-/// a comeback is loaded.</item>
+/// a comeback is loaded, and every other key whose requests expected within a comeback are worth more than its load.</item>
 /// </list>
 /// Failures and the control API, with the rules every policy shares: a failed boot or a lost node backs the next boot
 /// off (<see cref="NodeFailureRules"/>) and the keys that waited for the node or were on it go back to their function or
@@ -295,7 +296,11 @@ public sealed class DefaultPolicy : ICachePolicy
 
     private bool Pays(WindowValue window, double gapBefore, double from, double to, double billedSeconds)
     {
-        double persists = _keepWindow.Recent(_lastSeconds) * (to - from) / Settings.ComebackSeconds;
+        // before any gap has been seen, the request itself is all the policy knows of the traffic: the last comeback
+        // horizon's worth (that request) is what persists, the value the stop rule keeps a running node for
+        double persists = _arrivals.Count == 0
+            ? _keepWindow.Since(_lastSeconds - Settings.ComebackSeconds, _lastSeconds) * (to - from) / Settings.ComebackSeconds
+            : _keepWindow.Recent(_lastSeconds) * (to - from) / Settings.ComebackSeconds;
         return window.Expected(gapBefore, persists) >= Settings.NodePerSecond * billedSeconds;
     }
 
@@ -349,11 +354,10 @@ public sealed class DefaultPolicy : ICachePolicy
         Node = NodeState.Running;
         _failures.NodeReady();
         var now = _time.GetUtcNow();
-        var recent = now - TimeSpan.FromSeconds(Settings.ComebackSeconds);
         foreach (var o in _objects.Values)
         {
             o.LoadFailed = false;
-            if (o.State == ObjectState.RedisBootup || (o.State is ObjectState.S3 or ObjectState.Lambda && o.LastRequest >= recent))
+            if (o.State == ObjectState.RedisBootup || (o.State is ObjectState.S3 or ObjectState.Lambda && WorthLoading(o, now)))
             {
                 o.State = ObjectState.S3;
                 Load(o, commands);
@@ -361,6 +365,22 @@ public sealed class DefaultPolicy : ICachePolicy
         }
 
         PlanStop(_lastRequest is { } last && last > now ? last : now);
+    }
+
+    // at ready: a key requested within the last comeback horizon, or any key whose requests expected within a comeback
+    // horizon of the node (one per the longer of its mean gap and the time since its last request; a key seen once,
+    // one per the time since) would cost more off the node (S3 + v each) than its load (one S3 GET)
+    private bool WorthLoading(DefaultObject o, DateTimeOffset now)
+    {
+        if (o.LastRequest is not { } last || _pins.IsPinned(o.Key))
+        {
+            return false;
+        }
+
+        double since = (now - last).TotalSeconds;
+        double gap = o.Gaps.Count > 0 ? Math.Max(o.Gaps.MeanGap, since) : since;
+        return since <= Settings.ComebackSeconds
+            || Settings.ComebackSeconds / gap * Settings.MissUsd >= (double)Settings.Prices.S3GetPerRequest;
     }
 
     private void OnLoaded(DefaultObject o, List<PolicyCommand> commands)

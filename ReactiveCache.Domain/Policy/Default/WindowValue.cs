@@ -65,7 +65,9 @@ internal sealed class WindowValue(double from, double to)
 
         double span = _history[last].Time - _history[first].Time;
         double worth = _history[last].Cumulative - _history[first].Cumulative;
-        return span > 0 ? worth * length / Math.Max(span, length / _history.Count) : 0;
+        // the same estimate all the policy's life: it used to stretch the span to the window's length over the
+        // number of requests kept in the history, which damped it only while the policy had seen few requests
+        return span > 0 ? worth * length / span : 0;
     }
 
     /// <summary>What the requests in (<paramref name="since"/>, <paramref name="now"/>] were worth (history reaches back a window's length).</summary>

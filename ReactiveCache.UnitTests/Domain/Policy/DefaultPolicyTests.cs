@@ -82,12 +82,37 @@ public sealed class DefaultPolicyTests
     }
 
     [Fact]
-    public void Two_requests_after_a_silence_do_not_start_the_node()
+    public void Two_requests_are_judged_at_their_own_rate_from_the_policys_first_requests_on()
     {
-        // with one gap seen, the current rate is judged over a comeback's length: two requests 20 s apart are
-        // worth less than the node's billed minute
+        // the current rate is the worth of the requests after the first over the span they cover, the same estimate
+        // as later in the policy's life. At s = 4 one request per 20 s (S3 + v each) is worth about four times the
+        // node's price, and the start window then holds two of them: the node starts at the second request. (The
+        // span used to be stretched to the window's length over the number of requests seen, so two requests 20 s
+        // apart at the policy's start counted as one per 82 s and started nothing.) One per 100 s is worth less than
+        // either window's node time.
         Request(Key);
         _time.Advance(TimeSpan.FromSeconds(20));
+        Assert.Contains(PolicyCommand.StartNode(), Request(Key));
+
+        _policy = new DefaultPolicy(_settings, _time);
+        Request(Key);
+        _time.Advance(TimeSpan.FromSeconds(100));
+        Assert.DoesNotContain(PolicyCommand.StartNode(), Request(Key));
+        Assert.Equal(NodeState.Stopped, _policy.Node);
+    }
+
+    [Fact]
+    public void A_first_request_starts_the_node_when_one_request_per_comeback_horizon_is_worth_a_run()
+    {
+        // with no gap seen yet, the request itself is the traffic that persists: one request per comeback horizon
+        // (165 s). At s = 5 a miss ($0.00078) is worth about 210 s of node, so the run window's share of it (145 s of
+        // 165 s) is worth more than a comeback horizon of node: the node starts at the first request, as the optimum's
+        // does. At s = 4 ($0.00031) it is not.
+        _policy = new DefaultPolicy(DefaultPolicySettings.FromSensitivity(5), _time);
+        Assert.Contains(PolicyCommand.StartNode(), Request(Key));
+        Assert.Equal(NodeState.Booting, _policy.Node);
+
+        _policy = new DefaultPolicy(_settings, _time);
         Assert.DoesNotContain(PolicyCommand.StartNode(), Request(Key));
         Assert.Equal(NodeState.Stopped, _policy.Node);
     }
@@ -108,6 +133,25 @@ public sealed class DefaultPolicyTests
         var loaded = Handle(PolicyEvent.ObjectLoaded("a", _time.GetUtcNow()));
         Assert.Contains(PolicyCommand.SetRoute("a", CacheLayer.Redis), loaded);
         Assert.Equal(ObjectState.RedisRunning, _policy.StateOf("a"));
+    }
+
+    [Fact]
+    public void A_key_last_requested_before_the_comeback_horizon_is_loaded_at_ready_when_its_expected_requests_are_worth_the_load()
+    {
+        // a key requested twice, 5 minutes apart, then not for 7 minutes: at ready it is outside the last comeback
+        // horizon, but one request per 7 minutes is worth more within a horizon of the node (165 s / 420 s of S3 + v
+        // at s = 4) than its load (one S3 GET): it is loaded with the busy keys, and its next request is a hit
+        const string cold = "cold.html";
+        Request(cold);
+        _time.Advance(TimeSpan.FromMinutes(5));
+        Request(cold);
+        _time.Advance(TimeSpan.FromMinutes(7));
+        Assert.Equal(NodeState.Stopped, _policy.Node);
+        BurstUntilStart();
+        _time.Advance(TimeSpan.FromSeconds(30));
+        var ready = Handle(PolicyEvent.NodeReady(_time.GetUtcNow()));
+        Assert.Contains(PolicyCommand.LoadObject(cold), ready);
+        Assert.Contains(PolicyCommand.LoadObject("a"), ready);
     }
 
     [Fact]

@@ -14,8 +14,8 @@ namespace ReactiveCache.UnitTests.Domain.Simulation.Evaluation;
 public sealed class PolicyTableTests
 {
     private const double Bound = 1.25;
-    private const int RowsWithinBound = 48;
-    private const double DefaultMeanRatio = 1.34;
+    private const int RowsWithinBound = 55;
+    private const double DefaultMeanRatio = 1.30;
     private static readonly int[] TableSeeds = [.. Enumerable.Range(1, 20)];
 
     [Fact]
