@@ -19,8 +19,8 @@ namespace ReactiveCache.Domain.Policy.Default;
 /// request itself over a comeback horizon.</item>
 /// <item>Stop (one decision for the node, over all keys): idle for longer than the timeout that minimises the
 /// expected cost of the idle gap under the learned histogram of gaps between any two requests — staying costs the
-/// node's price, stopping costs the comeback (the resumed traffic served off the node during the stop and the boot,
-/// and the boot's billed part); or the value of the traffic (off-node prices per second, the higher of its rate since
+/// node's price, stopping costs the comeback (the request that ends the gap at its off-node price after the gap, the
+/// traffic after it served off the node during the stop and the boot, and the boot's billed part); or the value of the traffic (off-node prices per second, the higher of its rate since
 /// the start and over the last comeback horizon) has fallen below the node's price. Idle beyond the longest gap learned (where the histogram says nothing), it
 /// stops once the requests of the last comeback horizon are worth less than the node time a stop saves even if they
 /// come again at once (the stop and the boot's unbilled head). Never

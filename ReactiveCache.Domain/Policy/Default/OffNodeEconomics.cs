@@ -1,3 +1,5 @@
+using ReactiveCache.Domain.Costs;
+
 namespace ReactiveCache.Domain.Policy.Default;
 
 /// <summary>
@@ -8,7 +10,8 @@ namespace ReactiveCache.Domain.Policy.Default;
 /// invocation and function time until the next request or T; a request after T costs S3 + v.</item>
 /// <item><see cref="IdleTimeout"/>: how long the node may sit idle. Against staying up through an idle gap G,
 /// stopping at τ saves the node's price from τ to the comeback but serves the resumed traffic off the node until
-/// the node is back (the rest of the stop, then a boot) and pays the boot's billed part again.</item>
+/// the node is back (the rest of the stop, then a boot), the request that resumes it at its off-node price after
+/// the gap, and pays the boot's billed part again.</item>
 /// </list>
 /// Beyond the longest idle gap learned the history says nothing: <see cref="DefaultPolicy"/> then stops once stopping
 /// would pay even if the traffic of the last comeback horizon resumed at once.
@@ -23,6 +26,7 @@ internal sealed class OffNodeEconomics(DefaultPolicySettings settings)
     private readonly double _boot = settings.ExpectedBootSeconds;
     private readonly double _pending = settings.PendingSeconds;
     private readonly double _stop = settings.StopSeconds;
+    private readonly OffNodePrice _price = settings.OffNodePrice;
 
     /// <summary>
     /// Seconds to keep a function after a request (0: none). The gap distribution is the key's own, with every key's
@@ -101,10 +105,14 @@ internal sealed class OffNodeEconomics(DefaultPolicySettings settings)
         return best;
     }
 
-    // what stopping at `timeout` adds against staying up through an idle gap of `gap` (> timeout)
+    // what stopping at `timeout` adds against staying up through an idle gap of `gap` (> timeout): the request that
+    // ends the gap finds no node, and no function either unless one was kept through the gap, so it costs its
+    // off-node price after that gap (a miss once the gap outlasts what a function is worth keeping for); the traffic
+    // that follows it until the node is back is served off the node at the resume value; the node's price is saved
+    // from the stop to the comeback, less the boot's billed part paid again
     private double Extra(double timeout, double gap, double resumeValue)
     {
         double back = Math.Max(gap, timeout + _stop) + _boot;
-        return (resumeValue * (back - gap)) - (_p * (back - timeout - (_boot - _pending)));
+        return _price.Of(gap) + (resumeValue * (back - gap)) - (_p * (back - timeout - (_boot - _pending)));
     }
 }

@@ -228,6 +228,32 @@ public sealed class DefaultPolicyTests
         Assert.True(stopped, $"not stopped within a comeback horizon of the last request (planned: {_policy.NextDueAt})");
     }
 
+    [Theory]
+    [InlineData(200, false)]
+    [InlineData(2000, true)]
+    public void The_stop_rule_counts_the_request_that_ends_an_idle_gap_at_its_off_node_price(double silence, bool stops)
+    {
+        // at s = 5 a miss is worth about 210 s of node. Bursts of 1 s gaps, each followed by a silence: the request that
+        // ends a silence finds a stopped node and no function (none is worth keeping that long), so it is a miss. After
+        // 200 s silences staying up (200 s of node) costs less than stopping (that miss, the boot's traffic and billed
+        // part, less the node time saved); counted without that request, a stop right after a burst looked cheaper.
+        // After 2000 s silences stopping still pays.
+        var settings = DefaultPolicySettings.FromSensitivity(5);
+        var arrivals = new GapHistogram();
+        for (int burst = 0; burst < 4; burst++)
+        {
+            for (int i = 0; i < 16; i++)
+            {
+                arrivals.Add(1);
+            }
+
+            arrivals.Add(silence);
+        }
+
+        double timeout = new OffNodeEconomics(settings).IdleTimeout(arrivals, settings.NodePerSecond, out _);
+        Assert.Equal(stops, double.IsFinite(timeout));
+    }
+
     [Fact]
     public void A_request_the_start_rule_would_start_the_node_for_does_not_stop_the_running_node()
     {

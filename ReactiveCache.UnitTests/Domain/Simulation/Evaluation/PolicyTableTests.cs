@@ -14,8 +14,8 @@ namespace ReactiveCache.UnitTests.Domain.Simulation.Evaluation;
 public sealed class PolicyTableTests
 {
     private const double Bound = 1.25;
-    private const int RowsWithinBound = 55;
-    private const double DefaultMeanRatio = 1.30;
+    private const int RowsWithinBound = 58;
+    private const double DefaultMeanRatio = 1.29;
     private static readonly int[] TableSeeds = [.. Enumerable.Range(1, 20)];
 
     [Fact]
