@@ -19,7 +19,7 @@ internal sealed class GatewayBenchRig : IAsyncDisposable
     public static readonly IReadOnlyList<string> Objects = ["1KB.txt", "1MB.txt"];
 
     /// <summary>The objects measured and their bodies, as every server of the bench holds them.</summary>
-    public static IReadOnlyDictionary<string, byte[]> Bodies => Objects.ToDictionary(k => k, k => SampleObjects.All[k]);
+    public static readonly IReadOnlyDictionary<string, byte[]> Bodies = Objects.ToDictionary(k => k, k => SampleObjects.All[k]);
 
     private readonly List<IAsyncDisposable> _owned;
     private readonly BenchRedisServer _redis;
@@ -72,12 +72,11 @@ internal sealed class GatewayBenchRig : IAsyncDisposable
             await StoreObjectsAsync(node.GetDatabase(), root);
             var gateway = Own(await InProcessGateway.StartAsync(root, (redis.Endpoint, redis.Password), settings.Telemetry, cancellationToken,
                 tunnelPort: settings.Lambda?.TunnelPort ?? true));
-            var objects = Bodies;
             // The Lambda path's floor in another process (the function's hop), only when the run measures that path.
             var origin = settings.Lambda is not null ? Own(await LocalProcess.StartOriginAsync(cancellationToken)) : null;
-            var bare = Own(await BareEndpoint.StartAsync(objects, node.GetDatabase(), origin?.BaseAddress, cancellationToken));
+            var bare = Own(await BareEndpoint.StartAsync(Bodies, node.GetDatabase(), origin?.BaseAddress, cancellationToken));
             var load = new LoadGenerator(settings.Connections);
-            var nginx = await StartNginxAsync(settings, bare, objects, load, Own, cancellationToken);
+            var nginx = await StartNginxAsync(settings, bare, Bodies, load, Own, cancellationToken);
             var function = settings.Lambda is { } lambda ? Own(await GatewayBenchFunction.StartAsync(lambda, root, gateway, Objects, cancellationToken)) : null;
             return new GatewayBenchRig(owned, redis, gateway, bare, function, nginx, origin, load);
         }

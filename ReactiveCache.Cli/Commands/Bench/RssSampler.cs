@@ -34,17 +34,17 @@ public sealed class RssSampler : IAsyncDisposable
     public static long Read(int pid)
     {
         var path = $"/proc/{pid}/status";
-        if (!File.Exists(path))
-        {
-            throw new PlatformNotSupportedException($"No {path}: RSS is read from Linux's /proc.");
-        }
-
-        // The whole file is about 1.4 KB; VmRSS is in its first half.
+        // The whole file is about 1.4 KB; VmRSS is in its first half. Opened once per sample (no existence check first).
         Span<byte> status = stackalloc byte[4096];
         int length;
-        using (var handle = File.OpenHandle(path))
+        try
         {
+            using var handle = File.OpenHandle(path);
             length = RandomAccess.Read(handle, status, 0);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new PlatformNotSupportedException($"No {path}: RSS is read from Linux's /proc.", e);
         }
 
         // "VmRSS:\t  123456 kB"
