@@ -298,9 +298,10 @@ public sealed class DefaultPolicy : ICachePolicy
     {
         // before any gap has been seen, the request itself is all the policy knows of the traffic: the last comeback
         // horizon's worth (that request) is what persists, the value the stop rule keeps a running node for
-        double persists = _arrivals.Count == 0
-            ? _keepWindow.Since(_lastSeconds - Settings.ComebackSeconds, _lastSeconds) * (to - from) / Settings.ComebackSeconds
-            : _keepWindow.Recent(_lastSeconds) * (to - from) / Settings.ComebackSeconds;
+        double perHorizon = _arrivals.Count == 0
+            ? _keepWindow.Since(_lastSeconds - Settings.ComebackSeconds, _lastSeconds)
+            : _keepWindow.Recent(_lastSeconds);
+        double persists = perHorizon * (to - from) / Settings.ComebackSeconds;
         return window.Expected(gapBefore, persists) >= Settings.NodePerSecond * billedSeconds;
     }
 
