@@ -295,6 +295,51 @@ public sealed class DefaultPolicyTests
     }
 
     [Fact]
+    public void A_stop_beyond_the_learned_gaps_waits_out_the_longer_past_gaps_after_which_the_traffic_came_back()
+    {
+        // bursts (six keys in turn, a request every 2 s) after silences of 170 s and 240 s in turn: one bucket of the
+        // gap histogram, so the stop beyond the learned gaps comes between them. A stop made that early in a 240 s
+        // silence would have lost against keeping the node: the burst came back while the node was still stopping,
+        // and its requests until the node was back were worth more off the node than the node time saved. So after
+        // the last burst (the last 240 s silence among the gaps kept) the node is kept through 240 s of silence, and
+        // stopped after that.
+        double[] silences = [170, 240, 170, 240, 170, 240];
+        var harness = new SortedList<double, PolicyEvent>();
+        double t = 0;
+        var stops = new List<double>();
+        int n = 0;
+        foreach (double silence in silences)
+        {
+            for (double end = t + 100; t < end; t += 2)
+            {
+                Tick(t, harness, stops, () => Request(ManyKeys[n++ % ManyKeys.Length]));
+            }
+
+            for (double end = t + silence - 2; t < end; t++)
+            {
+                Tick(t, harness, stops, null);
+            }
+        }
+
+        // the last burst lasts until the node, stopping when it began, is back and running at its last request
+        for (double end = t + 124; t < end; t += 2)
+        {
+            Tick(t, harness, stops, () => Request(ManyKeys[n++ % ManyKeys.Length]));
+        }
+
+        double last = t - 2;
+        Assert.Equal(NodeState.Running, _policy.Node);
+        stops.Clear();
+        for (double end = t + 600; t < end; t++)
+        {
+            Tick(t, harness, stops, null);
+        }
+
+        Assert.NotEmpty(stops);
+        Assert.True(stops[0] >= last + 240, $"stopped {stops[0] - last} s after the last request");
+    }
+
+    [Fact]
     public void Traffic_worth_the_nodes_price_but_sparser_than_its_billed_minute_starts_the_node()
     {
         // one request every 72 s at s = 4: each is worth more than 72 s of node, so the node pays for itself, but no
