@@ -74,7 +74,7 @@ public sealed class DefaultPolicy : ICachePolicy
         _runWindow = new WindowValue(settings.StartWindowFromSeconds, settings.RunWindowToSeconds);
         _keepWindow = new WindowValue(0, settings.ComebackSeconds);
         _economics = new OffNodeEconomics(settings);
-        _longGaps = new LongGapLedger(settings);
+        _longGaps = new LongGapLedger(_economics, settings.ComebackSeconds);
         _failures = new NodeFailureRules(failures ?? NodeFailureSettings.Default);
     }
 

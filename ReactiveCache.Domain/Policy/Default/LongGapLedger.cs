@@ -9,16 +9,14 @@ namespace ReactiveCache.Domain.Policy.Default;
 /// after a boot: the requests from the end of the gap until it is back are served off the node, and the node's price
 /// is saved from the stop to the restart's billed start. <see cref="StopAfter"/> picks, among the rule's own time and
 /// the lengths of the longer past gaps, the idle time at which stopping would have cost least (follow the leader over
-/// stop times: between two past gap lengths the sum only grows with x, so those lengths are where it is least). Kept:
+/// stop times: between two past gap lengths the sum never falls as x grows, so those lengths are where it is least). Kept:
 /// the last 1/<see cref="GapHistogram.Fading"/> gaps (the horizon of the policy's other learners), each with the
 /// requests within a stop and a boot after it. Hand-written: no served package does this.
 /// </summary>
-internal sealed class LongGapLedger(DefaultPolicySettings settings)
+/// <param name="economics">Where a stop's comeback and the node time it saves are priced (the idle timeout's own rule).</param>
+/// <param name="comebackSeconds">A stop and a boot: how long after a gap the traffic that follows it can count.</param>
+internal sealed class LongGapLedger(OffNodeEconomics economics, double comebackSeconds)
 {
-    private readonly double _p = settings.NodePerSecond;
-    private readonly double _stop = settings.StopSeconds;
-    private readonly double _boot = settings.ExpectedBootSeconds;
-    private readonly double _pending = settings.PendingSeconds;
     private readonly Queue<Gap> _gaps = new();
     private readonly List<Gap> _open = [];
     private readonly List<Gap> _longer = [];
@@ -26,7 +24,7 @@ internal sealed class LongGapLedger(DefaultPolicySettings settings)
     /// <summary>A request at <paramref name="seconds"/> worth <paramref name="value"/> off the node, <paramref name="gapBefore"/> after the one before it (∞: the first).</summary>
     public void Add(double seconds, double value, double gapBefore)
     {
-        _open.RemoveAll(g => seconds >= g.End + _stop + _boot);
+        _open.RemoveAll(g => seconds >= g.End + comebackSeconds);
         foreach (var g in _open)
         {
             g.Add(seconds - g.End, value);
@@ -85,11 +83,8 @@ internal sealed class LongGapLedger(DefaultPolicySettings settings)
     }
 
     // what stopping at idle time x cost against keeping the node in gap g (x < its length)
-    private double Extra(double x, Gap g)
-    {
-        double restart = Math.Max(g.Length, x + _stop);
-        return g.WorthBefore(restart + _boot - g.Length) - (_p * (restart + _pending - x));
-    }
+    private double Extra(double x, Gap g) =>
+        g.WorthBefore(economics.BackAt(x, g.Length) - g.Length) - economics.NodeSaved(x, g.Length);
 
     private sealed class Gap(double length, double end)
     {

@@ -15,7 +15,7 @@ public sealed class LongGapLedgerTests
         // a burst of 50 coming back while the node is still stopping is worth more off the node than the 145 s of node
         // a stop saves, so the stop waits out those silences (240 s); a lone request (a miss, 86 s of node at s = 4) is
         // worth less, so the stop stays where it was
-        var ledger = new LongGapLedger(Settings);
+        var ledger = new LongGapLedger(new OffNodeEconomics(Settings), Settings.ComebackSeconds);
         double t = 0;
         ledger.Add(t, Settings.MissUsd, double.PositiveInfinity);
         for (int silence = 0; silence < 3; silence++)
@@ -35,7 +35,7 @@ public sealed class LongGapLedgerTests
     [Fact]
     public void Without_a_longer_past_gap_the_rules_own_time_stands()
     {
-        var ledger = new LongGapLedger(Settings);
+        var ledger = new LongGapLedger(new OffNodeEconomics(Settings), Settings.ComebackSeconds);
         ledger.Add(0, Settings.MissUsd, double.PositiveInfinity);
         ledger.Add(100, Settings.MissUsd, 100);
         Assert.Equal(150, ledger.StopAfter(150));
