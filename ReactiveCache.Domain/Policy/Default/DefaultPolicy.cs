@@ -23,7 +23,9 @@ namespace ReactiveCache.Domain.Policy.Default;
 /// traffic after it served off the node during the stop and the boot, and the boot's billed part); or the value of the traffic (off-node prices per second, the higher of its rate since
 /// the start and over the last comeback horizon) has fallen below the node's price. Idle beyond the longest gap learned (where the histogram says nothing), it
 /// stops once the requests of the last comeback horizon are worth less than the node time a stop saves even if they
-/// come again at once (the stop and the boot's unbilled head). Never
+/// come again at once (the stop and the boot's unbilled head). A stop no learned timeout decides (these two) is checked
+/// against the last gaps longer than its idle time: it moves to the idle time at which a stop would have cost least
+/// against keeping the node in them (<see cref="LongGapLedger"/>). Never
 /// before the start's minimum billing ends, and never within the start window of a request the start rule would
 /// start the node for (a node it would start now is not stopped now).</item>
 /// <item>Any key requested while the node runs is loaded (a load costs one GET); at ready, every key requested within
@@ -49,6 +51,7 @@ public sealed class DefaultPolicy : ICachePolicy
     private readonly WindowValue _runWindow;
     private readonly WindowValue _keepWindow;
     private readonly OffNodeEconomics _economics;
+    private readonly LongGapLedger _longGaps;
     private readonly KeyPins _pins = new();
     private readonly NodeFailureRules _failures;
     private DateTimeOffset? _origin;
@@ -71,6 +74,7 @@ public sealed class DefaultPolicy : ICachePolicy
         _runWindow = new WindowValue(settings.StartWindowFromSeconds, settings.RunWindowToSeconds);
         _keepWindow = new WindowValue(0, settings.ComebackSeconds);
         _economics = new OffNodeEconomics(settings);
+        _longGaps = new LongGapLedger(_economics, settings.ComebackSeconds);
         _failures = new NodeFailureRules(failures ?? NodeFailureSettings.Default);
     }
 
@@ -253,6 +257,7 @@ public sealed class DefaultPolicy : ICachePolicy
         _startWindow.Add(t, value, gapBefore);
         _runWindow.Add(t, value, gapBefore);
         _keepWindow.Add(t, value, gapBefore);
+        _longGaps.Add(t, value, gapBefore);
         _lastSeconds = t;
 
         switch (Node)
@@ -629,11 +634,15 @@ public sealed class DefaultPolicy : ICachePolicy
         double value = RunValue;
         var minimumEnds = _billedFrom + TimeSpan.FromSeconds(Settings.NodeMinimumSeconds);
         var stopAt = lastRequest;
+        // no learned timeout decides this stop (the traffic is worth less than the node, or the node is idle beyond
+        // the learned gaps): it is checked against the past gaps longer than its idle time
+        bool unlearned = true;
         if (value >= Settings.NodePerSecond)
         {
             double idle = _economics.IdleTimeout(_arrivals, value, out double longestSeen);
             if (double.IsFinite(idle))
             {
+                unlearned = false;
                 stopAt = lastRequest + TimeSpan.FromSeconds(idle);
             }
             else
@@ -652,7 +661,14 @@ public sealed class DefaultPolicy : ICachePolicy
             stopAt = stopAt > asStarted ? stopAt : asStarted;
         }
 
-        _stopAt = stopAt > minimumEnds ? stopAt : minimumEnds;
+        stopAt = stopAt > minimumEnds ? stopAt : minimumEnds;
+        if (unlearned)
+        {
+            // moved to the idle time at which a stop would have cost least in the past gaps longer than it
+            stopAt = lastRequest + TimeSpan.FromSeconds(_longGaps.StopAfter((stopAt - lastRequest).TotalSeconds));
+        }
+
+        _stopAt = stopAt;
     }
 
     private void Stop(List<PolicyCommand> commands)

@@ -112,7 +112,20 @@ internal sealed class OffNodeEconomics(DefaultPolicySettings settings)
     // from the stop to the comeback, less the boot's billed part paid again
     private double Extra(double timeout, double gap, double resumeValue)
     {
-        double back = Math.Max(gap, timeout + _stop) + _boot;
-        return _price.Of(gap) + (resumeValue * (back - gap)) - (_p * (back - timeout - (_boot - _pending)));
+        double back = BackAt(timeout, gap);
+        return _price.Of(gap) + (resumeValue * (back - gap)) - NodeSaved(timeout, gap);
     }
+
+    /// <summary>
+    /// When a node stopped <paramref name="timeout"/> seconds into an idle gap of <paramref name="gap"/> serves again
+    /// (seconds from the gap's start): restarted at the request that ends the gap, or once the stop is over if later,
+    /// then booted.
+    /// </summary>
+    public double BackAt(double timeout, double gap) => Math.Max(gap, timeout + _stop) + _boot;
+
+    /// <summary>
+    /// The node $ that stopping <paramref name="timeout"/> seconds into an idle gap of <paramref name="gap"/> saves against
+    /// keeping the node until it is back: its price from the stop to the restart's billed start.
+    /// </summary>
+    public double NodeSaved(double timeout, double gap) => _p * (BackAt(timeout, gap) - timeout - (_boot - _pending));
 }

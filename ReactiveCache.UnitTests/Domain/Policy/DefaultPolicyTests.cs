@@ -15,6 +15,7 @@ public sealed class DefaultPolicyTests
     private readonly List<PolicyCommand> _commands = [];
     private readonly DefaultPolicySettings _settings = DefaultPolicySettings.FromSensitivity(4);
     private DefaultPolicy _policy;
+    private int _nextKey;
 
     public DefaultPolicyTests() => _policy = new DefaultPolicy(_settings, _time);
 
@@ -261,37 +262,43 @@ public sealed class DefaultPolicyTests
         // The node can be up when a burst resumes after 190 s (the histogram has seen 200 s), and the last comeback
         // horizon then holds only that request: its value alone says stop. Once such resumptions were followed by
         // bursts, the start rule would start the node for that request, so the node is kept for the start window.
-        double[] silences = [200, 190, 190, 190, 190];
         var harness = new SortedList<double, PolicyEvent>();
-        double t = 0;
         var resumptions = new List<double>();
         var stops = new List<double>();
-        int n = 0;
-        foreach (double silence in silences)
-        {
-            for (double end = t + 100; t < end; t += 2)
-            {
-                Tick(t, harness, stops, () => Request(ManyKeys[n++ % ManyKeys.Length]));
-            }
-
-            for (double end = t + silence - 2; t < end; t++)
-            {
-                Tick(t, harness, stops, null);
-            }
-
-            resumptions.Add(t);
-        }
-
-        for (double end = t + 100; t < end; t += 2)
-        {
-            Tick(t, harness, stops, () => Request(ManyKeys[n++ % ManyKeys.Length]));
-        }
+        double t = BurstsThenSilences(0, [200, 190, 190, 190, 190], harness, stops, resumptions);
+        BurstsThenSilences(t, [0], harness, stops);
 
         // from the third 190 s silence on, the windows after such a resumption have been learned
         foreach (double at in resumptions.Skip(3))
         {
             Assert.DoesNotContain(stops, s => s >= at && s < at + _settings.StartWindowToSeconds);
         }
+    }
+
+    [Fact]
+    public void A_stop_beyond_the_learned_gaps_waits_out_the_longer_past_gaps_after_which_the_traffic_came_back()
+    {
+        // bursts (six keys in turn, a request every 2 s) after silences of 170 s and 240 s in turn: one bucket of the
+        // gap histogram, so the stop beyond the learned gaps comes between them. A stop made that early in a 240 s
+        // silence would have lost against keeping the node: the burst came back while the node was still stopping,
+        // and its requests until the node was back were worth more off the node than the node time saved. So after
+        // the last burst (the last 240 s silence among the gaps kept) the node is kept through 240 s of silence, and
+        // stopped after that.
+        var harness = new SortedList<double, PolicyEvent>();
+        var stops = new List<double>();
+        double t = BurstsThenSilences(0, [170, 240, 170, 240, 170, 240], harness, stops);
+        // the last burst lasts until the node, stopping when it began, is back and running at its last request
+        t = BurstsThenSilences(t, [0], harness, stops, burst: 124);
+        double last = t - 2;
+        Assert.Equal(NodeState.Running, _policy.Node);
+        stops.Clear();
+        for (double end = t + 600; t < end; t++)
+        {
+            Tick(t, harness, stops, null);
+        }
+
+        Assert.NotEmpty(stops);
+        Assert.True(stops[0] >= last + 240, $"stopped {stops[0] - last} s after the last request");
     }
 
     [Fact]
@@ -372,6 +379,30 @@ public sealed class DefaultPolicyTests
                     break;
             }
         }
+    }
+
+    // for each silence: six keys in turn, a request every 2 s for `burst` seconds, then the silence (the gap from the
+    // burst's last request), second by second with Tick from `t`; adds the time each silence ended to `resumptions`
+    // and returns the time after the last
+    private double BurstsThenSilences(
+        double t, double[] silences, SortedList<double, PolicyEvent> harness, List<double> stops, List<double>? resumptions = null, double burst = 100)
+    {
+        foreach (double silence in silences)
+        {
+            for (double end = t + burst; t < end; t += 2)
+            {
+                Tick(t, harness, stops, () => Request(ManyKeys[_nextKey++ % ManyKeys.Length]));
+            }
+
+            for (double end = t + silence - 2; t < end; t++)
+            {
+                Tick(t, harness, stops, null);
+            }
+
+            resumptions?.Add(t);
+        }
+
+        return t;
     }
 
     // one key requested every `gap` seconds, `count` times, run second by second with Tick; returns when the node

@@ -15,7 +15,8 @@ public sealed class PolicyTableTests
 {
     private const double Bound = 1.25;
     private const int RowsWithinBound = 58;
-    private const double DefaultMeanRatio = 1.29;
+    // the mean of the table's (rounded) default cells, to four places
+    private const double DefaultMeanRatio = 1.2906;
     private static readonly int[] TableSeeds = [.. Enumerable.Range(1, 20)];
 
     [Fact]
@@ -23,9 +24,11 @@ public sealed class PolicyTableTests
     {
         var rows = Rows();
         Assert.Equal(100, rows.Count);
-        Assert.True(rows.Count(r => r.Ratios[0] <= Bound) >= RowsWithinBound, $"rows within {Bound}: {rows.Count(r => r.Ratios[0] <= Bound)}");
+        // within: not bold (the table bolds a cell above the bound before rounding, so a bold 1.25 is above it)
+        int within = rows.Count(r => !r.DefaultAbove);
+        Assert.True(within >= RowsWithinBound, $"rows within {Bound}: {within}");
         double[] means = [.. Enumerable.Range(0, 4).Select(k => rows.Average(r => r.Ratios[k]))];
-        Assert.True(means[0] <= DefaultMeanRatio + 0.005, $"default mean J / OPT {means[0]:0.000}");
+        Assert.True(means[0] <= DefaultMeanRatio + 0.00005, $"default mean J / OPT {means[0]:0.0000}");
         Assert.All(means.Skip(1), m => Assert.True(m > means[0], $"means {string.Join(", ", means)}"));
     }
 
@@ -43,10 +46,11 @@ public sealed class PolicyTableTests
         }
     }
 
-    // the table's rows: name (without the rate), sensitivity, and J / OPT of default, thesis, always-on, s3-only
-    private static List<(string Row, int Sensitivity, double[] Ratios)> Rows()
+    // the table's rows: name (without the rate), sensitivity, J / OPT of default, thesis, always-on, s3-only, and
+    // whether the default's cell is bold (above the bound)
+    private static List<(string Row, int Sensitivity, double[] Ratios, bool DefaultAbove)> Rows()
     {
-        var rows = new List<(string, int, double[])>();
+        var rows = new List<(string, int, double[], bool)>();
         foreach (var line in File.ReadLines(Path.Combine(RepoPaths.Root, "docs", "results", "policies.md")))
         {
             var cells = line.Split('|', StringSplitOptions.TrimEntries);
@@ -57,7 +61,7 @@ public sealed class PolicyTableTests
 
             string name = cells[1][..cells[1].IndexOf(" (rate ", StringComparison.Ordinal)];
             double[] ratios = [.. cells[5..9].Select(c => double.Parse(c.Trim('*'), CultureInfo.InvariantCulture))];
-            rows.Add((name, int.Parse(cells[2], CultureInfo.InvariantCulture), ratios));
+            rows.Add((name, int.Parse(cells[2], CultureInfo.InvariantCulture), ratios, cells[5].StartsWith("**", StringComparison.Ordinal)));
         }
 
         return rows;
