@@ -18,16 +18,18 @@ namespace ReactiveCache.Domain.Policy.Default;
 internal sealed class LongGapLedger(OffNodeEconomics economics, double comebackSeconds)
 {
     private readonly Queue<Gap> _gaps = new();
-    private readonly List<Gap> _open = [];
     private readonly List<Gap> _longer = [];
 
     /// <summary>A request at <paramref name="seconds"/> worth <paramref name="value"/> off the node, <paramref name="gapBefore"/> after the one before it (∞: the first).</summary>
     public void Add(double seconds, double value, double gapBefore)
     {
-        _open.RemoveAll(g => seconds >= g.End + comebackSeconds);
-        foreach (var g in _open)
+        // the gaps still counting the traffic after them: those that ended less than a stop and a boot ago
+        foreach (var g in _gaps)
         {
-            g.Add(seconds - g.End, value);
+            if (seconds < g.End + comebackSeconds)
+            {
+                g.Add(seconds - g.End, value);
+            }
         }
 
         if (!double.IsFinite(gapBefore))
@@ -38,10 +40,9 @@ internal sealed class LongGapLedger(OffNodeEconomics economics, double comebackS
         var gap = new Gap(gapBefore, seconds);
         gap.Add(0, value);
         _gaps.Enqueue(gap);
-        _open.Add(gap);
         if (_gaps.Count > 1 / GapHistogram.Fading)
         {
-            _open.Remove(_gaps.Dequeue());
+            _gaps.Dequeue();
         }
     }
 
@@ -53,7 +54,14 @@ internal sealed class LongGapLedger(OffNodeEconomics economics, double comebackS
     public double StopAfter(double from)
     {
         _longer.Clear();
-        _longer.AddRange(_gaps.Where(g => g.Length > from));
+        foreach (var g in _gaps)
+        {
+            if (g.Length > from)
+            {
+                _longer.Add(g);
+            }
+        }
+
         _longer.Sort(static (a, b) => a.Length.CompareTo(b.Length));
         double best = from;
         double bestCost = double.PositiveInfinity;
