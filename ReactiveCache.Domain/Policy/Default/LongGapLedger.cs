@@ -11,13 +11,15 @@ namespace ReactiveCache.Domain.Policy.Default;
 /// the lengths of the longer past gaps, the idle time at which stopping would have cost least (follow the leader over
 /// stop times: between two past gap lengths the sum never falls as x grows, so those lengths are where it is least). Kept:
 /// the last 1/<see cref="GapHistogram.Fading"/> gaps (the horizon of the policy's other learners), each with the
-/// requests within a stop and a boot after it. Hand-written: no served package does this.
+/// requests within a stop and a boot after it; the oldest gap's record is reused for the newest, so that a request
+/// allocates nothing once the ledger is full. Hand-written: no served package does this.
 /// </summary>
 /// <param name="economics">Where a stop's comeback and the node time it saves are priced (the idle timeout's own rule).</param>
 /// <param name="comebackSeconds">A stop and a boot: how long after a gap the traffic that follows it can count.</param>
 internal sealed class LongGapLedger(OffNodeEconomics economics, double comebackSeconds)
 {
-    private readonly Queue<Gap> _gaps = new();
+    private const int Kept = (int)(1 / GapHistogram.Fading);
+    private readonly Queue<Gap> _gaps = new(Kept);
     private readonly List<Gap> _longer = [];
 
     /// <summary>A request at <paramref name="seconds"/> worth <paramref name="value"/> off the node, <paramref name="gapBefore"/> after the one before it (∞: the first).</summary>
@@ -37,13 +39,10 @@ internal sealed class LongGapLedger(OffNodeEconomics economics, double comebackS
             return;
         }
 
-        var gap = new Gap(gapBefore, seconds);
+        var gap = _gaps.Count == Kept ? _gaps.Dequeue() : new Gap();
+        gap.Reset(gapBefore, seconds);
         gap.Add(0, value);
         _gaps.Enqueue(gap);
-        if (_gaps.Count > 1 / GapHistogram.Fading)
-        {
-            _gaps.Dequeue();
-        }
     }
 
     /// <summary>
@@ -94,13 +93,21 @@ internal sealed class LongGapLedger(OffNodeEconomics economics, double comebackS
     private double Extra(double x, Gap g) =>
         g.WorthBefore(economics.BackAt(x, g.Length) - g.Length) - economics.NodeSaved(x, g.Length);
 
-    private sealed class Gap(double length, double end)
+    private sealed class Gap
     {
         private readonly List<(double Offset, double Cumulative)> _after = [];
 
-        public double Length { get; } = length;
+        public double Length { get; private set; }
 
-        public double End { get; } = end;
+        public double End { get; private set; }
+
+        // a gap of `length` ending at `end`, with no traffic after it yet
+        public void Reset(double length, double end)
+        {
+            Length = length;
+            End = end;
+            _after.Clear();
+        }
 
         // a request `offset` seconds after the end of the gap (the one that ends it at 0)
         public void Add(double offset, double value) =>
