@@ -1,4 +1,8 @@
+using System.Globalization;
 using System.Text.Json;
+using ReactiveCache.Domain.Policy.Configuration;
+using ReactiveCache.Domain.Simulation.Evaluation;
+using ReactiveCache.Domain.Traces.Generators;
 
 namespace ReactiveCache.UnitTests.Cli;
 
@@ -32,6 +36,45 @@ public sealed class CliTests
     public async Task Configure_refuses_out_of_range_input_clearly(string rate, string sensitivity, string message)
     {
         var (exit, _, error) = await CliRun.Run("configure", "--rate", rate, "--sensitivity", sensitivity);
+        Assert.NotEqual(0, exit);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Report_policies_runs_the_development_seeds_it_is_given_and_prints_the_figures_a_change_is_judged_by()
+    {
+        string dir = Directory.CreateTempSubdirectory("policies").FullName;
+        try
+        {
+            var (exit, output, error) = await CliRun.Run(
+                "report", "--policies", "--traces", ThesisTraces.Directory, "--seeds", "1", "--first-seed", "101", "--output", dir);
+            Assert.True(exit == 0, error);
+            string table = File.ReadAllText(Path.Combine(dir, "policies.md"));
+            Assert.Contains("--seeds 1 --first-seed 101`", table, StringComparison.Ordinal);
+
+            // the spike-20 row at s = 1 is seed 101's, not seed 1's (the two differ)
+            var row = EvaluationRow.Family(TraceFamilies.Find("spike-20")!);
+            double at101 = Math.Round(PolicyEvaluation.Run(row, 1, [101]).Of(PolicyKind.Default).Ratio, 2);
+            double at1 = Math.Round(PolicyEvaluation.Run(row, 1, [1]).Of(PolicyKind.Default).Ratio, 2);
+            Assert.NotEqual(at1, at101);
+            string cell = table.Split('\n').Single(l => l.StartsWith("| spike-20 (rate ", StringComparison.Ordinal) && l.Split('|')[2].Trim() == "1")
+                .Split('|')[5].Trim().Trim('*');
+            Assert.Equal(at101, double.Parse(cell, CultureInfo.InvariantCulture));
+            Assert.Matches(@"default within 1\.25x OPT on \d+ of 100 rows, mean of the table's cells \d\.\d{4}, thesis configurations won \d of 7", output);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("0", "--first-seed must be between 1 and")]
+    [InlineData("2147483647", "--first-seed must be between 1 and")]
+    public async Task Report_refuses_a_first_seed_out_of_range_clearly(string first, string message)
+    {
+        var (exit, _, error) = await CliRun.Run("report", "--policies", "--traces", ThesisTraces.Directory, "--seeds", "2", "--first-seed", first);
         Assert.NotEqual(0, exit);
         Assert.Contains(message, error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);

@@ -22,10 +22,15 @@ public static class ReportCommand
         var parallel = new Option<int>("--parallel") { Description = "Seeds simulated at once (--policies).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var traces = new Option<string?>("--traces") { Description = "Folder with the thesis's traces." };
         var seeds = new Option<int>("--seeds") { Description = "Seeds to average random runs over.", DefaultValueFactory = _ => 20 };
+        var firstSeed = new Option<int>("--first-seed")
+        {
+            Description = "The first of the seeds (--seeds N runs seeds F..F+N-1): development seeds apart from the reported 1..N, so that nothing is tuned on the seeds a table reports.",
+            DefaultValueFactory = _ => 1,
+        };
         var output = new Option<string>("--output") { Description = "Folder to write report.md / README.md and the plots to.", DefaultValueFactory = _ => "docs/results" };
         var command = new Command("report", "Markdown tables and plots (PNG, SVG) from results, or the thesis's tables recreated.")
         {
-            inputs, thesis, policies, traces, seeds, parallel, output,
+            inputs, thesis, policies, traces, seeds, firstSeed, parallel, output,
         };
         command.SetAction((parseResult, _) => CommandRunner.Run(parseResult, writer =>
         {
@@ -45,14 +50,22 @@ public static class ReportCommand
                     throw new CliError("--seeds must be positive.");
                 }
 
+                int first = parseResult.GetValue(firstSeed);
+                if (first <= 0 || first > int.MaxValue - n + 1)
+                {
+                    throw new CliError($"--first-seed must be between 1 and {int.MaxValue - n + 1}.");
+                }
+
+                int[] seedList = [.. Enumerable.Range(first, n)];
+
                 if (parseResult.GetValue(policies))
                 {
-                    writer.WriteLine($"wrote {PolicyReport.Write(folder, dir, n, Math.Max(1, parseResult.GetValue(parallel)), writer)}");
+                    writer.WriteLine($"wrote {PolicyReport.Write(folder, dir, seedList, Math.Max(1, parseResult.GetValue(parallel)), writer)}");
                 }
 
                 if (parseResult.GetValue(thesis))
                 {
-                    writer.WriteLine($"wrote {ThesisReport.Write(folder, dir, n)}");
+                    writer.WriteLine($"wrote {ThesisReport.Write(folder, dir, seedList)}");
                 }
 
                 return 0;
