@@ -138,6 +138,12 @@ public sealed class DefaultPolicy : ICachePolicy
                     commands.Add(PolicyCommand.SetRoute(ready.Key, CacheLayer.Lambda));
                 }
 
+                if (Node == NodeState.Stopped && ready.TooLarge.Allows(CacheLayer.Redis) && FirstStartPaysOff && _failures.MayStartNode(e.Time))
+                {
+                    Want(ready);
+                    Start(commands);
+                }
+
                 break;
             case PolicyEventKind.FunctionEnded:
                 OnFunctionEnded(GetOrCreate(e.Key), commands);
@@ -294,21 +300,28 @@ public sealed class DefaultPolicy : ICachePolicy
     // two runs: stopped at the end of its billed minimum (the start window), or kept for a comeback horizon (the run
     // window: the stop rule keeps a node whose traffic is worth its price, so a start is not judged on its minimum
     // alone). Each learned per preceding gap, shrunk towards what the current rate of traffic (over the last
-    // comeback horizon) would bring
+    // comeback horizon) would bring. Before any gap has been seen, FirstStartPaysOff decides instead
     private bool StartPaysOff(double gapBefore) =>
-        Pays(_startWindow, gapBefore, Settings.StartWindowFromSeconds, Settings.StartWindowToSeconds, Settings.NodeMinimumSeconds)
-        || Pays(_runWindow, gapBefore, Settings.StartWindowFromSeconds, Settings.RunWindowToSeconds, Settings.ComebackSeconds);
+        _arrivals.Count > 0
+        && (Pays(_startWindow, gapBefore, Settings.StartWindowFromSeconds, Settings.StartWindowToSeconds, Settings.NodeMinimumSeconds)
+            || Pays(_runWindow, gapBefore, Settings.StartWindowFromSeconds, Settings.RunWindowToSeconds, Settings.ComebackSeconds));
+
+    // before any gap has been seen the first request is all the policy knows of the traffic: the node starts if that
+    // request's worth covers the start's billed part (pending + minimum), so that one more request while the node is
+    // kept for the first gap (PlanStop's rent: the request's worth in node time) pays for the start. Taken when the
+    // key's first function is ready: its size is read as that function starts, so the policy knows by then whether
+    // the node can take the key
+    private bool FirstStartPaysOff =>
+        _lastRequest is not null && _arrivals.Count == 0 && HorizonWorth >= Settings.NodePerSecond * Settings.StartWindowToSeconds;
 
     private bool Pays(WindowValue window, double gapBefore, double from, double to, double billedSeconds)
     {
-        // before any gap has been seen, the request itself is all the policy knows of the traffic: the last comeback
-        // horizon's worth (that request) is what persists, the value the stop rule keeps a running node for
-        double perHorizon = _arrivals.Count == 0
-            ? _keepWindow.Since(_lastSeconds - Settings.ComebackSeconds, _lastSeconds)
-            : _keepWindow.Recent(_lastSeconds);
-        double persists = perHorizon * (to - from) / Settings.ComebackSeconds;
+        double persists = _keepWindow.Recent(_lastSeconds) * (to - from) / Settings.ComebackSeconds;
         return window.Expected(gapBefore, persists) >= Settings.NodePerSecond * billedSeconds;
     }
+
+    // what the requests of the last comeback horizon are worth off the node (before any gap: the first request's worth)
+    private double HorizonWorth => _keepWindow.Since(_lastSeconds - Settings.ComebackSeconds, _lastSeconds);
 
     // what the node's traffic is worth off the node per second (the level traffic is expected to resume at after an
     // idle gap): the higher of its rate since the node was started (a fresh burst) and over the last comeback horizon
@@ -318,7 +331,7 @@ public sealed class DefaultPolicy : ICachePolicy
         get
         {
             double sinceStart = Math.Min(Settings.ComebackSeconds, _lastSeconds - _startSeconds);
-            double horizon = _keepWindow.Since(_lastSeconds - Settings.ComebackSeconds, _lastSeconds) / Settings.ComebackSeconds;
+            double horizon = HorizonWorth / Settings.ComebackSeconds;
             return sinceStart > 0 ? Math.Max(horizon, _keepWindow.Since(_lastSeconds - sinceStart, _lastSeconds) / sinceStart) : horizon;
         }
     }
@@ -659,6 +672,14 @@ public sealed class DefaultPolicy : ICachePolicy
             // a node this request would start is not stopped before the minimum a start would bill
             var asStarted = lastRequest + TimeSpan.FromSeconds(Settings.StartWindowToSeconds);
             stopAt = stopAt > asStarted ? stopAt : asStarted;
+        }
+
+        if (_arrivals.Count == 0)
+        {
+            // no gap learned yet, nothing to time a stop by: ski rental on the first gap, the node kept idle for as long
+            // as its price adds up to the request a stop would miss (deterministic, 2-competitive)
+            var rent = lastRequest + TimeSpan.FromSeconds(HorizonWorth / Settings.NodePerSecond);
+            stopAt = stopAt > rent ? stopAt : rent;
         }
 
         stopAt = stopAt > minimumEnds ? stopAt : minimumEnds;

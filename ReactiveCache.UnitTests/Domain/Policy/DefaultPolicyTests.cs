@@ -103,19 +103,55 @@ public sealed class DefaultPolicyTests
     }
 
     [Fact]
-    public void A_first_request_starts_the_node_when_one_request_per_comeback_horizon_is_worth_a_run()
+    public void A_first_request_starts_the_node_once_its_function_is_ready_when_its_worth_covers_what_a_start_bills()
     {
-        // with no gap seen yet, the request itself is the traffic that persists: one request per comeback horizon
-        // (165 s). At s = 5 a miss ($0.00078) is worth about 210 s of node, so the run window's share of it (145 s of
-        // 165 s) is worth more than a comeback horizon of node: the node starts at the first request, as the optimum's
-        // does. At s = 4 ($0.00031) it is not.
-        _policy = new DefaultPolicy(DefaultPolicySettings.FromSensitivity(5), _time);
-        Assert.Contains(PolicyCommand.StartNode(), Request(Key));
+        // with no gap seen yet the request is all the policy knows of the traffic. At s = 4 a miss ($0.00031) is worth
+        // about 85 s of node, more than a start bills (pending + minimum: 70 s), so one more request while the node is
+        // kept for the first gap pays for the start. The start waits for the key's function: its size is read as the
+        // function starts (SizeRefusalTests: a key too large for the node boots nothing). At s = 3 a miss ($0.00013)
+        // is worth about 35 s of node: no start.
+        var first = Request(Key);
+        Assert.Contains(PolicyCommand.InvokeFunction(Key, TimeSpan.FromSeconds(_settings.FunctionTimeoutSeconds)), first);
+        Assert.DoesNotContain(PolicyCommand.StartNode(), first);
+        Assert.Equal(NodeState.Stopped, _policy.Node);
+        Assert.Contains(PolicyCommand.StartNode(), Handle(PolicyEvent.FunctionReady(Key, _time.GetUtcNow())));
         Assert.Equal(NodeState.Booting, _policy.Node);
 
-        _policy = new DefaultPolicy(_settings, _time);
-        Assert.DoesNotContain(PolicyCommand.StartNode(), Request(Key));
+        _policy = new DefaultPolicy(DefaultPolicySettings.FromSensitivity(3), _time);
+        Request(Key);
+        Assert.DoesNotContain(PolicyCommand.StartNode(), Handle(PolicyEvent.FunctionReady(Key, _time.GetUtcNow())));
         Assert.Equal(NodeState.Stopped, _policy.Node);
+    }
+
+    [Fact]
+    public void With_no_gap_learned_the_node_stays_idle_for_the_first_requests_worth_of_node_time()
+    {
+        // ski rental on the first gap: nothing learned times the stop, so the node is kept idle (from the moment it is
+        // ready: it served nothing before) until its price adds up to the request a stop would miss, at s = 4 about
+        // 85 s, past the start's 70 s minimum
+        var requested = _time.GetUtcNow();
+        Request(Key);
+        Handle(PolicyEvent.FunctionReady(Key, _time.GetUtcNow()));
+        _time.Advance(TimeSpan.FromSeconds(30));
+        var ready = _time.GetUtcNow();
+        foreach (var c in Handle(PolicyEvent.NodeReady(_time.GetUtcNow())).Where(c => c.Kind == PolicyCommandKind.LoadObject))
+        {
+            Handle(PolicyEvent.ObjectLoaded(c.Key, _time.GetUtcNow()));
+        }
+
+        Assert.Equal(NodeState.Running, _policy.Node);
+        var rentEnds = ready + TimeSpan.FromSeconds(_settings.OffNodePrice.MissUsd / _settings.NodePerSecond);
+        Assert.True(rentEnds > requested + TimeSpan.FromSeconds(_settings.PendingSeconds + _settings.NodeMinimumSeconds));
+        while (_time.GetUtcNow() < rentEnds - TimeSpan.FromSeconds(1))
+        {
+            Assert.DoesNotContain(PolicyCommand.StopNode(), Due());
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        // the stop is planned at the rent's end, and a stop there comes from no other rule (the node's minimum ended)
+        Assert.Equal(rentEnds, _policy.NextDueAt!.Value, TimeSpan.FromMilliseconds(1));
+        _time.SetUtcNow(rentEnds);
+        Assert.Contains(PolicyCommand.StopNode(), Due());
     }
 
     [Fact]

@@ -17,7 +17,6 @@ public sealed class DefaultPolicyComparisonTests(ITestOutputHelper output)
         ["30-poisson-3 r3 s2"] = "0 % hits at 1 % of the cost: at s = 2 a hit is worth less than the node or a function costs per request here, so minimising J serves S3 (seed 1: J / OPT 1.14, the thesis 2.35).",
         ["30-poisson-4 r4 s2"] = "10 % hits at 11 % of the cost: same trade at s = 2, the node started for a few bursts (seed 1: J / OPT 1.31, the thesis 2.60).",
         ["60-1-ec2log r3 s2"] = "3 % hits at 4 % of the cost: same trade at s = 2 (seed 1: J / OPT 1.19, the thesis 2.21).",
-        ["7-spike-simple-50-150 r9 s4"] = "2.7 points more hits at +1 % cost: the spike's function bridge and tail cost slightly more than the thesis's rate-9 cut.",
         ["12-spike-simple-100-250 r9 s4"] = "2.2 points more hits at +17 % cost: same reason, and functions kept through each boot (a hit is worth 19 s of function at s = 4).",
         ["38-spike-simple-300-600 r9 s4"] = "4.0 points more hits at +10 % cost: the node is kept through the spike's sparse tail, where each hit is worth more in J than the node time.",
     };
