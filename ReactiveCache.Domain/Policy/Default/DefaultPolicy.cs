@@ -308,9 +308,9 @@ public sealed class DefaultPolicy : ICachePolicy
 
     // before any gap has been seen the first request is all the policy knows of the traffic: the node starts if that
     // request's worth covers the start's billed part (pending + minimum), so that one more request while the node is
-    // kept for the first gap (PlanStop's rent: the request's worth in node time) pays for the start. Taken when the
-    // key's first function is ready: its size is read as that function starts, so the policy knows by then whether
-    // the node can take the key
+    // kept for the first gap (PlanStop's ski rental, at least the request's worth in node time) pays for the start.
+    // Taken when the key's first function is ready: its size is read as that function starts, so the policy knows by
+    // then whether the node can take the key
     private bool FirstStartPaysOff =>
         _lastRequest is not null && _arrivals.Count == 0 && HorizonWorth >= Settings.NodePerSecond * Settings.StartWindowToSeconds;
 
@@ -639,9 +639,10 @@ public sealed class DefaultPolicy : ICachePolicy
 
     // the node stops when its traffic is worth less than its price, or when idle past the learned timeout; beyond the
     // longest idle gap learned, once the traffic of the last comeback horizon is worth less than the node time a stop
-    // saves even if that traffic resumes at once (the stop and the boot's unbilled head: the comeback's Extra < 0);
-    // never before the start's minimum billing ends, nor before the minimum a start at the last request would bill
-    // if the start rule would start the node for that request
+    // saves even if that traffic resumes at once (the stop and the boot's unbilled head: the comeback's Extra < 0), and
+    // no later than the ski rental past that gap (StopRent); with no gap learned, not before the ski rental on the
+    // first gap; never before the start's minimum billing ends, nor before the minimum a start at the last request
+    // would bill if the start rule would start the node for that request
     private void PlanStop(DateTimeOffset lastRequest, bool startPaysOff = false)
     {
         double value = RunValue;
@@ -663,6 +664,12 @@ public sealed class DefaultPolicy : ICachePolicy
                 double falls = _keepWindow.FallsBelow(_lastSeconds, Settings.NodePerSecond * (Settings.StopSeconds + Settings.PendingSeconds));
                 var fallsAt = (_origin ?? lastRequest) + TimeSpan.FromSeconds(falls);
                 var afterLongest = lastRequest + TimeSpan.FromSeconds(longestSeen);
+                // and no later than the ski rental past the longest gap learned
+                if (Settings.StopRent is { } rent && fallsAt > afterLongest + rent)
+                {
+                    fallsAt = afterLongest + rent;
+                }
+
                 stopAt = fallsAt > afterLongest ? fallsAt : afterLongest;
             }
         }
@@ -674,12 +681,11 @@ public sealed class DefaultPolicy : ICachePolicy
             stopAt = stopAt > asStarted ? stopAt : asStarted;
         }
 
-        if (_arrivals.Count == 0)
+        if (_arrivals.Count == 0 && Settings.StopRent is { } firstRent)
         {
-            // no gap learned yet, nothing to time a stop by: ski rental on the first gap, the node kept idle for as long
-            // as its price adds up to the request a stop would miss (deterministic, 2-competitive)
-            var rent = lastRequest + TimeSpan.FromSeconds(HorizonWorth / Settings.NodePerSecond);
-            stopAt = stopAt > rent ? stopAt : rent;
+            // no gap learned yet (a node started at the first request): the same ski rental on the first gap
+            var rented = lastRequest + firstRent;
+            stopAt = stopAt > rented ? stopAt : rented;
         }
 
         stopAt = stopAt > minimumEnds ? stopAt : minimumEnds;

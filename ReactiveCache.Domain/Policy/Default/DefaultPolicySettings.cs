@@ -61,6 +61,35 @@ public sealed record DefaultPolicySettings(double ValuePerHitUsd, PriceTable Pri
     /// </summary>
     public double RunWindowToSeconds => PendingSeconds + ComebackSeconds;
 
+    /// <summary>
+    /// The least a comeback costs off the node when traffic resumes after a stop: the request that ends the idle gap,
+    /// and the requests of the restart's boot at the lowest rate the start rule restarts the node for (the rate at
+    /// which the start window's requests just cover M of node time), for an expected boot. The buy price of the ski
+    /// rental that times a stop nothing learned times (∞ when the node would not serve inside the start window).
+    /// </summary>
+    public double LeastComebackUsd
+    {
+        get
+        {
+            double window = StartWindowToSeconds - StartWindowFromSeconds;
+            return window > 0 ? MissUsd + (ExpectedBootSeconds * NodePerSecond * NodeMinimumSeconds / window) : double.PositiveInfinity;
+        }
+    }
+
+    /// <summary>
+    /// The ski rental that times a stop nothing learned times (no gap learned yet, or idle beyond the longest gap
+    /// learned): the node is kept idle for as long as its price adds up to <see cref="LeastComebackUsd"/>
+    /// (deterministic, 2-competitive). Null when that is unbounded.
+    /// </summary>
+    public TimeSpan? StopRent
+    {
+        get
+        {
+            double seconds = LeastComebackUsd / NodePerSecond;
+            return double.IsFinite(seconds) ? TimeSpan.FromSeconds(seconds) : null;
+        }
+    }
+
     /// <summary>How long the node takes to serve again after a stop (the stop, then a boot): the horizon of the stop rules.</summary>
     public double ComebackSeconds => StopSeconds + ExpectedBootSeconds;
 

@@ -124,11 +124,12 @@ public sealed class DefaultPolicyTests
     }
 
     [Fact]
-    public void With_no_gap_learned_the_node_stays_idle_for_the_first_requests_worth_of_node_time()
+    public void With_no_gap_learned_the_node_stays_idle_for_the_ski_rental_on_the_first_gap()
     {
         // ski rental on the first gap: nothing learned times the stop, so the node is kept idle (from the moment it is
-        // ready: it served nothing before) until its price adds up to the request a stop would miss, at s = 4 about
-        // 85 s, past the start's 70 s minimum
+        // ready: it served nothing before) until its price adds up to the least a comeback costs (the request that
+        // ends the gap and the restart's boot at the lowest rate the start rule restarts for), at s = 4 about 131 s,
+        // past the start's 70 s minimum
         var requested = _time.GetUtcNow();
         Request(Key);
         Handle(PolicyEvent.FunctionReady(Key, _time.GetUtcNow()));
@@ -140,7 +141,7 @@ public sealed class DefaultPolicyTests
         }
 
         Assert.Equal(NodeState.Running, _policy.Node);
-        var rentEnds = ready + TimeSpan.FromSeconds(_settings.OffNodePrice.MissUsd / _settings.NodePerSecond);
+        var rentEnds = ready + _settings.StopRent!.Value;
         Assert.True(rentEnds > requested + TimeSpan.FromSeconds(_settings.PendingSeconds + _settings.NodeMinimumSeconds));
         while (_time.GetUtcNow() < rentEnds - TimeSpan.FromSeconds(1))
         {
@@ -151,6 +152,49 @@ public sealed class DefaultPolicyTests
         // the stop is planned at the rent's end, and a stop there comes from no other rule (the node's minimum ended)
         Assert.Equal(rentEnds, _policy.NextDueAt!.Value, TimeSpan.FromMilliseconds(1));
         _time.SetUtcNow(rentEnds);
+        Assert.Contains(PolicyCommand.StopNode(), Due());
+    }
+
+    [Fact]
+    public void A_node_idle_beyond_every_gap_it_has_learned_stops_at_the_ski_rental_past_the_longest_one()
+    {
+        // one request a second for five minutes, then silence. Idle beyond the longest gap learned (1 s), no learned
+        // timeout decides the stop: the horizon rule alone kept the node until the last comeback horizon's requests
+        // were worth less than a stop saves (about a horizon, 165 s, after the last request); the ski rental stops it
+        // once its idle price adds up to the least a comeback costs (StopRent: about 131 s at s = 4) past that gap
+        var rent = _settings.StopRent!.Value;
+        Assert.True(rent < TimeSpan.FromSeconds(_settings.ComebackSeconds - 10));
+        DateTimeOffset? started = null;
+        var last = _time.GetUtcNow();
+        for (int i = 0; i < 300; i++)
+        {
+            last = _time.GetUtcNow();
+            if (Request(Key).Contains(PolicyCommand.StartNode()) || Handle(PolicyEvent.FunctionReady(Key, last)).Contains(PolicyCommand.StartNode()))
+            {
+                started = last;
+            }
+
+            if (started is { } s && _policy.Node == NodeState.Booting && last >= s + TimeSpan.FromSeconds(30))
+            {
+                foreach (var c in Handle(PolicyEvent.NodeReady(last)).Where(c => c.Kind == PolicyCommandKind.LoadObject))
+                {
+                    Handle(PolicyEvent.ObjectLoaded(c.Key, last));
+                }
+            }
+
+            Assert.DoesNotContain(PolicyCommand.StopNode(), Due());
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(NodeState.Running, _policy.Node);
+        while (_time.GetUtcNow() < last + rent)
+        {
+            Assert.DoesNotContain(PolicyCommand.StopNode(), Due());
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        // past the longest gap learned (1 s, up to its histogram bucket's edge) and the rent
+        _time.SetUtcNow(last + rent + TimeSpan.FromSeconds(3));
         Assert.Contains(PolicyCommand.StopNode(), Due());
     }
 
