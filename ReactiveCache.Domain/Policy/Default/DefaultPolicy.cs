@@ -138,7 +138,7 @@ public sealed class DefaultPolicy : ICachePolicy
                     commands.Add(PolicyCommand.SetRoute(ready.Key, CacheLayer.Lambda));
                 }
 
-                if (Node == NodeState.Stopped && ready.TooLarge.Allows(CacheLayer.Redis) && FirstStartPaysOff && _failures.MayStartNode(e.Time))
+                if (Node == NodeState.Stopped && ready.TooLarge.Allows(CacheLayer.Redis) && FirstStartPaysOff && _failures.MayStartNode(_time.GetUtcNow()))
                 {
                     Want(ready);
                     Start(commands);

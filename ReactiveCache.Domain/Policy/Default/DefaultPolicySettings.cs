@@ -79,14 +79,14 @@ public sealed record DefaultPolicySettings(double ValuePerHitUsd, PriceTable Pri
     /// <summary>
     /// The ski rental that times a stop nothing learned times (no gap learned yet, or idle beyond the longest gap
     /// learned): the node is kept idle for as long as its price adds up to <see cref="LeastComebackUsd"/>
-    /// (deterministic, 2-competitive). Null when that is unbounded.
+    /// (deterministic, 2-competitive). Null when that is unbounded (or beyond any date a clock can add it to).
     /// </summary>
     public TimeSpan? StopRent
     {
         get
         {
             double seconds = LeastComebackUsd / NodePerSecond;
-            return double.IsFinite(seconds) ? TimeSpan.FromSeconds(seconds) : null;
+            return seconds < TimeSpan.MaxValue.TotalSeconds / 4 ? TimeSpan.FromSeconds(seconds) : null;
         }
     }
 
