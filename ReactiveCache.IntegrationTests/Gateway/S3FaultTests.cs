@@ -124,7 +124,26 @@ public sealed class S3FaultTests(S3rverFixture s3, ITestOutputHelper output) : I
         output.WriteLine($"recovered: first good GET {clock.ElapsedMilliseconds} ms after the fault was cleared");
         var recovered = await RunAsync(http, objects, keys, TimeSpan.FromSeconds(4));
         Report("recovered", recovered, proxy);
-        Assert.All(recovered, a => Assert.True(a is { Status: HttpStatusCode.OK, BodyMatches: true }, $"recovered: {a}"));
+        var diagnosis = recovered.All(a => a is { Status: HttpStatusCode.OK, BodyMatches: true }) ? "" : await DiagnoseAsync(proxy);
+        Assert.All(recovered, a => Assert.True(a is { Status: HttpStatusCode.OK, BodyMatches: true }, $"recovered: {a}; {diagnosis}"));
+    }
+
+    /// <summary>What a failed recovery is told with: the machine's load, this process's thread pool, and S3 timed directly and through the proxy.</summary>
+    private async Task<string> DiagnoseAsync(FaultyS3Proxy proxy)
+    {
+        var load = File.Exists("/proc/loadavg") ? (await File.ReadAllTextAsync("/proc/loadavg")).Trim() : "?";
+        var pool = $"threads {ThreadPool.ThreadCount}, pending {ThreadPool.PendingWorkItemCount}";
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        async Task<string> TimeAsync(string baseUrl)
+        {
+            var clock = Stopwatch.StartNew();
+            using var response = await client.GetAsync($"{baseUrl}/{S3rver.Bucket}/faults/object-3.bin");
+            return $"{(int)response.StatusCode} in {clock.ElapsedMilliseconds} ms";
+        }
+
+        var diagnosis = $"load {load}; {pool}; s3rver direct {await TimeAsync(s3.ServiceUrl)}, via proxy {await TimeAsync(proxy.ServiceUrl)}; held then forwarded {proxy.HeldThenForwarded}";
+        output.WriteLine("diagnosis: " + diagnosis);
+        return diagnosis;
     }
 
     /// <summary>Sends a request every <see cref="Interval"/> for <paramref name="duration"/> (one in ten a HEAD), then waits for every answer.</summary>
@@ -187,6 +206,6 @@ public sealed class S3FaultTests(S3rverFixture s3, ITestOutputHelper output) : I
         var byStatus = string.Join(", ", answers.GroupBy(a => (int)a.Status).OrderBy(g => g.Key).Select(g => $"{g.Key}: {g.Count()}"));
         var ms = answers.Select(a => a.Ms).Order().ToArray();
         output.WriteLine($"{phase}: {answers.Count} answers ({byStatus}); p50 {ms[ms.Length / 2]:F0} ms, p99 {ms[(int)(ms.Length * 0.99)]:F0} ms, max {ms[^1]:F0} ms"
-                         + (s3Requests is { } n ? $"; {n} requests reached S3" : ""));
+                         + (s3Requests is { } n ? $"; {n} requests reached S3" : "") + $"; held then forwarded {proxy.HeldThenForwarded}");
     }
 }

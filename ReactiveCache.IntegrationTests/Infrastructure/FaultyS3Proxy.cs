@@ -41,6 +41,7 @@ public sealed class FaultyS3Proxy : IAsyncDisposable
     private readonly WebApplication _app;
     private volatile S3Fault _fault;
     private long _requests;
+    private long _heldThenForwarded;
 
     private FaultyS3Proxy(WebApplication app, string url)
     {
@@ -59,6 +60,8 @@ public sealed class FaultyS3Proxy : IAsyncDisposable
 
     /// <summary>Requests that reached the proxy (the SDK's retries included).</summary>
     public long Requests => Interlocked.Read(ref _requests);
+
+    public long HeldThenForwarded => Interlocked.Read(ref _heldThenForwarded);
 
     public static async Task<FaultyS3Proxy> StartAsync(string s3ServiceUrl)
     {
@@ -100,6 +103,7 @@ public sealed class FaultyS3Proxy : IAsyncDisposable
                     return; // the caller gave up
                 }
 
+                Interlocked.Increment(ref _heldThenForwarded);
                 break;
             case S3Fault.StallBody when HttpMethods.IsGet(context.Request.Method):
                 var original = context.Response.Body;
