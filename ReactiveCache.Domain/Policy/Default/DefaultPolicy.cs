@@ -307,12 +307,12 @@ public sealed class DefaultPolicy : ICachePolicy
             || Pays(_runWindow, gapBefore, Settings.StartWindowFromSeconds, Settings.RunWindowToSeconds, Settings.ComebackSeconds));
 
     // before any gap has been seen the first request is all the policy knows of the traffic: the node starts if that
-    // request's worth covers the start's billed part (pending + minimum), so that one more request while the node is
+    // request's worth covers what a start bills (the minimum, M: billing begins at `running`), so that one more request while the node is
     // kept for the first gap (PlanStop's ski rental, at least the request's worth in node time) pays for the start.
     // Taken when the key's first function is ready: its size is read as that function starts, so the policy knows by
     // then whether the node can take the key
     private bool FirstStartPaysOff =>
-        _lastRequest is not null && _arrivals.Count == 0 && HorizonWorth >= Settings.NodePerSecond * Settings.StartWindowToSeconds;
+        _lastRequest is not null && _arrivals.Count == 0 && HorizonWorth >= Settings.NodePerSecond * Settings.NodeMinimumSeconds;
 
     private bool Pays(WindowValue window, double gapBefore, double from, double to, double billedSeconds)
     {
@@ -676,8 +676,9 @@ public sealed class DefaultPolicy : ICachePolicy
 
         if (startPaysOff)
         {
-            // a node this request would start is not stopped before the minimum a start would bill
-            var asStarted = lastRequest + TimeSpan.FromSeconds(Settings.StartWindowToSeconds);
+            // a node this request would start is kept for as much node time as a start at it would bill (the minimum,
+            // M, from the request: a start bills M from `running`, which comes pending after the request)
+            var asStarted = lastRequest + TimeSpan.FromSeconds(Settings.NodeMinimumSeconds);
             stopAt = stopAt > asStarted ? stopAt : asStarted;
         }
 

@@ -341,7 +341,8 @@ public sealed class DefaultPolicyTests
         // bursts (six keys in turn, a request every 2 s for 100 s) after silences: the first of 200 s, then of 190 s.
         // The node can be up when a burst resumes after 190 s (the histogram has seen 200 s), and the last comeback
         // horizon then holds only that request: its value alone says stop. Once such resumptions were followed by
-        // bursts, the start rule would start the node for that request, so the node is kept for the start window.
+        // bursts, the start rule would start the node for that request, so the node is kept for the node time a start
+        // at that request would bill (the minimum, M, from the request).
         var harness = new SortedList<double, PolicyEvent>();
         var resumptions = new List<double>();
         var stops = new List<double>();
@@ -351,8 +352,28 @@ public sealed class DefaultPolicyTests
         // from the third 190 s silence on, the windows after such a resumption have been learned
         foreach (double at in resumptions.Skip(3))
         {
-            Assert.DoesNotContain(stops, s => s >= at && s < at + _settings.StartWindowToSeconds);
+            Assert.DoesNotContain(stops, s => s >= at && s < at + _settings.NodeMinimumSeconds);
         }
+    }
+
+    [Fact]
+    public void After_a_burst_whose_last_request_would_start_the_node_the_node_is_kept_for_what_a_start_bills_and_no_longer()
+    {
+        // at s = 1, a burst (six keys in turn, a request every 2 s for 100 s), then silence: the burst is worth too
+        // little to keep the node long past it (the ski rental on the gaps beyond the 2 s learned is 52 s), but the
+        // start rule would start the node for the burst's last request (its start window holds 20 requests, worth
+        // more than the billed minute), so the node is kept for the node time a start at that request would bill:
+        // M from the request (a start bills M from `running`), not the end of a start's billed minute (pending + M)
+        var settings = DefaultPolicySettings.FromSensitivity(1);
+        _policy = new DefaultPolicy(settings, _time);
+        var harness = new SortedList<double, PolicyEvent>();
+        var resumptions = new List<double>();
+        var stops = new List<double>();
+        BurstsThenSilences(0, [300], harness, stops, resumptions);
+        double last = resumptions[0] - 300;
+        Assert.True(settings.StopRent!.Value.TotalSeconds + 2 < settings.NodeMinimumSeconds);
+        double stop = Assert.Single(stops);
+        Assert.InRange(stop, last + settings.NodeMinimumSeconds, last + settings.NodeMinimumSeconds + 1);
     }
 
     [Fact]
