@@ -222,6 +222,10 @@ public sealed class FaultTopologyFixture : IAsyncLifetime
             e => e.Snapshot.State?.Text is { } s && KnownResourceStates.TerminalStates.Contains(s), cts.Token);
         var started = await App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, cts.Token);
         Assert.True(started.Success, $"Start {resource}: {started.Message}");
+        // the start command returns before the orchestration moves the resource out of its terminal state: waiting for
+        // health at once could read the killed process's snapshot and report a failed start
+        await App.ResourceNotifications.WaitForResourceAsync(resource,
+            e => e.Snapshot.State?.Text is { } s && !KnownResourceStates.TerminalStates.Contains(s), cts.Token);
         await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, cts.Token);
         return clock.Elapsed;
     }
