@@ -52,6 +52,8 @@ public sealed class CliTests
             Assert.True(exit == 0, error);
             string table = File.ReadAllText(Path.Combine(dir, "policies.md"));
             Assert.Contains("--seeds 1 --first-seed 101`", table, StringComparison.Ordinal);
+            // the plots name the seed they show, as the thesis report does
+            Assert.Contains("(mean of 1 seed (101))", File.ReadAllText(Path.Combine(dir, "policies-s1.svg")), StringComparison.Ordinal);
 
             // the spike-20 row at s = 1 is seed 101's, not seed 1's (the two differ)
             var row = EvaluationRow.Family(TraceFamilies.Find("spike-20")!);

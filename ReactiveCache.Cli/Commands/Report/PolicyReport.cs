@@ -82,7 +82,7 @@ public static class PolicyReport
                 Bound,
                 dir,
                 name,
-                FormattableString.Invariant($"J / OPT at sensitivity {s} (mean of {seeds} seeds)"));
+                FormattableString.Invariant($"J / OPT at sensitivity {s} (mean of {SeedRange.Describe(seedList)})"));
             sb.Append(c, $"![J / OPT at sensitivity {s}]({name}.png)\n\n");
         }
 
