@@ -61,6 +61,7 @@ public sealed class FaultyS3Proxy : IAsyncDisposable
     /// <summary>Requests that reached the proxy (the SDK's retries included).</summary>
     public long Requests => Interlocked.Read(ref _requests);
 
+    /// <summary>Requests the hang fault held for all of <see cref="HangFor"/> and then forwarded: the caller had not given up on them.</summary>
     public long HeldThenForwarded => Interlocked.Read(ref _heldThenForwarded);
 
     public static async Task<FaultyS3Proxy> StartAsync(string s3ServiceUrl)

@@ -307,8 +307,9 @@ public sealed class DefaultPolicy : ICachePolicy
             || Pays(_runWindow, gapBefore, Settings.StartWindowFromSeconds, Settings.RunWindowToSeconds, Settings.ComebackSeconds));
 
     // before any gap has been seen the first request is all the policy knows of the traffic: the node starts if that
-    // request's worth covers what a start bills (the minimum, M: billing begins at `running`), so that one more request while the node is
-    // kept for the first gap (PlanStop's ski rental, at least the request's worth in node time) pays for the start.
+    // request's worth covers what a start bills (the minimum, M: billing begins at `running`), so that one more
+    // request while the node is kept for the first gap (PlanStop's ski rental, at least the request's worth in node
+    // time) pays for the start.
     // Taken when the key's first function is ready: its size is read as that function starts, so the policy knows by
     // then whether the node can take the key
     private bool FirstStartPaysOff =>
