@@ -217,12 +217,15 @@ public sealed class FunctionFixture : IAsyncLifetime
         }
     }
 
+    // a zombie (killed, its exit status not yet collected by its parent) has exited too: for a process that is not
+    // this one's child, Process.HasExited only asks whether the pid exists, and a zombie's still does
     private static bool HasExited(int pid)
     {
         try
         {
             using var process = Process.GetProcessById(pid);
-            return process.HasExited;
+            string state = Describe(pid);
+            return process.HasExited || state.Contains("State:\tZ", StringComparison.Ordinal) || state.Contains("State:\tX", StringComparison.Ordinal);
         }
         catch (ArgumentException)
         {

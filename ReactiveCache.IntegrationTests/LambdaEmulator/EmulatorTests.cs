@@ -59,6 +59,6 @@ public sealed class EmulatorTests(FunctionFixture fixture)
         var pid = int.Parse(FunctionFixture.Header(response, "X-Emulator-Process-Id"));
         Assert.DoesNotContain(await fixture.EnvironmentsAsync(), e => e.ProcessId == pid && e.State != "Dead");
         // The kill is asynchronous: the process is gone within moments (bounded wait on a busy machine).
-        Assert.True(await FunctionFixture.ExitsWithinAsync(pid, TimeSpan.FromSeconds(15)), $"process {pid} still runs after the function timeout");
+        Assert.True(await FunctionFixture.ExitsWithinAsync(pid, TimeSpan.FromSeconds(15)), $"process {pid} still runs after the function timeout ({FunctionFixture.Describe(pid)})");
     }
 }
