@@ -26,6 +26,9 @@ public sealed class S3FaultTests(S3rverFixture s3, ITestOutputHelper output) : I
 
     private const string HotKey = "faults/hot-on-lambda.bin";
 
+    /// <summary>The key the recovery is probed with (through the gateway, and straight to S3 when it fails).</summary>
+    private const string ProbeKey = "faults/object-3.bin";
+
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(5); // 200 requests a second
 
     private sealed record Answer(string Key, bool Head, HttpStatusCode Status, string? ContentType, string? ProblemType, string? Origin, double Ms, bool BodyMatches);
@@ -118,7 +121,7 @@ public sealed class S3FaultTests(S3rverFixture s3, ITestOutputHelper output) : I
         var clock = Stopwatch.StartNew();
         await Eventually.HoldsAsync(async () =>
         {
-            using var response = await http.GetAsync("/objects/faults/object-3.bin");
+            using var response = await http.GetAsync("/objects/" + ProbeKey);
             return response.StatusCode == HttpStatusCode.OK;
         }, TimeSpan.FromSeconds(10), "a GET served from S3 again after the fault");
         output.WriteLine($"recovered: first good GET {clock.ElapsedMilliseconds} ms after the fault was cleared");
@@ -137,7 +140,7 @@ public sealed class S3FaultTests(S3rverFixture s3, ITestOutputHelper output) : I
         async Task<string> TimeAsync(string baseUrl)
         {
             var clock = Stopwatch.StartNew();
-            using var response = await client.GetAsync($"{baseUrl}/{S3rver.Bucket}/faults/object-3.bin");
+            using var response = await client.GetAsync($"{baseUrl}/{S3rver.Bucket}/{ProbeKey}");
             return $"{(int)response.StatusCode} in {clock.ElapsedMilliseconds} ms";
         }
 

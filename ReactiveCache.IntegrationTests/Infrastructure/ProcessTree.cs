@@ -49,12 +49,17 @@ public static class ProcessTree
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="pid"/> still runs. A zombie (killed, its exit status not yet collected by its parent) or
+    /// a dead process does not: for a process that is not this one's child, <see cref="Process.HasExited"/> only asks
+    /// whether the pid exists, and a zombie's still does.
+    /// </summary>
     public static bool IsAlive(int pid)
     {
         try
         {
             using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
+            return !process.HasExited && StatFields(pid) is not [['Z' or 'X', ..], ..];
         }
         catch (ArgumentException)
         {
@@ -78,16 +83,19 @@ public static class ProcessTree
         }
     }
 
-    private static int? ParentOf(int pid)
+    private static int? ParentOf(int pid) =>
+        StatFields(pid) is [_, var ppid, ..] && int.TryParse(ppid, System.Globalization.CultureInfo.InvariantCulture, out var parent) ? parent : null;
+
+    // the fields of /proc/<pid>/stat after the command, from the state on ("pid (comm) state ppid …": the command may
+    // hold spaces and parentheses, so read after the last ')'); null when the process is gone or unreadable
+    private static string[]? StatFields(int pid)
     {
         try
         {
-            // "pid (comm) state ppid …": the command may hold spaces and parentheses, so read after the last ')'.
             var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentOutOfRangeException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
         {
             return null;
         }

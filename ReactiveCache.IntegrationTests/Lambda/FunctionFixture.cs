@@ -202,7 +202,7 @@ public sealed class FunctionFixture : IAsyncLifetime
 
     /// <summary>Whether process <paramref name="pid"/> is gone within <paramref name="timeout"/> (kills are asynchronous).</summary>
     public static Task<bool> ExitsWithinAsync(int pid, TimeSpan timeout) =>
-        Eventually.TryHoldsAsync(() => Task.FromResult(HasExited(pid)), timeout, TimeSpan.FromMilliseconds(50));
+        Eventually.TryHoldsAsync(() => Task.FromResult(!ProcessTree.IsAlive(pid)), timeout, TimeSpan.FromMilliseconds(50));
 
     /// <summary>What the kernel says of a process (state and parent), for a failure message.</summary>
     public static string Describe(int pid)
@@ -214,22 +214,6 @@ public sealed class FunctionFixture : IAsyncLifetime
         catch (IOException)
         {
             return "no /proc entry";
-        }
-    }
-
-    // a zombie (killed, its exit status not yet collected by its parent) has exited too: for a process that is not
-    // this one's child, Process.HasExited only asks whether the pid exists, and a zombie's still does
-    private static bool HasExited(int pid)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            string state = Describe(pid);
-            return process.HasExited || state.Contains("State:\tZ", StringComparison.Ordinal) || state.Contains("State:\tX", StringComparison.Ordinal);
-        }
-        catch (ArgumentException)
-        {
-            return true;
         }
     }
 
