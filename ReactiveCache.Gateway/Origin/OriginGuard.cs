@@ -37,8 +37,24 @@ public sealed class OriginGuard : IAsyncDisposable
     /// <summary>Fetches waiting for a slot now (diagnostics and tests).</summary>
     public long Queued => _limiter.GetStatistics()?.CurrentQueuedCount ?? 0;
 
+    /// <summary>
+    /// Runs <paramref name="call"/> under the deadline and the limit. Whatever the call throws once its token is
+    /// cancelled is told as the cancellation: an HTTP stack cancelled mid-request may throw an
+    /// <see cref="IOException"/> or an SDK client error instead of an <see cref="OperationCanceledException"/>,
+    /// and Polly only turns the latter into <see cref="TimeoutRejectedException"/>; a deadline must never read as S3 failing (a 502).
+    /// </summary>
     public ValueTask<T> RunAsync<T, TState>(Func<TState, CancellationToken, ValueTask<T>> call, TState state, CancellationToken cancellationToken) =>
-        _pipeline.ExecuteAsync(static (s, token) => s.call(s.state, token), (call, state), cancellationToken);
+        _pipeline.ExecuteAsync(static async (s, token) =>
+        {
+            try
+            {
+                return await s.call(s.state, token);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && token.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("The call was cancelled (deadline or caller) and failed with: " + e.Message, e, token);
+            }
+        }, (call, state), cancellationToken);
 
     public ValueTask DisposeAsync() => _limiter.DisposeAsync();
 }
