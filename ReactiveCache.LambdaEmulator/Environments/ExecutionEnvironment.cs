@@ -213,14 +213,44 @@ public sealed class ExecutionEnvironment : IDisposable
         EndColdStart(reason);
         try
         {
-            if (_process is { HasExited: false })
+            if (_process is { HasExited: false } process)
             {
-                _process.Kill(entireProcessTree: true);
+                var started = process.StartTime;
+                process.Kill(entireProcessTree: true);
+                _ = ConfirmKilledAsync(ProcessId, started);
             }
         }
         catch (InvalidOperationException)
         {
             // Exited meanwhile.
+        }
+    }
+
+    /// <summary>How long a killed process may take to be gone before it is killed again.</summary>
+    private static readonly TimeSpan KillGrace = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// A killed process must be gone: once (in CI) one was still running, sleeping, 15 s after its tree was killed, with no
+    /// error. Checked by pid and start time after <see cref="KillGrace"/> (the <see cref="Process"/> itself is disposed
+    /// by then), killed again and logged if it still runs: a reclaimed slot must not keep a process.
+    /// </summary>
+    private async Task ConfirmKilledAsync(int pid, DateTime started)
+    {
+        await Task.Delay(KillGrace);
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            if (process.HasExited || process.StartTime != started)
+            {
+                return; // gone, or its pid is another process's now
+            }
+
+            _logger.LogWarning("[{Environment}] process {Pid} is still there {Ms} ms after it was killed: killing it again", Id, pid, KillGrace.TotalMilliseconds);
+            process.Kill(entireProcessTree: true);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception or AggregateException)
+        {
+            // gone meanwhile (GetProcessById: not running; the rest: exited while looked at)
         }
     }
 
