@@ -1,4 +1,5 @@
 using ReactiveCache.Domain.Policy.Configuration;
+using ReactiveCache.Domain.Policy.Default;
 using ReactiveCache.Domain.Simulation.Optimum;
 
 namespace ReactiveCache.Domain.Simulation.Evaluation;
@@ -6,7 +7,7 @@ namespace ReactiveCache.Domain.Simulation.Evaluation;
 /// <summary>
 /// J / OPT of the policies on a row at a sensitivity, averaged over seeds (each seed: its trace, its boot times,
 /// and the optimum for both). The one computation behind <c>reactive-cache report --policies</c> and the tests
-/// that assert its table.
+/// that assert its table. On a Poisson row, also <see cref="MemorylessBound"/> for each seed.
 /// </summary>
 public static class PolicyEvaluation
 {
@@ -35,7 +36,10 @@ public static class PolicyEvaluation
                 policies[k] = new PolicyResult((double)r.ObjectiveUsd / optimum.ObjectiveUsd, r.HitPercent, (double)r.Cost.Total);
             }
 
-            perSeed[i] = new SeedResult(seed, optimum.ObjectiveUsd, optimum.Exact, policies);
+            double? bound = row.PoissonRatePerMinute is { } rate && trace.Requests.Count > 0
+                ? MemorylessBound.ExpectedObjectiveUsd(trace.Requests[0].OffsetSeconds, trace.Duration.TotalSeconds, rate, DefaultPolicySettings.FromSensitivity(sensitivity, options.Prices))
+                : null;
+            perSeed[i] = new SeedResult(seed, optimum.ObjectiveUsd, optimum.Exact, policies, bound);
         });
 
         var means = new PolicyResult[Policies.Count];
@@ -47,17 +51,27 @@ public static class PolicyEvaluation
                 perSeed.Average(s => s.Policies[k].CostUsd));
         }
 
-        return new RowResult(row.Name, sensitivity, seeds.Count, perSeed.Average(s => s.OptimumUsd), perSeed.All(s => s.Exact), means, perSeed);
+        double optimumMean = perSeed.Average(s => s.OptimumUsd);
+        double? onlineBound = perSeed.All(s => s.BoundUsd is not null) ? perSeed.Average(s => s.BoundUsd!.Value) / optimumMean : null;
+        return new RowResult(row.Name, sensitivity, seeds.Count, optimumMean, perSeed.All(s => s.Exact), means, perSeed) { OnlineBound = onlineBound };
     }
 }
 
 /// <summary>A policy's J / OPT, hit % and $ (one seed, or the mean over seeds).</summary>
 public readonly record struct PolicyResult(double Ratio, double HitPercent, double CostUsd);
 
-public sealed record SeedResult(int Seed, double OptimumUsd, bool Exact, IReadOnlyList<PolicyResult> Policies);
+/// <summary>One seed: OPT's J, whether it is exact, every policy's result, and on a Poisson row the bound on any online policy's expected J.</summary>
+public sealed record SeedResult(int Seed, double OptimumUsd, bool Exact, IReadOnlyList<PolicyResult> Policies, double? BoundUsd = null);
 
 /// <summary>A row at a sensitivity: mean OPT, whether every seed's optimum was exact, and the mean per policy (<see cref="PolicyEvaluation.Policies"/> order).</summary>
 public sealed record RowResult(string Row, int Sensitivity, int Seeds, double OptimumUsd, bool Exact, IReadOnlyList<PolicyResult> Policies, IReadOnlyList<SeedResult> PerSeed)
 {
     public PolicyResult Of(PolicyKind policy) => Policies[PolicyEvaluation.IndexOf(policy)];
+
+    /// <summary>On a Poisson row: the mean over the seeds of <see cref="MemorylessBound"/> over OPT's mean J (no online policy's expected J is lower); otherwise null.</summary>
+    public double? OnlineBound { get; init; }
+
+    /// <summary>A policy's mean J over OPT's mean J (the ratio of means, comparable with <see cref="OnlineBound"/>).</summary>
+    public double RatioOfMeans(PolicyKind policy) =>
+        PerSeed.Sum(s => s.Policies[PolicyEvaluation.IndexOf(policy)].Ratio * s.OptimumUsd) / PerSeed.Sum(s => s.OptimumUsd);
 }

@@ -39,29 +39,41 @@ public sealed class PolicyTableTests
     {
         var row = EvaluationRow.Family(TraceFamilies.Find(family)!);
         var r = PolicyEvaluation.Run(row, sensitivity, TableSeeds);
-        var cells = Rows().Single(x => x.Row == family && x.Sensitivity == sensitivity).Ratios;
+        var table = Rows().Single(x => x.Row == family && x.Sensitivity == sensitivity);
         for (int k = 0; k < PolicyEvaluation.Policies.Count; k++)
         {
-            Assert.Equal(cells[k], Math.Round(r.Policies[k].Ratio, 2), 3);
+            Assert.Equal(table.Ratios[k], Math.Round(r.Policies[k].Ratio, 2), 3);
         }
+
+        Assert.Equal(table.OnlineBound, r.OnlineBound is { } b ? Math.Round(b, 2) : null);
+    }
+
+    [Fact]
+    public void The_online_bound_is_above_the_bound_on_two_poisson_rows_and_given_on_the_poisson_families_only()
+    {
+        var rows = Rows();
+        Assert.Equal(["poisson-0.5 s4", "poisson-2 s3"], rows.Where(r => r.OnlineBound > Bound).Select(r => $"{r.Row} s{r.Sensitivity}"));
+        Assert.Equal(20, rows.Count(r => r.OnlineBound is not null)); // four Poisson families, five sensitivities
+        Assert.All(rows.Where(r => r.OnlineBound is not null), r => Assert.StartsWith("poisson-", r.Row, StringComparison.Ordinal));
     }
 
     // the table's rows: name (without the rate), sensitivity, J / OPT of default, thesis, always-on, s3-only, and
-    // whether the default's cell is bold (above the bound)
-    private static List<(string Row, int Sensitivity, double[] Ratios, bool DefaultAbove)> Rows()
+    // whether the default's cell is bold (above the bound), and the online bound (null: none, –)
+    private static List<(string Row, int Sensitivity, double[] Ratios, bool DefaultAbove, double? OnlineBound)> Rows()
     {
-        var rows = new List<(string, int, double[], bool)>();
+        var rows = new List<(string, int, double[], bool, double?)>();
         foreach (var line in File.ReadLines(Path.Combine(RepoPaths.Root, "docs", "results", "policies.md")))
         {
             var cells = line.Split('|', StringSplitOptions.TrimEntries);
-            if (cells.Length != 10 || !cells[1].Contains("(rate ", StringComparison.Ordinal))
+            if (cells.Length != 11 || !cells[1].Contains("(rate ", StringComparison.Ordinal))
             {
                 continue;
             }
 
             string name = cells[1][..cells[1].IndexOf(" (rate ", StringComparison.Ordinal)];
             double[] ratios = [.. cells[5..9].Select(c => double.Parse(c.Trim('*'), CultureInfo.InvariantCulture))];
-            rows.Add((name, int.Parse(cells[2], CultureInfo.InvariantCulture), ratios, cells[5].StartsWith("**", StringComparison.Ordinal)));
+            double? bound = cells[9] == "–" ? null : double.Parse(cells[9].Trim('*'), CultureInfo.InvariantCulture);
+            rows.Add((name, int.Parse(cells[2], CultureInfo.InvariantCulture), ratios, cells[5].StartsWith("**", StringComparison.Ordinal), bound));
         }
 
         return rows;
