@@ -5,7 +5,8 @@ namespace ReactiveCache.Domain.Simulation.Evaluation;
 /// <summary>
 /// A lower bound on the expected J of every online policy on Poisson traffic (one stream of arrivals at a known rate
 /// λ, in continuous time), for judging a policy's distance to OPT on the Poisson families: where this bound is above
-/// 1.25 × OPT, no policy that knows only the past can be within 1.25× there, however it is built.
+/// 1.25 × OPT's expected J, no policy that knows only the past has an expected J within 1.25× of it there, however it
+/// is built.
 /// <para>
 /// Why it holds. Whatever a policy has done up to an instant cannot depend on whether a request arrives at that
 /// instant, and a Poisson arrival comes at rate λ whatever happened before (arrivals see time averages). So the

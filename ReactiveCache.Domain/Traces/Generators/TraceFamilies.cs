@@ -16,14 +16,10 @@ public static class TraceFamilies
             seed => DiurnalTraceGenerator.Generate(24, 2, 0.9, 10, 1.0, seed)),
         new("zipf", "1 h, 60 requests/min over 50 keys (Zipf, skew 1)", 3,
             seed => ZipfTraceGenerator.Generate(50, 1.0, 60, 60, seed)),
-        new("poisson-0.5", "1 h of Poisson arrivals, 0.5 requests/min, 1 key", 0.5,
-            seed => PoissonTraceGenerator.Generate(60, 0.5, seed), PoissonRatePerMinute: 0.5),
-        new("poisson-2", "1 h of Poisson arrivals, 2 requests/min, 1 key", 2,
-            seed => PoissonTraceGenerator.Generate(60, 2, seed), PoissonRatePerMinute: 2),
-        new("poisson-6", "1 h of Poisson arrivals, 6 requests/min, 1 key", 6,
-            seed => PoissonTraceGenerator.Generate(60, 6, seed), PoissonRatePerMinute: 6),
-        new("poisson-20", "1 h of Poisson arrivals, 20 requests/min, 1 key", 9,
-            seed => PoissonTraceGenerator.Generate(60, 20, seed), PoissonRatePerMinute: 20),
+        Poisson(0.5, thesisRate: 0.5),
+        Poisson(2, thesisRate: 2),
+        Poisson(6, thesisRate: 6),
+        Poisson(20, thesisRate: 9),
         new("spike-20", "one spike of 60 requests, σ 20 s", 9,
             seed => SpikeTraceGenerator.Generate(60, 20, seed)),
         new("spike-60", "one spike of 150 requests, σ 60 s", 9,
@@ -33,6 +29,15 @@ public static class TraceFamilies
         new("spike-600", "one spike of 600 requests, σ 600 s", 9,
             seed => SpikeTraceGenerator.Generate(600, 600, seed)),
     ];
+
+    // one hour of Poisson arrivals on one key: the rate names the family, drives its generator and is the rate
+    // MemorylessBound is computed with, from this one value
+    private static TraceFamily Poisson(double ratePerMinute, double thesisRate) =>
+        new(FormattableString.Invariant($"poisson-{ratePerMinute}"),
+            FormattableString.Invariant($"1 h of Poisson arrivals, {ratePerMinute} requests/min, 1 key"),
+            thesisRate,
+            seed => PoissonTraceGenerator.Generate(60, ratePerMinute, seed),
+            ratePerMinute);
 
     public static TraceFamily? Find(string name) =>
         All.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));
