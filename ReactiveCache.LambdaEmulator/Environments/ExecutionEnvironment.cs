@@ -216,13 +216,32 @@ public sealed class ExecutionEnvironment : IDisposable
             if (_process is { HasExited: false } process)
             {
                 var started = process.StartTime;
-                process.Kill(entireProcessTree: true);
+                KillTree(process);
                 _ = ConfirmKilledAsync(ProcessId, started);
             }
         }
         catch (InvalidOperationException)
         {
             // Exited meanwhile.
+        }
+    }
+
+    /// <summary>
+    /// Kills the process and its children. The tree kill first walks every process on the machine and throws
+    /// <see cref="InvalidOperationException"/> (or <see cref="AggregateException"/>) when that walk or a child's kill
+    /// fails, which is not "the process exited": it then left the process running, silently (seen twice in CI, a
+    /// killed function still sleeping 15 s later). Then the process itself is killed, with no walk.
+    /// </summary>
+    private void KillTree(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (Exception e) when (e is InvalidOperationException or AggregateException or System.ComponentModel.Win32Exception)
+        {
+            _logger.LogWarning(e, "[{Environment}] killing the tree of process {Pid} failed: killing the process alone", Id, ProcessId);
+            process.Kill();
         }
     }
 
@@ -246,7 +265,7 @@ public sealed class ExecutionEnvironment : IDisposable
             }
 
             _logger.LogWarning("[{Environment}] process {Pid} is still there {Ms} ms after it was killed: killing it again", Id, pid, KillGrace.TotalMilliseconds);
-            process.Kill(entireProcessTree: true);
+            KillTree(process);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception or AggregateException)
         {
