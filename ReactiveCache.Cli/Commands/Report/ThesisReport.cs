@@ -4,6 +4,7 @@ using ReactiveCache.Cli.Results;
 using ReactiveCache.Domain.Costs;
 using ReactiveCache.Domain.Policy.Configuration;
 using ReactiveCache.Domain.Simulation;
+using ReactiveCache.Domain.Simulation.Evaluation;
 using ReactiveCache.Domain.Traces;
 
 namespace ReactiveCache.Cli.Commands.Report;
@@ -34,7 +35,7 @@ public static class ThesisReport
             double dCost = ((double)thesis.TotalCostUsd - row.Cost) / row.Cost;
             bool ok = Math.Abs(dHit) <= 5 && Math.Abs(dCost) <= 0.20;
             sb.Append(c, $"| {trace.Name} | {row.Rate} | {row.Sensitivity} | {row.Hit:0.00} | {thesis.HitPercent:0.00} | {Signed(dHit, "0.00")} | {row.Cost:0.00000} | {thesis.TotalCostUsd:0.00000} | {Signed(dCost * 100, "0.0")} | {(ok ? "yes" : "**no**")} | {(row.MeanLatencyMs is { } ms ? ms.ToString("0.0", c) : "—")} / {thesis.MeanLatencyMs:0.0} | {ours.HitPercent:0.00} | {ours.TotalCostUsd:0.00000} |\n");
-            if (!(ours.HitPercent >= thesis.HitPercent && ours.TotalCostUsd < thesis.TotalCostUsd))
+            if (!ThesisComparison.DefaultWins(ours.HitPercent, (double)ours.TotalCostUsd, thesis.HitPercent, (double)thesis.TotalCostUsd))
             {
                 shortfalls.Append(c, $"- {trace.Name}, rate {row.Rate}, s = {row.Sensitivity}: default {ours.HitPercent:0.00} % hits for ${ours.TotalCostUsd:0.00000}, the thesis's policy {thesis.HitPercent:0.00} % for ${thesis.TotalCostUsd:0.00000}\n");
             }
